@@ -1,0 +1,40 @@
+# CX Workbench. Two commands do everything on a machine with only python3:
+#   make demo   -- environment, demo clients, validation, reports
+#   make test   -- environment, whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: env demo test test-slow bench clean clean-all strip-notebooks
+
+env: $(STAMP)
+
+# uv is bootstrapped with pip: ~4 s instead of ~45 s for the same packages (shared/TOOLCHAIN.md).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $(STAMP)
+	@echo "environment ready in $(VENV)"
+
+demo: env
+	$(BIN)/cx demo
+	$(BIN)/cx validate --all
+	@if $(BIN)/cx --help | grep -q ' batch '; then $(BIN)/cx batch; fi
+
+test: env
+	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+test-slow: env
+	$(BIN)/python -m pytest -n 2 -m "slow" $(PYTEST_ARGS)
+
+bench: env
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf build reports/*/ .pytest_cache
+
+clean-all: clean
+	rm -rf $(VENV)
