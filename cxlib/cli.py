@@ -1,0 +1,190 @@
+"""The ``cx`` command line: demo data, validation, reports.
+
+Examples
+--------
+``cx demo``, ``cx validate acme-telecom``, ``cx validate --all``, ``cx report acme-telecom``, ``cx batch``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cxlib.errors import CxError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="cx",
+    help="CX Workbench: validate a client's data, analyse it, render its reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+ROOT_OPTION = typer.Option(None, "--root", help="Project folder holding data/ (default: CX_ROOT or the nearest parent with data/).")
+
+
+def friendly_errors(func):
+    """Turn the workbench's own errors into a short message and exit status 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except CxError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@app.command()
+@friendly_errors
+def demo(
+    customers: int = typer.Option(3000, "--customers", "-n", min=50, help="Customers per demo client."),
+    seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same files)."),
+    client: Optional[list[str]] = typer.Option(None, "--client", help="Only these demo clients (repeatable)."),
+    root: Optional[Path] = ROOT_OPTION,
+) -> None:
+    """Generate the synthetic demo clients (with planted effects) into data/."""
+    from cxlib.demo import DEMO_CLIENTS, generate_client
+    from cxlib.workspace import project_root
+
+    base = project_root(root)
+    names = list(client) if client else list(DEMO_CLIENTS)
+    unknown = sorted(set(names) - set(DEMO_CLIENTS))
+    if unknown:
+        raise CxError(f"Unknown demo client(s) {', '.join(unknown)}. Demo clients: {', '.join(DEMO_CLIENTS)}.")
+    for name in names:
+        start = time.perf_counter()
+        with console.status(f"generating {name} ({customers:,} customers)…"):
+            path = generate_client(name, base, n_customers=customers, seed=seed)
+        console.print(f"[green]✓[/] {name}: {path} ({time.perf_counter() - start:.1f} s)")
+
+
+def _reconciliation_table(result) -> Table:
+    table = Table(title=f"{result.client}: rows read = rows used + rows quarantined", title_justify="left")
+    for col in ("table", "file", "read", "used", "quarantined", "flagged", "status"):
+        table.add_column(col, justify="right" if col in ("read", "used", "quarantined", "flagged") else "left")
+    for row in result.reconciliation.itertuples():
+        status = {"ok": "[green]ok[/]", "absent": "[dim]absent[/]"}.get(row.status, f"[bold red]{row.status}[/]")
+        fmt = lambda v: "–" if v is None or v != v or str(v) == "<NA>" else f"{int(v):,}"  # noqa: E731
+        table.add_row(row.table, row.file or "–", fmt(row.rows_read), fmt(row.rows_used), fmt(row.rows_quarantined),
+                      fmt(row.rows_flagged), status)
+    return table
+
+
+def _reasons_table(result, top: int) -> Table | None:
+    from cxlib.validate import FIX_HINTS
+
+    q = result.quarantine
+    if not len(q):
+        return None
+    grouped = (
+        q.groupby(["table", "reason_code", "column"], dropna=False, observed=True)
+        .agg(rows=("row", "size"), file=("file", "first"), first_row=("row", "first"), example=("reason", "first"))
+        .reset_index()
+        .sort_values("rows", ascending=False)
+        .head(top)
+    )
+    table = Table(title="Top quarantine reasons", title_justify="left")
+    for col in ("table", "reason", "rows", "example", "what to do"):
+        table.add_column(col, justify="right" if col == "rows" else "left", overflow="fold")
+    for row in grouped.itertuples():
+        table.add_row(row.table, row.reason_code, f"{row.rows:,}", f"{row.file} row {row.first_row}: {row.example}",
+                      FIX_HINTS.get(row.reason_code, ""))
+    return table
+
+
+@app.command()
+@friendly_errors
+def validate(
+    client: Optional[str] = typer.Argument(None, help="Client folder name under data/."),
+    all_clients: bool = typer.Option(False, "--all", help="Validate every client under data/."),
+    top: int = typer.Option(8, "--top", help="How many quarantine reasons to show."),
+    root: Optional[Path] = ROOT_OPTION,
+) -> None:
+    """Validate a client's files, rebuild its store, print the reconciliation and quarantine reasons.
+
+    Exits 1 when a required table is unusable.
+    """
+    from cxlib import store
+    from cxlib.validate import validate_client
+    from cxlib.workspace import Workspace, list_clients
+
+    if all_clients == (client is not None):
+        raise CxError("Give one client name, or --all.")
+    names = list_clients(root) if all_clients else [client]
+    if not names:
+        raise CxError("No clients found under data/. Run `cx demo` or `cx init <client> --from <folder>`.")
+    failed = []
+    for name in names:
+        ws = Workspace(name, root)
+        start = time.perf_counter()
+        with console.status(f"validating {name}…") as status:
+            result = validate_client(ws.config, progress=lambda msg: status.update(f"{name}: {msg}"))
+            if result.ok:
+                store.write_store(ws.store_path, result, fingerprint=ws.input_fingerprint())
+        console.print(_reconciliation_table(result))
+        reasons = _reasons_table(result, top)
+        if reasons is not None:
+            console.print(reasons)
+        for row in result.reconciliation.itertuples():
+            if row.notes:
+                console.print(f"[dim]{row.table}: {row.notes}[/]", highlight=False)
+        for problem in result.problems:
+            err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+        if result.ok:
+            console.print(f"[green]✓[/] {name}: store {ws.store_path} ({time.perf_counter() - start:.1f} s)\n")
+        else:
+            failed.append(name)
+            console.print(f"[bold red]✗[/] {name}: unusable; store not updated\n")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def clients(root: Optional[Path] = ROOT_OPTION) -> None:
+    """List the client workspaces under data/."""
+    from cxlib.workspace import list_clients, load_config, project_root
+
+    base = project_root(root)
+    for name in list_clients(base):
+        cfg = load_config(base / "data" / name / "client.yaml")
+        console.print(f"{name}\t{cfg.display_name}", highlight=False)
+
+
+def _register_optional() -> None:
+    """Commands from modules that register themselves (reports, onboarding)."""
+    import importlib
+
+    for module in ("cxlib.cli_report", "cxlib.cli_init"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="cx")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
