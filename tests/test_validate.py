@@ -1,0 +1,208 @@
+"""Validation: every row used or quarantined with file, row, column and reason; the store."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from cxlib import validate as validate_mod
+from cxlib.errors import DataError
+from cxlib.validate import check_reconciliation, validate_client
+from cxlib.workspace import Workspace, load_config, open_client
+from tests.conftest import CUSTOMERS, INTERACTIONS, RESPONSES, write_workspace
+
+
+def _result(root, name="tiny"):
+    return validate_client(load_config(root / "data" / name / "client.yaml"))
+
+
+def _recon(result, table):
+    return result.reconciliation.set_index("table").loc[table]
+
+
+def test_clean_workspace_uses_every_row(tiny_root):
+    result = _result(tiny_root)
+    assert result.ok
+    assert len(result.quarantine) == 0
+    for table, n in (("customers", 4), ("interactions", 6), ("responses", 6)):
+        row = _recon(result, table)
+        assert (row.rows_read, row.rows_used, row.rows_quarantined) == (n, n, 0)
+    assert _recon(result, "mentions").status == "absent"
+
+
+def test_canonical_dtypes(tiny_root):
+    t = _result(tiny_root).tables
+    assert str(t["customers"]["customer_id"].dtype) == "string"
+    assert str(t["customers"]["churned"].dtype) == "boolean"
+    assert str(t["customers"]["acquired_on"].dtype) == "datetime64[ns]"
+    assert str(t["interactions"]["occurred_at"].dtype) == "datetime64[ns]"
+    assert str(t["responses"]["nps"].dtype) == "Int64"
+    assert t["responses"].set_index("response_id").loc["R03", "survey"] == "transactional"
+    assert t["responses"].set_index("response_id").loc["R01", "survey"] == "relationship"
+    assert {"flag_speeder", "flag_straightliner", "flag_duplicate_respondent"} <= set(t["responses"].columns)
+
+
+def test_out_of_range_score_is_quarantined_with_file_row_column(tmp_path):
+    bad = RESPONSES.replace("R04,C003,I05,2025-04-11T13:00:00,8,", "R04,C003,I05,2025-04-11T13:00:00,11,")
+    write_workspace(tmp_path, files={"responses.csv": bad})
+    result = _result(tmp_path)
+    q = result.quarantine
+    assert len(q) == 1
+    row = q.iloc[0]
+    assert (row.table, row.file, row.row, row.column, row.reason_code) == ("responses", "responses.csv", 5, "nps", "bad_value")
+    assert "11" in row.reason
+    assert _recon(result, "responses").rows_used == 5
+
+
+def test_unknown_reference_and_cascade(tmp_path):
+    # C002 has a bad segment -> quarantined; its interactions and responses then point to nobody.
+    customers = CUSTOMERS.replace("C002,business", "C002,wholesale")
+    write_workspace(tmp_path, files={"customers.csv": customers})
+    result = _result(tmp_path)
+    q = result.quarantine.set_index(["table", "row"])
+    assert q.loc[("customers", 3), "reason_code"] == "not_allowed"
+    assert "wholesale" in q.loc[("customers", 3), "reason"]
+    assert set(result.quarantine.query("table == 'interactions'")["reason_code"]) == {"unknown_reference"}
+    assert _recon(result, "interactions").rows_used == 4
+    assert _recon(result, "responses").rows_used == 4
+
+
+def test_duplicate_rows_and_keys(tmp_path):
+    customers = CUSTOMERS + "C001,consumer,north,2024-01-15,120.5,false,\nC003,business,north,2024-11-30,75,false,\n"
+    write_workspace(tmp_path, files={"customers.csv": customers})
+    q = _result(tmp_path).quarantine
+    assert list(q["reason_code"]) == ["duplicate_row", "duplicate_key"]
+    assert list(q["row"]) == [6, 7]
+
+
+def test_missing_required_column_makes_table_unusable(tmp_path):
+    customers = CUSTOMERS.replace("segment,", "segmnt,")
+    write_workspace(tmp_path, files={"customers.csv": customers})
+    result = _result(tmp_path)
+    assert not result.ok
+    assert "`segment`" in result.problems[0] and "customers.csv" in result.problems[0]
+    assert "tables.customers.columns" in result.problems[0]
+    with pytest.raises(DataError, match="segment"):
+        open_client("tiny", root=tmp_path)
+
+
+def test_column_mapping(tmp_path):
+    customers = CUSTOMERS.replace("customer_id,segment", "CustID,Seg")
+    cfg = {"tables": {"customers": {"path": "customers.csv", "columns": {"CustID": "customer_id", "Seg": "segment"}},
+                      "interactions": {"path": "interactions.csv"}, "responses": {"path": "responses.csv"}}}
+    write_workspace(tmp_path, config=cfg, files={"customers.csv": customers})
+    assert _result(tmp_path).ok
+
+
+def test_mapping_to_absent_column_is_explained(tmp_path):
+    cfg = {"tables": {"customers": {"path": "customers.csv", "columns": {"Cust ID": "customer_id"}},
+                      "interactions": {"path": "interactions.csv"}, "responses": {"path": "responses.csv"}}}
+    write_workspace(tmp_path, config=cfg)
+    result = _result(tmp_path)
+    assert "'Cust ID'" in result.problems[0] and "customer_id" in result.problems[0]
+
+
+def test_interaction_of_another_customer_is_inconsistent(tmp_path):
+    bad = RESPONSES.replace("R04,C003,I05", "R04,C004,I05")
+    write_workspace(tmp_path, files={"responses.csv": bad})
+    q = _result(tmp_path).quarantine
+    assert list(q["reason_code"]) == ["inconsistent"] and list(q["column"]) == ["interaction_id"]
+
+
+def test_churned_on_before_acquired_is_inconsistent(tmp_path):
+    customers = CUSTOMERS.replace("2023-06-01,980,true,2025-05-01", "2023-06-01,980,true,2020-05-01")
+    write_workspace(tmp_path, files={"customers.csv": customers})
+    q = _result(tmp_path).quarantine
+    assert q.iloc[0]["reason_code"] == "inconsistent" and q.iloc[0]["column"] == "churned_on"
+
+
+def _quality_responses():
+    header = RESPONSES.splitlines()[0]
+    rows = [
+        "R01,C001,,2025-06-01T10:00:00,9,,,5,4,,,ok,200",
+        "R02,C002,,2025-06-02T10:00:00,3,,,4,2,1,,meh,180",
+        "R03,C003,,2025-06-02T10:00:00,6,,,3,3,3,3,fine,190",      # straight-liner
+        "R04,C004,,2025-06-03T10:00:00,10,,,5,5,,4,,210",
+        "R05,C004,,2025-06-05T10:00:00,10,,,5,5,,4,,205",          # duplicate respondent (2 days later)
+        "R06,C001,I02,2025-02-03T11:00:00,7,3,5,,,,,,20",          # transactional speeder? (only one -> median 20)
+        "R07,C003,,2025-06-09T10:00:00,8,,,4,4,,,,30",             # relationship speeder (30 < 0.33 * 195)
+    ]
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+def test_quality_flags_are_counted_and_excluded_per_config(tmp_path):
+    write_workspace(tmp_path, files={"responses.csv": _quality_responses()})
+    result = _result(tmp_path)
+    q = result.quarantine.set_index("row")["reason_code"]
+    assert q.to_dict() == {6: "duplicate_respondent", 8: "speeder"}
+    responses = result.tables["responses"].set_index("response_id")
+    assert bool(responses.loc["R03", "flag_straightliner"]) is True
+    assert _recon(result, "responses").rows_flagged == 1
+    assert "R05" not in responses.index and "R07" not in responses.index
+
+
+def test_quality_flags_kept_when_not_excluded(tmp_path):
+    cfg = {"quality": {"exclude_speeders": False, "exclude_duplicate_respondents": False}}
+    write_workspace(tmp_path, config=cfg, files={"responses.csv": _quality_responses()})
+    result = _result(tmp_path)
+    assert len(result.quarantine) == 0
+    responses = result.tables["responses"].set_index("response_id")
+    assert bool(responses.loc["R07", "flag_speeder"]) and bool(responses.loc["R05", "flag_duplicate_respondent"])
+    assert _recon(result, "responses").rows_flagged == 3
+
+
+def test_reconciliation_catches_a_dropped_row(tiny_root, monkeypatch):
+    original = validate_mod.validate_table
+
+    def dropping(*args, **kwargs):
+        outcome = original(*args, **kwargs)
+        if args[1].name == "interactions":
+            outcome.frame = outcome.frame.iloc[1:]  # a bug that silently loses a row
+        return outcome
+
+    monkeypatch.setattr(validate_mod, "validate_table", dropping)
+    with pytest.raises(DataError, match="Reconciliation failed for interactions: 6 rows read but 5 used"):
+        _result(tiny_root)
+
+
+def test_check_reconciliation_counts_by_reason():
+    recon = pd.DataFrame({"table": ["t"], "rows_read": [5], "rows_used": [3], "rows_quarantined": [2], "status": ["ok"]})
+    check_reconciliation(recon, pd.DataFrame({"table": ["t", "t"], "reason_code": ["a", "b"]}))
+    with pytest.raises(DataError):
+        check_reconciliation(recon, pd.DataFrame({"table": ["t"], "reason_code": ["a"]}))
+
+
+def test_inputs_never_modified_and_store_outside(tiny_root):
+    folder = tiny_root / "data" / "tiny"
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    ws = open_client("tiny", root=tiny_root)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    assert before == after
+    assert ws.store_path.exists() and folder not in ws.store_path.parents
+
+
+def test_store_round_trip_and_staleness(tiny_root):
+    ws = open_client("tiny", root=tiny_root)
+    assert len(ws.customers) == 4 and ws.mentions is None
+    assert str(ws.responses["nps"].dtype) == "Int64"
+    with ws.connect() as con:
+        assert con.execute("select count(*) from interactions").fetchone()[0] == 6
+    mtime = ws.store_path.stat().st_mtime_ns
+    open_client("tiny", root=tiny_root)
+    assert ws.store_path.stat().st_mtime_ns == mtime  # unchanged inputs: not rebuilt
+    (tiny_root / "data" / "tiny" / "customers.csv").write_text(CUSTOMERS + "C005,consumer,north,2024-01-15,1,false,\n")
+    assert len(open_client("tiny", root=tiny_root).customers) == 5
+
+
+def test_workspace_table_copy_is_independent(tiny_root):
+    ws = Workspace("tiny", tiny_root)
+    first = ws.customers
+    first.loc[0, "segment"] = "changed"
+    assert ws.customers.loc[0, "segment"] != "changed"
+
+
+def test_interactions_missing_values_allowed_where_nullable(tiny_root):
+    ws = open_client("tiny", root=tiny_root)
+    assert ws.interactions["case_id"].isna().sum() == 4

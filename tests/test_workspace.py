@@ -1,0 +1,79 @@
+"""client.yaml parsing and workspace discovery."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from cxlib.errors import ConfigError
+from cxlib.workspace import Workspace, list_clients, load_config, project_root
+from tests.conftest import write_workspace
+
+
+def _config(tmp_path, **changes):
+    folder = write_workspace(tmp_path)
+    raw = yaml.safe_load((folder / "client.yaml").read_text())
+    for key, value in changes.items():
+        if value is None:
+            raw.pop(key, None)
+        else:
+            raw[key] = value
+    (folder / "client.yaml").write_text(yaml.safe_dump(raw))
+    return folder / "client.yaml"
+
+
+def test_config_is_parsed(tiny_root):
+    cfg = load_config(tiny_root / "data" / "tiny" / "client.yaml")
+    assert cfg.name == "tiny"
+    assert cfg.stages[cfg.stages.index(cfg.sale_stage)] == "buy"
+    assert cfg.touchpoint_ids == ["shop", "billing", "support_call", "app"]
+    assert cfg.min_n == 2 and cfg.min_n_quotes == 3
+    assert cfg.sources["customers"].path.name == "customers.csv"
+    assert cfg.period_start.year == 2025
+    assert cfg.brand["primary"].startswith("#")
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"stages": None}, ["`stages`", "missing"]),
+        ({"sale_stage": "purchase"}, ["`sale_stage`", "purchase"]),
+        ({"brand": {"primary": "blue"}}, ["brand.primary", "#RRGGBB"]),
+        ({"min_n": 0}, ["`min_n`", "at least 1"]),
+        ({"segments": ["a", "a"]}, ["`segments`", "more than once"]),
+        ({"touchpoints": [{"id": "x"}, {"id": "x"}]}, ["touchpoints", "more than once"]),
+        ({"touchpoints": [{"id": "bad id"}]}, ["touchpoints[1].id", "letters"]),
+        ({"tables": {"customers": {"path": "c.csv"}}}, ["`tables`", "interactions"]),
+        ({"tables": {"customers": "c.csv", "interactions": "i.csv", "responses": "r.csv", "surveys": "s.csv"}},
+         ["unknown table", "surveys"]),
+    ],
+)
+def test_config_errors_name_the_key(tmp_path, changes, words):
+    path = _config(tmp_path, **changes)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    for word in words:
+        assert word in str(err.value)
+    assert "client.yaml" in str(err.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    folder = write_workspace(tmp_path)
+    (folder / "client.yaml").write_text("stages: [a, b\nsegments: x\n")
+    with pytest.raises(ConfigError, match=r"client.yaml line \d+: not valid YAML"):
+        load_config(folder / "client.yaml")
+
+
+def test_unknown_client_lists_known_ones(tiny_root):
+    with pytest.raises(ConfigError, match="clients here: tiny"):
+        Workspace("nobody", tiny_root)
+    with pytest.raises(ConfigError, match="not a valid client name"):
+        Workspace("../etc", tiny_root)
+
+
+def test_project_root_discovery(tiny_root, monkeypatch):
+    monkeypatch.delenv("CX_ROOT", raising=False)
+    monkeypatch.chdir(tiny_root / "data" / "tiny")
+    assert project_root() == tiny_root.resolve()
+    monkeypatch.setenv("CX_ROOT", str(tiny_root))
+    assert list_clients() == ["tiny"]
