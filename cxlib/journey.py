@@ -1,0 +1,755 @@
+"""Cumulative journey analytics: every touchpoint of a customer, combined into one explainable index.
+
+The building blocks of the journey family (:mod:`cxlib.lifecycle`, :mod:`cxlib.consistency`,
+:mod:`cxlib.friction`, :mod:`cxlib.journey_value`) live here:
+
+* :func:`touchpoint_scores` -- one row per interaction with the rating the customer gave it;
+* :func:`case_table` -- one row per case (contacts about one issue) with its friction flags;
+* :func:`journey_index` -- one row per customer (optionally per period): the journey index and
+  the components it is made of;
+* :func:`index_contributions` -- the index explained: how many points each component adds;
+* :func:`summarise_index` -- the index by segment / period with intervals and minimum-n suppression;
+* :func:`touchpoint_vs_journey` -- good touchpoints but a poor journey (and the reverse);
+* :func:`journey_paths` / :func:`path_outcomes` -- the most common journeys and how they end.
+
+Methods, formulas and references: ``docs/methods-journey.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from cxlib.errors import DataError
+from cxlib.schema import rating_column, rating_columns
+
+__all__ = [
+    "COMPONENTS",
+    "touchpoint_scores",
+    "case_table",
+    "journey_index",
+    "index_contributions",
+    "summarise_index",
+    "touchpoint_vs_journey",
+    "journey_paths",
+    "path_outcomes",
+]
+
+#: The components of the journey index, each on 0-100 (higher = better experience).
+COMPONENTS: tuple[str, ...] = (
+    "rating", "effort", "resolution", "first_contact", "known_info", "no_silent_wait", "wait",
+)
+
+Aggregate = Literal["peak_end", "recency", "mean"]
+_STEP = Literal["stage_channel", "touchpoint_channel", "channel", "stage", "touchpoint"]
+
+
+# --------------------------------------------------------------------------------------------
+# private helpers shared by the journey family
+# --------------------------------------------------------------------------------------------
+def _require(frame: pd.DataFrame | None, columns: Sequence[str], table: str) -> None:
+    if frame is None:
+        raise DataError(f"The `{table}` table is required here but was None. Load it with open_client(...).{table}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"`{table}` lacks column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}. "
+            "Map them in client.yaml `tables.<table>.columns` (see docs/data-model.md)."
+        )
+
+
+def _num(series: pd.Series) -> pd.Series:
+    """Any numeric / boolean / nullable column as float64 with NaN for missing."""
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    """A boolean column as float64 (1, 0, NaN for unknown)."""
+    if series.dtype == object:
+        series = series.astype("boolean")
+    return _num(series)
+
+
+def _periods(times: pd.Series, freq: str) -> pd.Series:
+    return pd.Series(pd.PeriodIndex(times, freq=freq).astype(str), index=times.index, dtype="string")
+
+
+def _add_groups(frame: pd.DataFrame, by: Sequence[str], *, customers: pd.DataFrame | None = None,
+                time_col: str = "occurred_at", period: str = "Q") -> pd.DataFrame:
+    """``frame`` with every ``by`` column present: joined from ``customers`` or derived (``period``)."""
+    out = frame
+    need = [c for c in by if c not in out.columns]
+    if "period" in need:
+        if time_col not in out.columns:
+            raise DataError(f"Cannot group by `period`: the table has no `{time_col}` column.")
+        out = out.assign(period=_periods(out[time_col], period))
+        need.remove("period")
+    if need:
+        if customers is None or not set(need) <= set(customers.columns):
+            raise DataError(
+                f"Cannot group by {', '.join(need)}: not a column of this table"
+                + ("" if customers is None else " nor of `customers`")
+                + ". Pass customers=ws.customers or choose columns that exist."
+            )
+        out = out.merge(customers[["customer_id", *need]], on="customer_id", how="left", validate="many_to_one")
+    return out
+
+
+def _suppress(table: pd.DataFrame, *, min_n: int | None, value_cols: Sequence[str], n_col: str = "n") -> pd.DataFrame:
+    """Blank the values of rows with ``n < min_n``; keep label and n; add ``suppressed``."""
+    small = table[n_col] < (min_n or 0)
+    out = table.copy()
+    for c in value_cols:
+        out[c] = out[c].astype("float64").mask(small)
+    out["suppressed"] = small.astype(bool)
+    return out
+
+
+def _t_ci(mean: pd.Series, sd: pd.Series, n: pd.Series, ci: float) -> tuple[pd.Series, pd.Series]:
+    """Student-t interval for a mean: mean ± t_{(1+ci)/2, n-1} · sd/√n (NaN when n < 2)."""
+    n = n.astype("float64")
+    df = (n - 1).where(n > 1)
+    half = stats.t.ppf((1 + ci) / 2, df) * sd / np.sqrt(n)
+    return mean - half, mean + half
+
+
+def _wilson(events: pd.Series, n: pd.Series, ci: float) -> tuple[pd.Series, pd.Series]:
+    """Wilson score interval (statsmodels ``proportion_confint(method="wilson")``)."""
+    ok = n > 0
+    low = pd.Series(np.nan, index=n.index)
+    high = pd.Series(np.nan, index=n.index)
+    if ok.any():
+        lo, hi = proportion_confint(events[ok].to_numpy(float), n[ok].to_numpy(float), alpha=1 - ci, method="wilson")
+        low[ok], high[ok] = lo, hi
+    return low, high
+
+
+def _mean_table(frame: pd.DataFrame, value: str, by: Sequence[str], *, min_n: int | None, ci: float,
+                count: str | None = None) -> pd.DataFrame:
+    """n, mean, sd and a t interval of ``value`` per ``by`` group (NaN values are not counted)."""
+    data = frame[[*by, value] + ([count] if count else [])].dropna(subset=[value])
+    if by:
+        g = data.groupby(list(by), observed=True, sort=True, dropna=False)[value]
+        table = g.agg(n="count", mean="mean", sd="std").reset_index()
+        if count:
+            table[f"n_{count.removesuffix('_id')}s"] = data.groupby(list(by), observed=True, sort=True,
+                                                                   dropna=False)[count].nunique().to_numpy()
+    else:
+        table = pd.DataFrame({"n": [data[value].count()], "mean": [data[value].mean()], "sd": [data[value].std()]})
+        if count:
+            table[f"n_{count.removesuffix('_id')}s"] = [data[count].nunique()]
+    table["ci_low"], table["ci_high"] = _t_ci(table["mean"], table["sd"], table["n"], ci)
+    return _suppress(table, min_n=min_n, value_cols=["mean", "sd", "ci_low", "ci_high"])
+
+
+def _rate_table(frame: pd.DataFrame, flag: str, by: Sequence[str], *, min_n: int | None, ci: float,
+                events: str = "n_events", rate: str = "rate") -> pd.DataFrame:
+    """n, number of events, rate and a Wilson interval of a 0/1 column per ``by`` group."""
+    data = frame[[*by, flag]].dropna(subset=[flag])
+    if by:
+        table = data.groupby(list(by), observed=True, sort=True, dropna=False)[flag].agg(["count", "sum"]).reset_index()
+    else:
+        table = pd.DataFrame({"count": [data[flag].count()], "sum": [data[flag].sum()]})
+    table = table.rename(columns={"count": "n", "sum": events})
+    table[events] = table[events].astype("int64")
+    table[rate] = table[events] / table["n"]
+    table["ci_low"], table["ci_high"] = _wilson(table[events], table["n"], ci)
+    return _suppress(table, min_n=min_n, value_cols=[rate, "ci_low", "ci_high"])
+
+
+# --------------------------------------------------------------------------------------------
+# interactions -> scored touchpoints, cases
+# --------------------------------------------------------------------------------------------
+def touchpoint_scores(interactions: pd.DataFrame, responses: pd.DataFrame | None, *,
+                      exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+    """Each interaction with the transactional survey answers that rate it.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        Canonical ``interactions`` table.
+    responses : DataFrame or None
+        Canonical ``responses`` table. Only transactional answers (``survey == "transactional"``,
+        or a non-empty ``interaction_id`` when ``survey`` is absent) are used.
+    exclude_flags : sequence of str, keyword-only
+        Quality-flag columns of ``responses`` (e.g. ``"flag_speeder"``) whose True rows are left out.
+
+    Returns
+    -------
+    DataFrame
+        The interactions (same rows, same order) plus:
+        ``rating`` (1-5: the answer's ``rating_<touchpoint>`` for the interaction's touchpoint, else its
+        ``csat``; NaN if unrated), ``ces`` (1-7), ``t_nps`` (0-10, the transactional NPS),
+        ``experience`` (rating on 0-100: (rating − 1) / 4 · 100), ``effort_score`` (CES on 0-100:
+        (ces − 1) / 6 · 100). Several answers to one interaction are averaged.
+
+    Notes
+    -----
+    0-100 rescaling is linear (POMP, "percent of maximum possible": Cohen et al. 1999).
+
+    Examples
+    --------
+    >>> i = pd.DataFrame({"interaction_id": ["i1"], "customer_id": ["c1"], "touchpoint": ["billing"],
+    ...                   "occurred_at": pd.to_datetime(["2025-01-01"])})
+    >>> r = pd.DataFrame({"response_id": ["r1"], "customer_id": ["c1"], "interaction_id": ["i1"],
+    ...                   "rating_billing": [4], "ces": [7]})
+    >>> touchpoint_scores(i, r)[["rating", "experience", "effort_score"]].to_dict("records")
+    [{'rating': 4.0, 'experience': 75.0, 'effort_score': 100.0}]
+    """
+    _require(interactions, ["interaction_id", "customer_id", "touchpoint"], "interactions")
+    out = interactions.copy()
+    out["rating"] = np.nan
+    out["ces"] = np.nan
+    out["t_nps"] = np.nan
+    if responses is not None and len(responses):
+        _require(responses, ["interaction_id"], "responses")
+        resp = responses
+        if "survey" in resp.columns:
+            resp = resp[resp["survey"].astype("string").eq("transactional").fillna(False).to_numpy(bool)]
+        for f in exclude_flags:
+            if f in resp.columns:
+                resp = resp[~resp[f].fillna(False).astype(bool).to_numpy()]
+        resp = resp[resp["interaction_id"].notna().to_numpy(bool)]
+        cols = ["interaction_id", *[c for c in ("csat", "ces", "nps") if c in resp.columns], *rating_columns(resp.columns)]
+        tp = interactions[["interaction_id", "touchpoint"]]
+        joined = resp[cols].merge(tp, on="interaction_id", how="inner")
+        rating = pd.Series(np.nan, index=joined.index)
+        for t in joined["touchpoint"].dropna().unique():
+            col = rating_column(str(t))
+            if col in joined.columns:
+                mask = (joined["touchpoint"] == t).to_numpy(bool)
+                rating[mask] = _num(joined.loc[mask, col]).to_numpy()
+        if "csat" in joined.columns:
+            rating = rating.fillna(_num(joined["csat"]))
+        per = pd.DataFrame({
+            "interaction_id": joined["interaction_id"],
+            "rating": rating,
+            "ces": _num(joined["ces"]) if "ces" in joined.columns else np.nan,
+            "t_nps": _num(joined["nps"]) if "nps" in joined.columns else np.nan,
+        }).groupby("interaction_id", sort=False).mean()
+        out = out.drop(columns=["rating", "ces", "t_nps"]).merge(per, left_on="interaction_id", right_index=True,
+                                                                 how="left")
+        out.index = interactions.index
+    out["experience"] = (out["rating"] - 1) / 4 * 100
+    out["effort_score"] = (out["ces"] - 1) / 6 * 100
+    return out
+
+
+def case_table(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) -> pd.DataFrame:
+    """One row per case (``case_id``), with the friction each case carried.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        Canonical ``interactions``; rows without ``case_id`` are not cases and are ignored.
+    silent_minutes : float, keyword-only
+        A contact is a *silent wait* when the customer waited at least this long -- its
+        ``wait_minutes``, or the time until the next contact of the case while the case was
+        still unresolved -- and ``updates_sent == 0``. Default 2 days.
+
+    Returns
+    -------
+    DataFrame
+        ``case_id``, ``customer_id`` (of the first contact), ``opened_at``, ``closed_at``
+        (last contact), ``first_stage``, ``first_channel``, ``first_touchpoint``,
+        ``n_contacts``, ``n_repeats`` (= n_contacts − 1), ``resolved`` (the last contact's
+        ``resolved``, 1/0/NaN), ``n_known_info`` (contacts where known information was asked
+        again), ``n_handoffs`` (changes of department between consecutive contacts),
+        ``n_departments``, ``n_channels``, ``max_wait_minutes``, ``n_silent`` (silent-wait
+        contacts), ``silent`` (1 if any, else 0).
+
+    Notes
+    -----
+    Contacts are ordered by ``occurred_at`` then ``interaction_id``. A missing ``updates_sent``
+    is treated as unknown (never silent); a missing department never makes a hand-off.
+
+    Examples
+    --------
+    >>> i = pd.DataFrame({"interaction_id": ["a", "b"], "customer_id": ["c1", "c1"], "case_id": ["k", "k"],
+    ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-01-05"]), "stage": "support",
+    ...     "channel": ["phone", "email"], "touchpoint": "support_call", "department": ["care", "billing"],
+    ...     "resolved": [False, True], "wait_minutes": [5.0, 5.0], "updates_sent": [0, 1]})
+    >>> case_table(i)[["n_contacts", "n_handoffs", "resolved", "silent"]].to_dict("records")
+    [{'n_contacts': 2, 'n_handoffs': 1, 'resolved': 1.0, 'silent': 1.0}]
+    """
+    c = contact_flags(interactions, silent_minutes=silent_minutes)
+    c = c[c["case_id"].notna().to_numpy(bool)]
+    g = c.groupby("case_id", sort=True)
+    table = g.agg(
+        customer_id=("customer_id", "first"),
+        opened_at=("occurred_at", "first"),
+        closed_at=("occurred_at", "last"),
+        first_stage=("stage", "first"),
+        first_channel=("channel", "first"),
+        first_touchpoint=("touchpoint", "first"),
+        n_contacts=("interaction_id", "size"),
+        resolved=("_resolved", "last"),
+        n_known_info=("_known", "sum"),
+        n_handoffs=("handoff", "sum"),
+        n_departments=("department", "nunique"),
+        n_channels=("channel", "nunique"),
+        max_wait_minutes=("_wait", "max"),
+        n_silent=("silent_wait", "sum"),
+    ).reset_index()
+    # "last" skips NaN in pandas; resolution is the state of the case at its final contact
+    table["resolved"] = g["_resolved"].nth(-1).to_numpy()
+    table.insert(table.columns.get_loc("resolved"), "n_repeats", table["n_contacts"] - 1)
+    for col in ("n_known_info", "n_handoffs", "n_silent"):
+        table[col] = table[col].astype("int64")
+    table["silent"] = (table["n_silent"] > 0).astype("float64")
+    return table
+
+
+def contact_flags(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) -> pd.DataFrame:
+    """Interactions sorted by case and time with per-contact case flags (used by :func:`case_table`).
+
+    Adds ``contact_no`` (0 = first contact of its case), ``repeat`` (contact_no > 0), ``handoff``
+    (department differs from the previous contact's), ``gap_minutes`` (to the next contact of the
+    case), ``silent_wait`` (see :func:`case_table`) and private float columns ``_resolved``,
+    ``_known``, ``_wait``. Rows without a case have NaN/False flags.
+    """
+    _require(interactions, ["interaction_id", "customer_id", "occurred_at"], "interactions")
+    c = interactions.copy()
+    for col in ("case_id", "department", "stage", "channel", "touchpoint"):
+        if col not in c.columns:
+            c[col] = pd.Series(pd.NA, index=c.index, dtype="string")
+    c = c.sort_values(["case_id", "occurred_at", "interaction_id"], kind="stable", na_position="last")
+    in_case = c["case_id"].notna().to_numpy(bool)
+    g = c.groupby("case_id", sort=False, dropna=True)
+    c["contact_no"] = g.cumcount().reindex(c.index)
+    c["repeat"] = (c["contact_no"] > 0) & in_case
+    prev_dept = g["department"].shift(1)
+    c["handoff"] = (c["department"].notna() & prev_dept.notna() & (c["department"] != prev_dept)).fillna(False)
+    c["handoff"] = c["handoff"].astype(bool) & in_case
+    nxt = g["occurred_at"].shift(-1)
+    c["gap_minutes"] = (nxt - c["occurred_at"]).dt.total_seconds() / 60
+    c["_resolved"] = _flag(c["resolved"]) if "resolved" in c.columns else np.nan
+    c["_known"] = _flag(c["asked_known_info"]) if "asked_known_info" in c.columns else np.nan
+    c["_wait"] = _num(c["wait_minutes"]) if "wait_minutes" in c.columns else np.nan
+    updates = _num(c["updates_sent"]) if "updates_sent" in c.columns else pd.Series(np.nan, index=c.index)
+    open_gap = c["gap_minutes"].where(c["_resolved"] != 1)
+    waited = np.fmax(c["_wait"].to_numpy(float), open_gap.to_numpy(float))
+    c["silent_wait"] = (waited >= silent_minutes) & (updates == 0).to_numpy(bool) & in_case
+    return c
+
+
+# --------------------------------------------------------------------------------------------
+# the journey index
+# --------------------------------------------------------------------------------------------
+def journey_index(interactions: pd.DataFrame, responses: pd.DataFrame | None, *,
+                  aggregate: Aggregate = "peak_end", half_life_days: float = 180.0,
+                  weights: Mapping[str, float] | None = None, wait_target_minutes: float = 60.0,
+                  silent_minutes: float = 2880.0, as_of: str | pd.Timestamp | None = None,
+                  period: str | None = None, exclude_flags: Sequence[str] = (),
+                  engine: Literal["pandas", "duckdb"] = "pandas") -> pd.DataFrame:
+    """The cumulative journey index of every customer: all touchpoints over time, in one number.
+
+    Parameters
+    ----------
+    interactions, responses : DataFrame
+        Canonical tables. Relationship-survey answers are never used (they are the outcome the
+        index is judged against).
+    aggregate : {"peak_end", "recency", "mean"}, keyword-only
+        How a customer's touchpoint ratings become the ``rating`` component: the mean of the
+        worst and the last rating (peak-end rule), a recency-weighted mean, or the plain mean.
+    half_life_days : float, keyword-only
+        Half-life of the recency weights (``aggregate="recency"``).
+    weights : mapping, keyword-only
+        Weight of each component (default: all 1, "unit weights").
+    wait_target_minutes : float, keyword-only
+        A contact's wait is on target when ``wait_minutes`` is at most this.
+    silent_minutes : float, keyword-only
+        Threshold of a silent wait (see :func:`case_table`).
+    as_of : date, keyword-only
+        Use only interactions that happened before this moment.
+    period : str, keyword-only
+        A pandas period frequency ("M", "Q", "Y"): one row per customer and period, built from that
+        period's touchpoints only (cases belong to the period they were opened in).
+    exclude_flags : sequence of str, keyword-only
+        Quality flags of ``responses`` whose True rows are left out.
+    engine : {"pandas", "duckdb"}, keyword-only
+        Same numbers; DuckDB is faster and leaner on millions of rows.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer (and ``period``), sorted: ``customer_id``, [``period``],
+        ``journey_index`` (0-100, higher = better), ``n_components`` (components available),
+        ``n_interactions``, ``n_rated``, ``n_cases``, ``touchpoint_mean`` (plain mean of the
+        0-100 touchpoint ratings, "the average touchpoint"), ``rating_worst``, ``rating_last``,
+        then the components, each 0-100: ``rating`` (aggregate of touchpoint ratings), ``effort``
+        (mean CES rescaled), ``resolution`` (% of cases resolved at their last contact),
+        ``first_contact`` (% of cases handled in one contact), ``known_info`` (% of interactions
+        where no known information was asked again), ``no_silent_wait`` (% of cases without a
+        silent wait), ``wait`` (% of interactions waited at most ``wait_target_minutes``).
+        A component is NaN when the customer has no data for it.
+
+    Notes
+    -----
+    journey_index = Σ_k w_k·c_k / Σ_k w_k over the components c_k the customer has.
+    Unit weights follow Dawes (1979), "The robust beauty of improper linear models". The
+    peak-end rule is Kahneman, Fredrickson, Schreiber & Redelmeier (1993); applied to service
+    encounters by Verhoef, Antonides & de Hoog (2004); the negative peak (the worst touchpoint) is
+    used because bad experiences weigh more (Baumeister et al. 2001). Recency weight of a rating
+    made d days before the customer's last rating: 0.5^(d / half_life_days). The journey view is
+    Lemon & Verhoef (2016); cumulative experience, Verhoef et al. (2009). Details:
+    ``docs/methods-journey.md``.
+
+    Examples
+    --------
+    >>> i = pd.DataFrame({"interaction_id": ["a", "b"], "customer_id": ["c1", "c1"],
+    ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-02-01"]), "touchpoint": "billing",
+    ...     "asked_known_info": [True, False]})
+    >>> r = pd.DataFrame({"response_id": ["r1", "r2"], "customer_id": "c1", "interaction_id": ["a", "b"],
+    ...     "rating_billing": [2, 5]})
+    >>> journey_index(i, r)[["rating", "known_info", "journey_index"]].to_dict("records")
+    [{'rating': 62.5, 'known_info': 50.0, 'journey_index': 56.25}]
+    """
+    if aggregate not in ("peak_end", "recency", "mean"):
+        raise ValueError(f"aggregate={aggregate!r}; expected 'peak_end', 'recency' or 'mean'.")
+    w = _weights(weights)
+    _require(interactions, ["interaction_id", "customer_id", "occurred_at", "touchpoint"], "interactions")
+    inter = interactions
+    if as_of is not None:
+        inter = inter[(inter["occurred_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
+    if engine == "duckdb":
+        from cxlib._journey_sql import journey_index_duckdb  # noqa: PLC0415  (optional fast path)
+        return journey_index_duckdb(inter, responses, aggregate=aggregate, half_life_days=half_life_days,
+                                    weights=w, wait_target_minutes=wait_target_minutes,
+                                    silent_minutes=silent_minutes, period=period, exclude_flags=exclude_flags)
+    if engine != "pandas":
+        raise ValueError(f"engine={engine!r}; expected 'pandas' or 'duckdb'.")
+    scores = touchpoint_scores(inter, responses, exclude_flags=exclude_flags)
+    keys = ["customer_id"]
+    if period is not None:
+        scores = scores.assign(period=_periods(scores["occurred_at"], period))
+        keys.append("period")
+    cases = case_table(inter, silent_minutes=silent_minutes)
+    if period is not None:
+        cases = cases.assign(period=_periods(cases["opened_at"], period))
+    return _assemble(scores, cases, keys, aggregate=aggregate, half_life_days=half_life_days, weights=w,
+                     wait_target_minutes=wait_target_minutes)
+
+
+def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    w = {k: 1.0 for k in COMPONENTS}
+    if weights:
+        unknown = set(weights) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(f"Unknown component(s) in weights: {sorted(unknown)}; expected some of {COMPONENTS}.")
+        w.update({k: float(v) for k, v in weights.items()})
+    if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+        raise ValueError(f"weights must be ≥ 0 with a positive sum; got {w}.")
+    return w
+
+
+def _assemble(scores: pd.DataFrame, cases: pd.DataFrame, keys: list[str], *, aggregate: str,
+              half_life_days: float, weights: dict[str, float], wait_target_minutes: float) -> pd.DataFrame:
+    g = scores.groupby(keys, sort=True, observed=True)
+    out = g.agg(n_interactions=("interaction_id", "size"), n_rated=("experience", "count"),
+                touchpoint_mean=("experience", "mean"), rating_worst=("experience", "min"))
+    rated = scores[scores["experience"].notna().to_numpy(bool)]
+    last_at = rated.groupby(keys, sort=False, observed=True)["occurred_at"].transform("max")
+    at_end = rated[(rated["occurred_at"] == last_at).to_numpy(bool)]
+    out["rating_last"] = at_end.groupby(keys, observed=True)["experience"].mean()
+    if aggregate == "peak_end":
+        out["rating"] = (out["rating_worst"] + out["rating_last"]) / 2
+    elif aggregate == "recency":
+        age_days = (last_at - rated["occurred_at"]).dt.total_seconds() / 86400
+        wt = np.power(0.5, age_days / half_life_days)
+        num = (wt * rated["experience"]).groupby([rated[k] for k in keys], observed=True).sum()
+        den = wt.groupby([rated[k] for k in keys], observed=True).sum()
+        out["rating"] = num / den
+    else:
+        out["rating"] = out["touchpoint_mean"]
+    out["effort"] = g["effort_score"].mean()
+    known = _flag(scores["asked_known_info"]) if "asked_known_info" in scores.columns else None
+    out["known_info"] = (100 * (1 - known.groupby([scores[k] for k in keys], observed=True).mean())
+                         if known is not None else np.nan)
+    if "wait_minutes" in scores.columns:
+        wait = _num(scores["wait_minutes"])
+        on_target = (wait <= wait_target_minutes).astype("float64").where(wait.notna())
+        out["wait"] = 100 * on_target.groupby([scores[k] for k in keys], observed=True).mean()
+    else:
+        out["wait"] = np.nan
+    if len(cases):
+        cg = cases.assign(one=(cases["n_contacts"] == 1).astype("float64")).groupby(keys, observed=True)
+        out["n_cases"] = cg.size()
+        out["resolution"] = 100 * cg["resolved"].mean()
+        out["first_contact"] = 100 * cg["one"].mean()
+        out["no_silent_wait"] = 100 * (1 - cg["silent"].mean())
+    else:
+        out["n_cases"] = 0
+        out[["resolution", "first_contact", "no_silent_wait"]] = np.nan
+    out["n_cases"] = out["n_cases"].fillna(0).astype("int64")
+    return _finish_index(out.reset_index(), keys, weights)
+
+
+def _finish_index(out: pd.DataFrame, keys: list[str], weights: dict[str, float]) -> pd.DataFrame:
+    comp = out[list(COMPONENTS)].astype("float64")
+    w = pd.Series(weights)[list(COMPONENTS)].to_numpy(float)
+    avail = comp.notna().to_numpy() & (w > 0)
+    wsum = (avail * w).sum(axis=1)
+    total = np.nansum(comp.to_numpy(float) * w * avail, axis=1)
+    out["journey_index"] = np.where(wsum > 0, total / np.where(wsum > 0, wsum, 1), np.nan)
+    out["n_components"] = avail.sum(axis=1).astype("int64")
+    cols = [*keys, "journey_index", "n_components", "n_interactions", "n_rated", "n_cases",
+            "touchpoint_mean", "rating_worst", "rating_last", *COMPONENTS]
+    out = out[cols].sort_values(keys, kind="stable").reset_index(drop=True)
+    for c in ("n_interactions", "n_rated"):
+        out[c] = out[c].astype("int64")
+    return out
+
+
+def index_contributions(index: pd.DataFrame, *, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The journey index explained: points each component adds, per customer (long format).
+
+    Parameters
+    ----------
+    index : DataFrame
+        Output of :func:`journey_index`.
+    weights : mapping, keyword-only
+        The weights the index was built with (default: unit weights).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (and ``period`` when present), ``component``, ``value`` (0-100),
+        ``weight`` (share of the customer's index, 0 when the component is missing),
+        ``contribution`` (weight × value; contributions of a customer sum to its ``journey_index``).
+
+    Examples
+    --------
+    >>> idx = pd.DataFrame({"customer_id": ["c1"], "journey_index": [75.0], "rating": [100.0],
+    ...     "effort": [50.0], "resolution": [np.nan], "first_contact": [np.nan], "known_info": [np.nan],
+    ...     "no_silent_wait": [np.nan], "wait": [np.nan]})
+    >>> index_contributions(idx).query("weight > 0")[["component", "contribution"]].to_dict("records")
+    [{'component': 'rating', 'contribution': 50.0}, {'component': 'effort', 'contribution': 25.0}]
+    """
+    w = _weights(weights)
+    keys = [k for k in ("customer_id", "period") if k in index.columns]
+    long = index.melt(id_vars=keys, value_vars=list(COMPONENTS), var_name="component", value_name="value")
+    long["weight"] = long["component"].map(w).astype("float64").where(long["value"].notna(), 0.0)
+    long["weight"] = long["weight"] / long.groupby(keys, observed=True)["weight"].transform("sum")
+    long["contribution"] = long["weight"] * long["value"].fillna(0.0)
+    order = {c: i for i, c in enumerate(COMPONENTS)}
+    long = long.assign(_o=long["component"].map(order)).sort_values([*keys, "_o"], kind="stable")
+    return long.drop(columns="_o").reset_index(drop=True)
+
+
+def summarise_index(index: pd.DataFrame, *, customers: pd.DataFrame | None = None, by: Sequence[str] = (),
+                    value: str = "journey_index", min_n: int | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """Mean journey index (or any of its columns) by segment / period, with a t interval.
+
+    Parameters
+    ----------
+    index : DataFrame
+        Output of :func:`journey_index` (with ``period`` when built with ``period=``).
+    customers : DataFrame, keyword-only
+        Canonical customers, for grouping columns such as ``segment`` or ``region``.
+    by : sequence of str, keyword-only
+        Grouping columns (``period`` must already be a column of ``index``).
+    value : str, keyword-only
+        The column summarised.
+    min_n : int, keyword-only
+        Groups with fewer customers are suppressed (values NaN, ``suppressed`` True).
+    ci : float, keyword-only
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``n`` (customers with a value), ``mean``, ``sd``, ``ci_low``, ``ci_high``,
+        ``suppressed``.
+
+    Notes
+    -----
+    mean ± t_{(1+ci)/2, n−1} · sd / √n.
+
+    Examples
+    --------
+    >>> summarise_index(pd.DataFrame({"customer_id": ["a", "b"], "journey_index": [40.0, 60.0]}))["mean"].item()
+    50.0
+    """
+    frame = _add_groups(index, list(by), customers=customers)
+    return _mean_table(frame, value, list(by), min_n=min_n, ci=ci)
+
+
+# --------------------------------------------------------------------------------------------
+# touchpoint versus journey
+# --------------------------------------------------------------------------------------------
+def touchpoint_vs_journey(index: pd.DataFrame, *, touchpoint: str = "touchpoint_mean",
+                          journey: str = "journey_index", touchpoint_cut: float | Literal["median"] = 75.0,
+                          journey_cut: float | Literal["median"] = "median") -> pd.DataFrame:
+    """Classify customers: good touchpoints but a poor journey, and the reverse.
+
+    Parameters
+    ----------
+    index : DataFrame
+        Per-customer frame with ``customer_id`` and the two columns (e.g. :func:`journey_index`,
+        optionally merged with the relationship NPS to use it as the journey measure).
+    touchpoint, journey : str, keyword-only
+        Columns holding the touchpoint-level and the journey-level score.
+    touchpoint_cut, journey_cut : float or "median", keyword-only
+        A score at or above its cut is "good". Default: touchpoints good at an average rating of
+        4 out of 5 or better (75 on 0-100); journey good at or above the customers' median.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (and ``period``), the two score columns, ``touchpoint_good``,
+        ``journey_good`` (bool), and ``quadrant``: "good touchpoints, poor journey",
+        "poor touchpoints, good journey", "both good", "both poor". Customers missing either score
+        are left out.
+
+    Examples
+    --------
+    >>> idx = pd.DataFrame({"customer_id": ["a", "b"], "touchpoint_mean": [90.0, 20.0],
+    ...                     "journey_index": [30.0, 80.0]})
+    >>> touchpoint_vs_journey(idx, journey_cut=50)["quadrant"].tolist()
+    ['good touchpoints, poor journey', 'poor touchpoints, good journey']
+    """
+    keys = [k for k in ("customer_id", "period") if k in index.columns]
+    data = index[[*keys, touchpoint, journey]].dropna(subset=[touchpoint, journey]).copy()
+    t_cut = data[touchpoint].median() if touchpoint_cut == "median" else float(touchpoint_cut)
+    j_cut = data[journey].median() if journey_cut == "median" else float(journey_cut)
+    data["touchpoint_good"] = (data[touchpoint] >= t_cut).astype(bool)
+    data["journey_good"] = (data[journey] >= j_cut).astype(bool)
+    labels = np.select(
+        [data["touchpoint_good"] & ~data["journey_good"], ~data["touchpoint_good"] & data["journey_good"],
+         data["touchpoint_good"] & data["journey_good"]],
+        ["good touchpoints, poor journey", "poor touchpoints, good journey", "both good"], "both poor")
+    data["quadrant"] = pd.Series(labels, index=data.index, dtype="string")
+    return data.reset_index(drop=True)
+
+
+def journey_paths(interactions: pd.DataFrame, *, step: _STEP = "stage_channel",
+                  unit: Literal["customer", "case"] = "customer", max_steps: int | None = 4,
+                  collapse_repeats: bool = False) -> pd.DataFrame:
+    """Each customer's (or case's) journey as a readable path of steps.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        Canonical interactions.
+    step : str, keyword-only
+        What a step shows: ``"stage_channel"`` ("store buy"), ``"touchpoint_channel"``
+        ("phone support_call"), ``"channel"``, ``"stage"`` or ``"touchpoint"``.
+    unit : {"customer", "case"}, keyword-only
+        One path per customer (all interactions) or per case.
+    max_steps : int or None, keyword-only
+        Keep the first ``max_steps`` steps (a trailing "…" marks a longer path); None keeps all.
+    collapse_repeats : bool, keyword-only
+        Merge consecutive identical steps ("phone support → phone support" → "phone support").
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (and ``case_id`` for cases), ``path`` (steps joined by " → "),
+        ``n_steps`` (before truncation).
+
+    Examples
+    --------
+    >>> i = pd.DataFrame({"interaction_id": ["1", "2", "3"], "customer_id": "c", "stage": ["buy", "support", "support"],
+    ...     "channel": ["store", "phone", "phone"], "occurred_at": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
+    >>> journey_paths(i)["path"].item()
+    'store buy → phone support → phone support'
+    """
+    parts = {"stage_channel": ["channel", "stage"], "touchpoint_channel": ["channel", "touchpoint"],
+             "channel": ["channel"], "stage": ["stage"], "touchpoint": ["touchpoint"]}
+    if step not in parts:
+        raise ValueError(f"step={step!r}; expected one of {sorted(parts)}.")
+    keys = ["customer_id"] if unit == "customer" else ["customer_id", "case_id"]
+    _require(interactions, ["interaction_id", "occurred_at", *keys, *parts[step]], "interactions")
+    data = interactions[[*keys, "occurred_at", "interaction_id", *parts[step]]]
+    if unit == "case":
+        data = data[data["case_id"].notna().to_numpy(bool)]
+    data = data.sort_values([*keys, "occurred_at", "interaction_id"], kind="stable")
+    label = data[parts[step][0]].astype("string").fillna("?")
+    for p in parts[step][1:]:
+        label = label + " " + data[p].astype("string").fillna("?")
+    data = data.assign(_step=label)
+    if collapse_repeats:
+        prev = data.groupby(keys, sort=False)["_step"].shift(1)
+        data = data[(data["_step"] != prev).fillna(True).to_numpy(bool)]
+    data = data.assign(_k=data.groupby(keys, sort=False).cumcount())
+    g = data.groupby(keys, sort=True)
+    n_steps = g.size()
+    kept = data if max_steps is None else data[(data["_k"] < max_steps).to_numpy(bool)]
+    path = kept.groupby(keys, sort=True)["_step"].agg(" → ".join)
+    out = pd.DataFrame({"path": path, "n_steps": n_steps}).reset_index()
+    if max_steps is not None:
+        longer = out["n_steps"] > max_steps
+        out.loc[longer, "path"] = out.loc[longer, "path"] + " → …"
+    out["path"] = out["path"].astype("string")
+    out["n_steps"] = out["n_steps"].astype("int64")
+    return out
+
+
+def path_outcomes(paths: pd.DataFrame, outcomes: pd.DataFrame, *, top: int | None = 10,
+                  min_n: int | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """The most common paths and how their customers fare.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        Output of :func:`journey_paths` (``customer_id``, ``path``).
+    outcomes : DataFrame
+        One row per customer: ``customer_id`` and any of ``journey_index`` (0-100),
+        ``nps`` (relationship NPS, 0-10) and ``churned`` (bool).
+    top : int or None, keyword-only
+        Keep the ``top`` most frequent paths.
+    min_n : int, keyword-only
+        Paths with fewer units are suppressed.
+    ci : float, keyword-only
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``path``, ``n`` (units taking the path), ``share`` (of all units), and for each outcome
+        present: ``journey_index`` with ``journey_index_ci_low/high`` (t), ``nps_mean`` with
+        ``nps_ci_low/high`` (t), ``n_nps``, ``churn_rate`` with ``churn_ci_low/high`` (Wilson),
+        ``n_churn``; ``suppressed``. Sorted by n (descending), then path.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"customer_id": ["a", "b", "c"], "path": ["x", "x", "y"]})
+    >>> o = pd.DataFrame({"customer_id": ["a", "b", "c"], "churned": [True, False, False]})
+    >>> path_outcomes(p, o)[["path", "n", "churn_rate"]].to_dict("records")
+    [{'path': 'x', 'n': 2, 'churn_rate': 0.5}, {'path': 'y', 'n': 1, 'churn_rate': 0.0}]
+    """
+    data = paths[["customer_id", "path"]].merge(outcomes, on="customer_id", how="left")
+    counts = data.groupby("path", observed=True).size().rename("n").reset_index()
+    counts["share"] = counts["n"] / counts["n"].sum()
+    counts = counts.sort_values(["n", "path"], ascending=[False, True], kind="stable")
+    if top is not None:
+        counts = counts.head(top)
+    table = counts.reset_index(drop=True)
+    values = ["share"]
+    if "journey_index" in data.columns:
+        m = _mean_table(data, "journey_index", ["path"], min_n=None, ci=ci)
+        m = m.rename(columns={"mean": "journey_index", "ci_low": "journey_index_ci_low",
+                              "ci_high": "journey_index_ci_high"})
+        table = table.merge(m[["path", "journey_index", "journey_index_ci_low", "journey_index_ci_high"]],
+                            on="path", how="left")
+        values += ["journey_index", "journey_index_ci_low", "journey_index_ci_high"]
+    if "nps" in data.columns:
+        m = _mean_table(data.assign(nps=_num(data["nps"])), "nps", ["path"], min_n=None, ci=ci)
+        m = m.rename(columns={"n": "n_nps", "mean": "nps_mean", "ci_low": "nps_ci_low", "ci_high": "nps_ci_high"})
+        table = table.merge(m[["path", "n_nps", "nps_mean", "nps_ci_low", "nps_ci_high"]], on="path", how="left")
+        values += ["nps_mean", "nps_ci_low", "nps_ci_high"]
+    if "churned" in data.columns:
+        r = _rate_table(data.assign(_c=_flag(data["churned"])), "_c", ["path"], min_n=None, ci=ci, rate="churn_rate")
+        r = r.rename(columns={"n": "n_churn", "ci_low": "churn_ci_low", "ci_high": "churn_ci_high"})
+        table = table.merge(r[["path", "n_churn", "churn_rate", "churn_ci_low", "churn_ci_high"]], on="path", how="left")
+        values += ["churn_rate", "churn_ci_low", "churn_ci_high"]
+    for c in ("n_nps", "n_churn"):
+        if c in table.columns:
+            table[c] = table[c].fillna(0).astype("int64")
+    return _suppress(table, min_n=min_n, value_cols=values)
