@@ -98,6 +98,7 @@ class TableSpec:
 _customers = TableSpec(
     name="customers",
     key="customer_id",
+    required_table=False,
     description="CRM extract: one row per customer.",
     columns=(
         Column("customer_id", "id", description="Client's customer identifier."),
@@ -113,6 +114,7 @@ _customers = TableSpec(
 _interactions = TableSpec(
     name="interactions",
     key="interaction_id",
+    required_table=False,
     description="One row per touchpoint event.",
     references={"customer_id": ("customers", "customer_id")},
     columns=(
@@ -143,7 +145,8 @@ _responses = TableSpec(
     references={"customer_id": ("customers", "customer_id"), "interaction_id": ("interactions", "interaction_id")},
     columns=(
         Column("response_id", "id"),
-        Column("customer_id", "id"),
+        Column("customer_id", "id", required=False, nullable=True,
+               description="Empty for anonymous answers; must exist in customers when given."),
         Column("interaction_id", "id", required=False, nullable=True),
         Column("answered_at", "datetime"),
         Column("survey", "category", required=False, allowed=("relationship", "transactional"),

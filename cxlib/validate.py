@@ -52,6 +52,7 @@ FIX_HINTS: dict[str, str] = {
     "duplicate_respondent": "Same customer answered the same survey again within the window; the first answer is used.",
 }
 
+_DTYPES = {"id": "string", "str": "string", "category": "string", "text": "string", "int": "Int64", "bool": "boolean"}
 _SCORE_TARGETS = {"nps": "nps", "csat": "csat", "ces": "ces"}
 
 
@@ -80,9 +81,10 @@ class ValidationResult:
 
     @property
     def ok(self) -> bool:
-        """True when every required table is usable."""
+        """True when every provided table is usable and every required one is provided."""
         status = self.reconciliation.set_index("table")["status"]
-        return all(status.get(t) == "ok" for t in TABLE_ORDER if TABLES[t].required_table)
+        provided_ok = all(s in ("ok", "absent") for s in status)
+        return provided_ok and all(status.get(t) == "ok" for t in TABLE_ORDER if TABLES[t].required_table)
 
 
 @dataclass
@@ -127,12 +129,12 @@ class _Rejects:
     def rejected(self) -> np.ndarray:
         return pd.notna(self.code)
 
-    def frame(self, table: str, file: str, row_numbers: np.ndarray) -> pd.DataFrame:
+    def frame(self, table: str, files: np.ndarray, row_numbers: np.ndarray) -> pd.DataFrame:
         idx = np.flatnonzero(self.rejected)
         return pd.DataFrame(
             {
                 "table": pd.Series([table] * len(idx), dtype="string"),
-                "file": pd.Series([file] * len(idx), dtype="string"),
+                "file": pd.Series(np.asarray(files, dtype=object)[idx], dtype="string"),
                 "row": pd.Series(np.asarray(row_numbers)[idx], dtype="Int64"),
                 "column": pd.Series(self.column[idx], dtype="string"),
                 "reason_code": pd.Series(self.code[idx], dtype="string"),
@@ -151,10 +153,10 @@ def _target_for(column: str) -> str | None:
 
 
 def _map_columns(raw: io.RawTable, source: TableSource, spec: TableSpec) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
-    """Rename raw columns to canonical names; return frame, canonical->raw, unused raw columns."""
+    """Rename one file's raw columns to canonical names; return frame, canonical->raw, unused raw columns."""
     frame = raw.frame
     mapping = dict(source.columns)
-    absent = [r for r in mapping if r not in frame.columns]
+    absent = [r for r in mapping if r not in frame.columns and mapping[r] not in frame.columns]
     if absent:
         raise DataError(
             f"{raw.source.name}: client.yaml maps column(s) {', '.join(map(repr, absent))} but the file has no such "
@@ -173,6 +175,57 @@ def _map_columns(raw: io.RawTable, source: TableSource, spec: TableSpec) -> tupl
     return out, {v: k for k, v in keep.items()}, unused
 
 
+@dataclass
+class _Combined:
+    frame: pd.DataFrame
+    raw_of: dict[str, str]
+    unused: list[str]
+    files: np.ndarray
+    rows: np.ndarray
+    excluded: pd.DataFrame
+    value_labels: dict
+    missing_codes: dict
+    notes: list[str]
+    rows_read: int
+
+
+def _combine(raws: list[io.RawTable], source: TableSource, spec: TableSpec) -> _Combined:
+    """Stack one table's files (e.g. monthly exports) into one frame, remembering each row's file and line."""
+    frames, files, rows, excluded, notes = [], [], [], [], []
+    raw_of: dict[str, str] = {}
+    unused: list[str] = []
+    labels: dict = {}
+    codes: dict = {}
+    for raw in raws:
+        frame, mapping, extra = _map_columns(raw, source, spec)
+        frames.append(frame)
+        files.append(np.full(len(frame), raw.source.name, dtype=object))
+        rows.append(np.asarray(raw.row_numbers))
+        if len(raw.excluded):
+            excluded.append(raw.excluded.assign(file=raw.source.name))
+        raw_of.update(mapping)
+        unused += [u for u in extra if u not in unused]
+        for canon, raw_name in mapping.items():
+            if raw_name in raw.value_labels:
+                labels[raw_name] = raw.value_labels[raw_name]
+            if raw_name in raw.missing_codes:
+                codes[raw_name] = raw.missing_codes[raw_name]
+        notes += [f"{raw.source.name}: {note}" if len(raws) > 1 else note for note in raw.notes]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return _Combined(
+        frame=frame,
+        raw_of=raw_of,
+        unused=unused,
+        files=np.concatenate(files) if files else np.array([], dtype=object),
+        rows=np.concatenate(rows) if rows else np.array([], dtype="int64"),
+        excluded=pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame(columns=["row", "reason", "file"]),
+        value_labels=labels,
+        missing_codes=codes,
+        notes=notes,
+        rows_read=sum(r.n_read for r in raws),
+    )
+
+
 def _check_required(frame: pd.DataFrame, spec: TableSpec, file: str) -> None:
     missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
     if missing:
@@ -183,20 +236,21 @@ def _check_required(frame: pd.DataFrame, spec: TableSpec, file: str) -> None:
         )
 
 
-def _coerce_column(frame, col: Column | None, name: str, raw: io.RawTable, raw_name: str, source: TableSource):
+def _coerce_column(frame, col: Column, name: str, combined: _Combined, source: TableSource):
     series = frame[name]
+    raw_name = combined.raw_of[name]
     target = _target_for(name)
     if target is not None:
         return scales.map_scale(
             series,
             target=target,
             scale=source.scales.get(name),
-            missing_codes=list(source.missing_codes.get(name, [])) + list(raw.missing_codes.get(raw_name, [])),
-            value_labels=raw.value_labels.get(raw_name),
+            missing_codes=list(source.missing_codes.get(name, [])) + list(combined.missing_codes.get(raw_name, [])),
+            value_labels=combined.value_labels.get(raw_name),
             column=name,
-            file=raw.source.name,
+            file=source.label,
         )
-    labels = raw.value_labels.get(raw_name)
+    labels = combined.value_labels.get(raw_name)
     if labels and col is not None and col.kind in ("category", "str"):
         series = series.map(lambda v: labels.get(v, labels.get(_num(v), v)) if pd.notna(v) else v).astype("string")
     return parsing.coerce(series, col.kind, low=col.low, high=col.high, dayfirst=source.dayfirst)
@@ -211,7 +265,7 @@ def _num(v):
 
 
 def validate_table(
-    raw: io.RawTable,
+    raws: list[io.RawTable],
     spec: TableSpec,
     source: TableSource,
     config: ClientConfig,
@@ -219,11 +273,10 @@ def validate_table(
     known_ids: dict[tuple[str, str], pd.Series] | None = None,
     interaction_owner: pd.Series | None = None,
 ) -> _Outcome:
-    """Validate one table read from one file. See the module docstring."""
-    file = raw.source.name
-    rows_read = len(raw.frame) + len(raw.excluded)
-    frame, raw_of, unused = _map_columns(raw, source, spec)
-    _check_required(frame, spec, file)
+    """Validate one table read from one or more files. See the module docstring."""
+    combined = _combine(raws, source, spec)
+    frame, unused = combined.frame, combined.unused
+    _check_required(frame, spec, source.label)
     n = len(frame)
     rejects = _Rejects(n)
     clean: dict[str, pd.Series] = {}
@@ -232,7 +285,7 @@ def validate_table(
         columns += rating_columns(frame.columns)
     for name in columns:
         col = spec.column(name) if name in spec.names else Column(name, "int", nullable=True, low=1, high=5)
-        coerced = _coerce_column(frame, col, name, raw, raw_of[name], source)
+        coerced = _coerce_column(frame, col, name, combined, source)
         values = coerced.values
         errors = coerced.errors
         bad = errors.notna().to_numpy()
@@ -249,7 +302,13 @@ def validate_table(
             rejects.add(empty, "missing_value", name, f"column `{name}` is empty; a value is required")
         clean[name] = values
     table = pd.DataFrame(clean, index=frame.index)
-    notes = list(raw.notes)
+    for col in spec.columns:  # optional columns the file lacks: present, empty, typed
+        if col.name not in table:
+            table[col.name] = pd.Series(pd.NA, index=table.index, dtype=_DTYPES[col.kind]) \
+                if col.kind not in ("date", "datetime", "float") else \
+                pd.Series(np.nan if col.kind == "float" else pd.NaT, index=table.index,
+                          dtype="float64" if col.kind == "float" else "datetime64[ns]")
+    notes = list(combined.notes)
     if unused:
         notes.append(f"columns not used (not part of the data model, never stored): {', '.join(unused[:20])}")
 
@@ -265,22 +324,23 @@ def validate_table(
     if spec.name == "responses":
         flagged = _quality_flags(table, rejects, config)
 
-    quarantine = rejects.frame(spec.name, file, raw.row_numbers)
-    if len(raw.excluded):
+    quarantine = rejects.frame(spec.name, combined.files, combined.rows)
+    ex = combined.excluded
+    if len(ex):
         excluded = pd.DataFrame(
             {
                 "table": spec.name,
-                "file": file,
-                "row": raw.excluded["row"].astype("Int64"),
-                "column": pd.Series(["Status"] * len(raw.excluded), dtype="string"),
+                "file": ex["file"].astype("string"),
+                "row": ex["row"].astype("Int64"),
+                "column": pd.Series(["Status"] * len(ex), dtype="string"),
                 "reason_code": "excluded_at_read",
-                "reason": raw.excluded["reason"].astype("string"),
-                "value": pd.Series([""] * len(raw.excluded), dtype="string"),
+                "reason": ex["reason"].astype("string"),
+                "value": pd.Series([""] * len(ex), dtype="string"),
             }
         ).astype({c: "string" for c in QUARANTINE_COLUMNS if c != "row"})
         quarantine = pd.concat([quarantine, excluded], ignore_index=True)
     used = table.loc[~rejects.rejected].reset_index(drop=True)
-    return _Outcome(used, quarantine, rows_read, flagged, None, notes)
+    return _Outcome(used, quarantine, combined.rows_read, flagged, None, notes)
 
 
 def _check_table_rules(name: str, table: pd.DataFrame, rejects: _Rejects, frame: pd.DataFrame, config: ClientConfig) -> None:
@@ -350,7 +410,8 @@ def _quality_flags(table: pd.DataFrame, rejects: _Rejects, config: ClientConfig)
         answered = block.notna().sum(axis=1)
         straight = ((answered >= 4) & (block.max(axis=1) == block.min(axis=1))).to_numpy(dtype=bool)
     dup = np.zeros(n, dtype=bool)
-    live = pd.Series(~rejects.rejected & ~(speeder & bool(q["exclude_speeders"])), index=table.index)
+    live = pd.Series(~rejects.rejected & ~(speeder & bool(q["exclude_speeders"])), index=table.index) \
+        & table["customer_id"].notna()
     if "answered_at" in table:
         key = table["customer_id"].astype("string") + "|" + table["survey"].astype("string") + "|" + \
             table.get("interaction_id", pd.Series(pd.NA, index=table.index, dtype="string")).astype("string").fillna("")
@@ -409,17 +470,19 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
             recon.append(dict(table=name, file="", rows_read=0, rows_used=0, rows_quarantined=0, rows_flagged=0,
                               status="absent", problem="not provided", notes=""))
             continue
-        if progress:
-            progress(f"{name}: reading {source.path.name}")
         try:
-            raw = io.read_table(source.path, format=source.format, encoding=source.encoding,
-                                delimiter=source.delimiter, sheet=source.sheet, skip_rows=source.skip_rows)
-            outcome = validate_table(raw, spec, source, config, known_ids=known,
+            raws = []
+            for path in source.paths:
+                if progress:
+                    progress(f"{name}: reading {path.name}")
+                raws.append(io.read_table(path, format=source.format, encoding=source.encoding,
+                                          delimiter=source.delimiter, sheet=source.sheet, skip_rows=source.skip_rows))
+            outcome = validate_table(raws, spec, source, config, known_ids=known,
                                      interaction_owner=owner if name == "responses" else None)
         except DataError as exc:
             problems.append(str(exc))
             tables[name] = None
-            recon.append(dict(table=name, file=source.path.name, rows_read=pd.NA, rows_used=0, rows_quarantined=pd.NA,
+            recon.append(dict(table=name, file=source.label, rows_read=pd.NA, rows_used=0, rows_quarantined=pd.NA,
                               rows_flagged=0, status="unusable", problem=str(exc), notes=""))
             continue
         tables[name] = outcome.frame
@@ -428,7 +491,7 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
             known[(name, spec.key)] = outcome.frame[spec.key]
         if name == "interactions":
             owner = outcome.frame.set_index("interaction_id")["customer_id"]
-        recon.append(dict(table=name, file=source.path.name, rows_read=outcome.rows_read, rows_used=len(outcome.frame),
+        recon.append(dict(table=name, file=source.label, rows_read=outcome.rows_read, rows_used=len(outcome.frame),
                           rows_quarantined=len(outcome.quarantine), rows_flagged=outcome.flagged, status="ok",
                           problem="", notes="; ".join(outcome.notes)))
         if progress:

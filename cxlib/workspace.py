@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cxlib.errors import ConfigError
+from cxlib.errors import ConfigError, DataError
 from cxlib.schema import CHANNELS, TABLE_ORDER, TABLES
 
 __all__ = [
@@ -65,7 +65,7 @@ class TableSource:
     """Where one table comes from and how its raw columns map to the canonical ones."""
 
     table: str
-    path: Path
+    paths: tuple[Path, ...]
     format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -75,6 +75,38 @@ class TableSource:
     scales: dict[str, str] = field(default_factory=dict)
     missing_codes: dict[str, list] = field(default_factory=dict)
     dayfirst: bool | None = None
+    pattern: str = ""
+
+    @property
+    def path(self) -> Path:
+        """The first file (most tables have exactly one)."""
+        return self.paths[0]
+
+    @property
+    def label(self) -> str:
+        """File name(s) as shown to people."""
+        return ", ".join(p.name for p in self.paths) if len(self.paths) <= 3 else f"{self.pattern} ({len(self.paths)} files)"
+
+
+def _expand(folder: Path, spec, key: str, cfg_path: Path) -> tuple[tuple[Path, ...], str]:
+    """Resolve `path` (a file, a glob such as ``responses-*.csv``, or a list of them) to files, sorted."""
+    items = spec if isinstance(spec, list) else [spec]
+    files: list[Path] = []
+    for item in items:
+        item = str(item)
+        if any(ch in item for ch in "*?["):
+            matches = sorted(folder.glob(item))
+            if not matches:
+                raise _fail(cfg_path, key, f"the pattern {item!r} matches no file in {folder}",
+                            "Check the file names, or fix the pattern.")
+            files.extend(m.resolve() for m in matches)
+        else:
+            files.append((folder / item).resolve())
+    seen: list[Path] = []
+    for f in files:
+        if f not in seen:
+            seen.append(f)
+    return tuple(seen), " + ".join(str(i) for i in items)
 
 
 @dataclass(frozen=True)
@@ -198,7 +230,7 @@ def _touchpoints(raw: dict, path: Path, stages: list[str]) -> list[Touchpoint]:
 def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
     tables = raw.get("tables")
     if not isinstance(tables, dict):
-        raise _fail(path, "tables", "is missing", "Add `tables:` with at least customers, interactions and responses.")
+        raise _fail(path, "tables", "is missing", "Add `tables:` with at least `responses` (and ideally customers, interactions).")
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise _fail(path, "tables", f"unknown table(s) {', '.join(unknown)}", f"Known tables: {', '.join(TABLE_ORDER)}.")
@@ -215,14 +247,15 @@ def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
         fmt = spec.get("format")
         if fmt is not None and fmt not in _FORMATS:
             raise _fail(path, f"tables.{name}.format", f"{fmt!r} is not a known format", f"Use one of {', '.join(_FORMATS)}.")
-        file = (path.parent / str(spec["path"])).resolve()
+        paths, pattern = _expand(path.parent, spec["path"], f"tables.{name}.path", path)
         columns = spec.get("columns") or {}
         if not isinstance(columns, dict):
             raise _fail(path, f"tables.{name}.columns", "expected a mapping raw name -> canonical name",
                         "Write `columns: {RespID: response_id}`.")
         sources[name] = TableSource(
             table=name,
-            path=file,
+            paths=paths,
+            pattern=pattern,
             format=fmt,
             encoding=spec.get("encoding"),
             delimiter=spec.get("delimiter"),
@@ -236,7 +269,7 @@ def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
     missing = [t for t in TABLE_ORDER if TABLES[t].required_table and t not in sources]
     if missing:
         raise _fail(path, "tables", f"has no entry for {', '.join(missing)}",
-                    "Every client needs customers, interactions and responses.")
+                    "Every client needs at least `responses`; customers and interactions unlock the journey analyses.")
     return sources
 
 
@@ -332,7 +365,11 @@ class Workspace:
         from cxlib import store, validate
 
         if force or store.is_stale(self.store_path, self.input_fingerprint()):
+            self.config = load_config(self.data_dir / "client.yaml")  # picks up new files matching a pattern
             result = validate.validate_client(self.config, progress=progress)
+            if not result.ok:
+                raise DataError(f"{self.name}: the data cannot be used yet. " + " ".join(result.problems)
+                                + f" Run `cx validate {self.name}` for the full picture.")
             store.write_store(self.store_path, result, fingerprint=self.input_fingerprint())
         self._cache.clear()
         return self
@@ -342,7 +379,14 @@ class Workspace:
         from cxlib.store import file_sha256
 
         files = {"client.yaml": self.config.path}
-        files.update({name: src.path for name, src in self.config.sources.items()})
+        for name, src in self.config.sources.items():
+            # re-expand globs so that a newly added monthly export is noticed
+            spec = src.pattern.split(" + ") if src.pattern else [str(p) for p in src.paths]
+            try:
+                paths, _ = _expand(self.data_dir, spec, f"tables.{name}.path", self.config.path)
+            except ConfigError:
+                paths = src.paths
+            files.update({f"{name}:{p.name}": p for p in paths})
         out = {key: file_sha256(p) if p is not None and Path(p).exists() else "missing" for key, p in files.items()}
         import cxlib
 

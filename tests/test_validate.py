@@ -206,3 +206,43 @@ def test_workspace_table_copy_is_independent(tiny_root):
 def test_interactions_missing_values_allowed_where_nullable(tiny_root):
     ws = open_client("tiny", root=tiny_root)
     assert ws.interactions["case_id"].isna().sum() == 4
+
+
+def test_monthly_exports_are_stacked_and_overlaps_not_double_counted(tmp_path):
+    header, *rows = RESPONSES.strip().splitlines()
+    january = header + "\n" + "\n".join(rows[:4]) + "\n"
+    february = header + "\n" + "\n".join(rows[3:]) + "\n"  # R04 exported again
+    cfg = {"tables": {"customers": {"path": "customers.csv"}, "interactions": {"path": "interactions.csv"},
+                      "responses": {"path": "responses-*.csv"}}}
+    write_workspace(tmp_path, config=cfg, files={"responses.csv": None, "responses-2025-01.csv": january,
+                                                  "responses-2025-02.csv": february})
+    result = _result(tmp_path)
+    q = result.quarantine
+    assert list(zip(q["file"], q["row"], q["reason_code"])) == [("responses-2025-02.csv", 2, "duplicate_row")]
+    recon = _recon(result, "responses")
+    assert (recon.rows_read, recon.rows_used) == (7, 6)
+    assert "2 files" in recon.file or "responses-2025-01.csv" in recon.file
+
+
+def test_new_monthly_file_triggers_a_rebuild(tmp_path):
+    header, *rows = RESPONSES.strip().splitlines()
+    cfg = {"tables": {"customers": {"path": "customers.csv"}, "interactions": {"path": "interactions.csv"},
+                      "responses": {"path": "responses-*.csv"}}}
+    folder = write_workspace(tmp_path, config=cfg, files={"responses.csv": None,
+                                                          "responses-2025-01.csv": header + "\n" + "\n".join(rows[:3]) + "\n"})
+    assert len(open_client("tiny", root=tmp_path).responses) == 3
+    (folder / "responses-2025-02.csv").write_text(header + "\n" + "\n".join(rows[3:]) + "\n")
+    assert len(open_client("tiny", root=tmp_path).responses) == 6
+
+
+def test_survey_only_client_is_usable(tmp_path):
+    survey = "response_id,answered_at,nps,comment\nS1,2025-03-01,9,great\nS2,2025-03-02,4,slow\nS3,2025-03-02,,\n"
+    cfg = {"tables": {"responses": {"path": "survey.csv"}}}
+    write_workspace(tmp_path, config=cfg, files={"customers.csv": None, "interactions.csv": None,
+                                                  "responses.csv": None, "survey.csv": survey})
+    ws = open_client("tiny", root=tmp_path)
+    assert ws.customers is None and ws.interactions is None
+    assert len(ws.responses) == 3 and ws.responses["customer_id"].isna().all()
+    assert not ws.responses["flag_duplicate_respondent"].any()
+    assert set(ws.reconciliation.query("status == 'absent'")["table"]) == {"customers", "interactions", "mentions",
+                                                                           "self_assessment"}
