@@ -37,6 +37,7 @@ __all__ = [
     "journey_index_duckdb",
     "index_contributions",
     "summarise_index",
+    "customer_outcomes",
     "touchpoint_vs_journey",
     "journey_paths",
     "path_outcomes",
@@ -734,6 +735,62 @@ def summarise_index(index: pd.DataFrame, *, customers: pd.DataFrame | None = Non
     """
     frame = _add_groups(index, list(by), customers=customers)
     return _mean_table(frame, value, list(by), min_n=min_n, ci=ci)
+
+
+def customer_outcomes(customers: pd.DataFrame, responses: pd.DataFrame | None = None, *,
+                      exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+    """The relationship outcomes of every customer: relationship NPS and churn.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Canonical customers (``customer_id``, ``churned``; ``segment`` and ``region`` are kept).
+    responses : DataFrame, optional
+        Canonical responses; the customer's latest relationship-survey answer gives ``nps``.
+    exclude_flags : sequence of str, keyword-only
+        Quality flags of ``responses`` whose True rows are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer: ``customer_id``, ``segment``/``region`` when present, ``churned``
+        (float 1/0/NaN), ``nps`` (0-10 from the latest relationship answer, NaN if none),
+        ``nps_answered_at``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["a", "b"], "churned": [True, False]})
+    >>> r = pd.DataFrame({"response_id": ["1", "2"], "customer_id": ["a", "a"], "survey": "relationship",
+    ...     "answered_at": pd.to_datetime(["2025-01-01", "2025-06-01"]), "nps": [9, 3]})
+    >>> customer_outcomes(c, r)[["customer_id", "churned", "nps"]].to_dict("records")
+    [{'customer_id': 'a', 'churned': 1.0, 'nps': 3.0}, {'customer_id': 'b', 'churned': 0.0, 'nps': nan}]
+    """
+    _require(customers, ["customer_id"], "customers")
+    keep = [c for c in ("customer_id", "segment", "region") if c in customers.columns]
+    out = customers[keep].copy()
+    out["churned"] = _flag(customers["churned"]) if "churned" in customers.columns else np.nan
+    out["nps"] = np.nan
+    out["nps_answered_at"] = pd.NaT
+    if responses is not None and len(responses) and "nps" in responses.columns:
+        r = responses
+        if "survey" in r.columns:
+            rel = r["survey"].astype("string").eq("relationship")
+        else:
+            rel = r["interaction_id"].isna() if "interaction_id" in r.columns else pd.Series(True, index=r.index)
+        r = r[rel.fillna(False).to_numpy(bool)]
+        for f in exclude_flags:
+            if f in r.columns:
+                r = r[~r[f].fillna(False).astype(bool).to_numpy()]
+        r = r.assign(_nps=_num(r["nps"])).dropna(subset=["_nps"])
+        sort = ["customer_id", "answered_at", "response_id"] if "answered_at" in r.columns else ["customer_id", "response_id"]
+        last = r.sort_values(sort, kind="stable").groupby("customer_id", sort=False).tail(1)
+        cols = ["customer_id", "_nps"] + (["answered_at"] if "answered_at" in last.columns else [])
+        out = out.drop(columns=["nps", "nps_answered_at"]).merge(
+            last[cols].rename(columns={"_nps": "nps", "answered_at": "nps_answered_at"}),
+            on="customer_id", how="left")
+        if "nps_answered_at" not in out.columns:
+            out["nps_answered_at"] = pd.NaT
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
