@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +302,7 @@ def load_codebook(path: str | os.PathLike) -> Codebook:
 
 def starter_codebook_path() -> Path:
     """Path of the bundled starter codebook."""
-    return Path(str(resources.files("cxlib") / "resources" / "codebook_starter.yaml"))
+    return Path(__file__).resolve().parent.parent / "resources" / "codebook_starter.yaml"
 
 
 def starter_codebook() -> Codebook:

@@ -65,6 +65,20 @@ def normalise_text(text: str) -> str:
     return low.translate(_WS)
 
 
+def _normalise_all(texts: list[str]) -> list[str]:
+    """:func:`normalise_text` over many texts at once (Arrow kernels; per-text fallback when needed)."""
+    arr = pa.array(texts, type=pa.large_string())
+    low = pc.utf8_lower(arr)
+    for src, dst in (("\t", " "), ("\n", " "), ("\r", " "), ("\u00a0", " "), ("\u2019", "'"), ("\u2018", "'"),
+                     ("\u2013", "-")):
+        low = pc.replace_substring(low, src, dst)
+    out = low.to_pylist()
+    same = pc.equal(pc.utf8_length(arr), pc.utf8_length(low)).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~same).tolist():
+        out[i] = normalise_text(texts[i])
+    return out
+
+
 def resolve_columns(data: pd.DataFrame, text: str | None, ref: str | None) -> tuple[str, str]:
     """Pick the text and reference columns: ``comment``/``response_id`` or ``text``/``mention_id``."""
     if ref is None:
@@ -105,6 +119,8 @@ class _Rules:
     def __init__(self, codebook: Codebook):
         self.themes = codebook.codable()
         self.negators = set(codebook.negators)
+        alts = "|".join(re.escape(n) for n in sorted(self.negators, key=len, reverse=True))
+        self.neg_quick = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])|n't\b") if alts else re.compile(r"n't\b")
         self.window = codebook.negation_window
         self.automaton = ahocorasick.Automaton()
         table: dict[str, list[tuple[int, bool, bool]]] = {}
@@ -126,6 +142,8 @@ class _Rules:
         if self.window == 0:
             return False
         before = norm[max(0, start - 80):start]
+        if self.neg_quick.search(before) is None:  # the common case: no negator anywhere near
+            return False
         cut = None
         for cut in _CLAUSE_END.finditer(before):
             pass
@@ -142,13 +160,21 @@ class _Rules:
     def regex_candidates(self, norms: list[str]) -> list[np.ndarray]:
         """For each regex, the indices of comments it can match (screened with RE2 over all at once)."""
         arr = pa.array(norms, type=pa.large_string())
+        everything = np.arange(len(norms))
+        # one pass with all regexes OR-ed screens out most comments; each regex then runs on the rest
+        try:
+            anyhit = pc.match_substring_regex(arr, "|".join(f"(?:{e})" for *_, e in self.regexes), ignore_case=True)
+            subset = np.flatnonzero(anyhit.to_numpy(zero_copy_only=False))
+            arr = pc.take(arr, pa.array(subset))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # RE2 lacks e.g. look-behind
+            subset = everything
         out = []
         for _, _, rx, expr in self.regexes:
             try:
                 mask = pc.match_substring_regex(arr, expr, ignore_case=True)
-                out.append(np.flatnonzero(mask.to_numpy(zero_copy_only=False)))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # RE2 lacks e.g. look-behind: check all
-                out.append(np.arange(len(norms)))
+                out.append(subset[mask.to_numpy(zero_copy_only=False)])
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # this one cannot be screened: check all
+                out.append(subset)
         return out
 
 
@@ -190,6 +216,11 @@ def _rule_hits(rules: _Rules, norms: list[str]) -> dict[int, list[tuple[int, int
 
 def _resolve(rules: _Rules, norm: str, raw_hits: list[tuple[int, int, int, bool]]) -> dict[int, tuple[int, int]]:
     """theme index -> (start, end) of its first counting match."""
+    if len(raw_hits) == 1:  # the common case, kept cheap
+        ti, s, e, is_excl = raw_hits[0]
+        if is_excl or (rules.themes[ti].negate and rules.negated(norm, s)):
+            return {}
+        return {ti: (s, e)}
     excl: dict[int, list[tuple[int, int]]] = {}
     for ti, s, e, is_excl in raw_hits:
         if is_excl:
@@ -249,14 +280,18 @@ def code_comments(
     """
     comments = comment_frame(data, text=text, ref=ref)
     texts = comments["text"].tolist()
-    norms = [normalise_text(t) for t in texts]
+    # identical comments ("Good service", "ok") are coded once
+    codes, uniques = pd.factorize(comments["text"])
+    norms = _normalise_all(list(uniques))
     rules = _Rules(codebook)
     parents = codebook.parents()
     hits = _rule_hits(rules, norms)
+    resolved = {u: _resolve(rules, norms[u], h) for u, h in hits.items()}
     rows_ref, rows_theme, rows_start, rows_end = [], [], [], []
     refs = comments["comment_ref"].tolist()
-    for i in range(len(texts)):
-        found = _resolve(rules, norms[i], hits[i]) if i in hits else {}
+    empty: dict = {}
+    for i, u in enumerate(codes.tolist()):
+        found = resolved.get(u, empty)
         if not found:
             rows_ref.append(refs[i]); rows_theme.append(UNCODED); rows_start.append(-1); rows_end.append(-1)
             continue
