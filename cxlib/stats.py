@@ -348,8 +348,9 @@ def one_proportion_test(p_hat, n, p0) -> dict[str, np.ndarray]:
         z = (ph - q) / np.sqrt(q * (1 - q) / nn)
         p = 2 * _st.norm.sf(np.abs(z))
     edge = (q <= 0) | (q >= 1)
-    p = np.where(edge, np.where(np.isclose(ph, q), 1.0, 0.0), p)
-    z = np.where(edge, np.where(np.isclose(ph, q), 0.0, np.sign(ph - q) * np.inf), z)
+    same = np.isclose(ph, q)
+    p = np.where(edge, np.where(same, 1.0, 0.0), p)
+    z = np.where(edge & same, 0.0, np.where(edge, np.copysign(np.inf, ph - q), z))
     return {"statistic": z, "p_value": p}
 
 
