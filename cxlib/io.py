@@ -469,6 +469,9 @@ def _read_text(path: Path, *, qualtrics: bool | None, encoding: str | None, deli
                                                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, UnicodeError) as e:
+        if "Empty CSV file" in str(e):
+            raise DataError(f"{path.name} has a header ({len(header)} columns, line {header_line}) but no data rows. "
+                            "Expected at least one row below the header; check that the export is complete.") from None
         raise DataError(f"{path.name}: cannot be read as {delimiter!r}-delimited text ({e}). "
                         "Check `delimiter:` and `encoding:` in client.yaml.") from None
     if ragged:
@@ -523,7 +526,7 @@ def _raise_ragged(path, encoding, delimiter, skip_rows, header, header_line) -> 
     line, n = bad[0] if bad else (header_line + 1, -1)
     more = f" Other lines like this: {', '.join(str(b[0]) for b in bad[1:])}." if len(bad) > 1 else ""
     hint = ("Quote text fields that contain the delimiter, or fix the missing/extra delimiter.")
-    if line == header_line + 1 and n > len(header):
+    if n > len(header) and line <= header_line + 5:
         hint = ("If the first line(s) are a title above the real header, set `skip_rows:` for this table "
                 "in client.yaml; otherwise " + hint[0].lower() + hint[1:])
     raise DataError(f"{path.name} line {line} has {n} fields but the header (line {header_line}) has {len(header)} "
