@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -78,7 +79,7 @@ def _reconciliation_table(result) -> Table:
         table.add_column(col, justify="right" if col in ("read", "used", "quarantined", "flagged") else "left")
     for row in result.reconciliation.itertuples():
         status = {"ok": "[green]ok[/]", "absent": "[dim]absent[/]"}.get(row.status, f"[bold red]{row.status}[/]")
-        fmt = lambda v: "–" if v is None or v != v or str(v) == "<NA>" else f"{int(v):,}"  # noqa: E731
+        fmt = lambda v: "–" if pd.isna(v) else f"{int(v):,}"  # noqa: E731
         table.add_row(row.table, row.file or "–", fmt(row.rows_read), fmt(row.rows_used), fmt(row.rows_quarantined),
                       fmt(row.rows_flagged), status)
     return table

@@ -159,7 +159,8 @@ def _map_columns(raw: io.RawTable, source: TableSource, spec: TableSpec) -> tupl
     absent = [r for r in mapping if r not in frame.columns and mapping[r] not in frame.columns]
     if absent:
         raise DataError(
-            f"{raw.source.name}: client.yaml maps column(s) {', '.join(map(repr, absent))} but the file has no such "
+            f"{raw.source.name}: client.yaml maps column(s) {', '.join(f'{a!r} (to {mapping[a]})' for a in absent)} "
+            "but the file has no such column and no column of the canonical name either. "
             f"column. The file's columns are: {', '.join(map(str, frame.columns[:30]))}. Fix `tables.{spec.name}.columns`."
         )
     canonical_of = {c: mapping.get(c, c) for c in frame.columns}
@@ -240,6 +241,9 @@ def _coerce_column(frame, col: Column, name: str, combined: _Combined, source: T
     series = frame[name]
     raw_name = combined.raw_of[name]
     target = _target_for(name)
+    if target is not None and series.isna().all():  # nobody answered: nothing to map, nothing wrong
+        return parsing.Coerced(pd.Series(pd.NA, index=series.index, dtype="Int64"),
+                               pd.Series(pd.NA, index=series.index, dtype="string"))
     if target is not None:
         return scales.map_scale(
             series,

@@ -11,6 +11,8 @@ import yaml
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+SCALES = {"nps": "0-10", "csat": "1-5", "ces": "1-7"}
+
 CLIENT_YAML = {
     "display_name": "Tiny Telco",
     "currency": "EUR",
@@ -29,7 +31,7 @@ CLIENT_YAML = {
     "tables": {
         "customers": {"path": "customers.csv"},
         "interactions": {"path": "interactions.csv"},
-        "responses": {"path": "responses.csv"},
+        "responses": {"path": "responses.csv", "scales": SCALES},
     },
 }
 

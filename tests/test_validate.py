@@ -11,7 +11,7 @@ from cxlib import validate as validate_mod
 from cxlib.errors import DataError
 from cxlib.validate import check_reconciliation, validate_client
 from cxlib.workspace import Workspace, load_config, open_client
-from tests.conftest import CUSTOMERS, INTERACTIONS, RESPONSES, write_workspace
+from tests.conftest import CUSTOMERS, RESPONSES, SCALES, write_workspace
 
 
 def _result(root, name="tiny"):
@@ -91,17 +91,17 @@ def test_missing_required_column_makes_table_unusable(tmp_path):
 def test_column_mapping(tmp_path):
     customers = CUSTOMERS.replace("customer_id,segment", "CustID,Seg")
     cfg = {"tables": {"customers": {"path": "customers.csv", "columns": {"CustID": "customer_id", "Seg": "segment"}},
-                      "interactions": {"path": "interactions.csv"}, "responses": {"path": "responses.csv"}}}
+                      "interactions": {"path": "interactions.csv"}, "responses": {"path": "responses.csv", "scales": SCALES}}}
     write_workspace(tmp_path, config=cfg, files={"customers.csv": customers})
     assert _result(tmp_path).ok
 
 
 def test_mapping_to_absent_column_is_explained(tmp_path):
     cfg = {"tables": {"customers": {"path": "customers.csv", "columns": {"Cust ID": "customer_id"}},
-                      "interactions": {"path": "interactions.csv"}, "responses": {"path": "responses.csv"}}}
-    write_workspace(tmp_path, config=cfg)
+                      "interactions": {"path": "interactions.csv"}, "responses": {"path": "responses.csv", "scales": SCALES}}}
+    write_workspace(tmp_path, config=cfg, files={"customers.csv": CUSTOMERS.replace("customer_id,", "CustID,")})
     result = _result(tmp_path)
-    assert "'Cust ID'" in result.problems[0] and "customer_id" in result.problems[0]
+    assert "'Cust ID' (to customer_id)" in result.problems[0] and "CustID" in result.problems[0]
 
 
 def test_interaction_of_another_customer_is_inconsistent(tmp_path):
@@ -213,7 +213,7 @@ def test_monthly_exports_are_stacked_and_overlaps_not_double_counted(tmp_path):
     january = header + "\n" + "\n".join(rows[:4]) + "\n"
     february = header + "\n" + "\n".join(rows[3:]) + "\n"  # R04 exported again
     cfg = {"tables": {"customers": {"path": "customers.csv"}, "interactions": {"path": "interactions.csv"},
-                      "responses": {"path": "responses-*.csv"}}}
+                      "responses": {"path": "responses-*.csv", "scales": SCALES}}}
     write_workspace(tmp_path, config=cfg, files={"responses.csv": None, "responses-2025-01.csv": january,
                                                   "responses-2025-02.csv": february})
     result = _result(tmp_path)
@@ -227,7 +227,7 @@ def test_monthly_exports_are_stacked_and_overlaps_not_double_counted(tmp_path):
 def test_new_monthly_file_triggers_a_rebuild(tmp_path):
     header, *rows = RESPONSES.strip().splitlines()
     cfg = {"tables": {"customers": {"path": "customers.csv"}, "interactions": {"path": "interactions.csv"},
-                      "responses": {"path": "responses-*.csv"}}}
+                      "responses": {"path": "responses-*.csv", "scales": SCALES}}}
     folder = write_workspace(tmp_path, config=cfg, files={"responses.csv": None,
                                                           "responses-2025-01.csv": header + "\n" + "\n".join(rows[:3]) + "\n"})
     assert len(open_client("tiny", root=tmp_path).responses) == 3
@@ -237,7 +237,7 @@ def test_new_monthly_file_triggers_a_rebuild(tmp_path):
 
 def test_survey_only_client_is_usable(tmp_path):
     survey = "response_id,answered_at,nps,comment\nS1,2025-03-01,9,great\nS2,2025-03-02,4,slow\nS3,2025-03-02,,\n"
-    cfg = {"tables": {"responses": {"path": "survey.csv"}}}
+    cfg = {"tables": {"responses": {"path": "survey.csv", "scales": SCALES}}}
     write_workspace(tmp_path, config=cfg, files={"customers.csv": None, "interactions.csv": None,
                                                   "responses.csv": None, "survey.csv": survey})
     ws = open_client("tiny", root=tmp_path)
