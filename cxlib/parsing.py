@@ -516,6 +516,8 @@ def _parse_date_text(s, idx, out, errors, *, date_only, dayfirst, what) -> None:
         sub = np.zeros(len(t), dtype=bool)
         sub[np.flatnonzero(serial)[good]] = True
         _store(sub, conv[good].dt.normalize() if date_only else conv[good])
+        for j in np.flatnonzero(serial)[~good]:
+            errors.iat[idx[j]] = f"{_show(s.iat[idx[j]])} is not {what}"
         done[serial] = True
     words = full(_MONTH_WORD)
     if words.any():
