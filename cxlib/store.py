@@ -102,4 +102,4 @@ def read_table(store_path: Path, name: str) -> pd.DataFrame | None:
         present = json.loads(con.execute(f"select tables from {_META}").fetchone()[0])
         if name not in present:
             return None
-        return _to_pandas(con.execute(f'select * from "{name}"').to_arrow_table())
+        return _to_pandas(con.sql(f'select * from "{name}"').to_arrow_table())
