@@ -99,7 +99,7 @@ class Codebook:
 
     themes: tuple[Theme, ...]
     negators: tuple[str, ...] = DEFAULT_NEGATORS
-    negation_window: int = 3
+    negation_window: int = 5
     source: str = "<dict>"
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -260,9 +260,9 @@ def codebook_from_dict(raw: Any, *, source: str = "<dict>") -> Codebook:
             isinstance(n, bool) for n in negators) else ""
         raise _fail(source, None, f"`sentiment_negators` should be a list of words, got {negators!r}{hint}",
                     'Write `sentiment_negators: [not, never, "no"]`.')
-    window = raw.get("negation_window", 3)
+    window = raw.get("negation_window", 5)
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 10:
-        raise _fail(source, None, f"`negation_window` should be a whole number 0-10, got {window!r}", "Default is 3.")
+        raise _fail(source, None, f"`negation_window` should be a whole number 0-10, got {window!r}", "Default is 5.")
     return Codebook(themes=tuple(themes), negators=tuple(n.lower().replace("\u2019", "'") for n in negators),
                     negation_window=window, source=source)
 

@@ -48,7 +48,7 @@ __all__ = [
 #: Columns of every coder's long output, in order.
 CODED_COLUMNS = ["comment_ref", "theme", "parent", "evidence", "start", "end", "coder", "confidence"]
 
-_CLAUSE_END = re.compile(r"[.!?;:,\n]|\bbut\b|\bhowever\b|\balthough\b|\bthough\b")
+_CLAUSE_END = re.compile(r"[.!?;:,\n]|\band\b|\bbut\b|\bhowever\b|\balthough\b|\bthough\b")
 _TOKEN = re.compile(r"[\w']+")
 _WS = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\u00a0": " ", "\u2019": "'", "\u2018": "'", "\u2013": "-"})
 
