@@ -41,7 +41,8 @@ def is_stale(store_path: Path, fingerprint: dict[str, str]) -> bool:
         return True
     try:
         with duckdb.connect(str(store_path), read_only=True) as con:
-            row = con.execute(f"select fingerprint from {_META}").fetchone()
+            rows = con.execute(f"select fingerprint from {_META}").fetchall()
+            row = rows[0] if rows else None
     except duckdb.Error:
         return True
     return row is None or json.loads(row[0]) != fingerprint
@@ -99,7 +100,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
 def read_table(store_path: Path, name: str) -> pd.DataFrame | None:
     """A table of the store as a DataFrame with nullable dtypes, or None if the client has none."""
     with connect(store_path) as con:
-        present = json.loads(con.execute(f"select tables from {_META}").fetchone()[0])
+        present = json.loads(con.execute(f"select tables from {_META}").fetchall()[0][0])
         if name not in present:
             return None
         return _to_pandas(con.sql(f'select * from "{name}"').to_arrow_table())
