@@ -246,3 +246,49 @@ def test_survey_only_client_is_usable(tmp_path):
     assert not ws.responses["flag_duplicate_respondent"].any()
     assert set(ws.reconciliation.query("status == 'absent'")["table"]) == {"customers", "interactions", "mentions",
                                                                            "self_assessment"}
+
+
+def test_qualtrics_export_through_validation(tmp_path):
+    lines = [
+        "StartDate,EndDate,Status,IPAddress,Progress,Duration (in seconds),Finished,RecordedDate,ResponseId,ExternalReference,Q1,Q2",
+        'Start Date,End Date,Response Type,IP Address,Progress,Duration (in seconds),Finished,Recorded Date,Response ID,'
+        'External Data Reference,"How likely are you to recommend us to a friend?",Anything else?',
+        '{"ImportId":"startDate"},{"ImportId":"endDate"},{"ImportId":"status"},{"ImportId":"ipAddress"},'
+        '{"ImportId":"progress"},{"ImportId":"duration"},{"ImportId":"finished"},{"ImportId":"recordedDate"},'
+        '{"ImportId":"_recordId"},{"ImportId":"externalDataReference"},{"ImportId":"QID1"},{"ImportId":"QID2_TEXT"}',
+        "2025-06-01 10:00:00,2025-06-01 10:03:00,IP Address,10.0.0.1,100,180,True,2025-06-01 10:03:00,R_1,C001,10,great",
+        "2025-06-01 11:00:00,2025-06-01 11:03:00,Survey Preview,,100,170,True,2025-06-01 11:03:00,R_2,C002,0,test",
+        "2025-06-02 10:00:00,2025-06-02 10:03:00,IP Address,10.0.0.2,100,190,True,2025-06-02 10:03:00,R_3,C002,3,slow",
+        "2025-06-02 12:00:00,2025-06-02 12:03:00,Spam,10.0.0.3,100,160,True,2025-06-02 12:03:00,R_4,C003,10,buy now",
+        "2025-06-03 10:00:00,2025-06-03 10:03:00,IP Address,10.0.0.4,100,200,True,2025-06-03 10:03:00,R_5,C004,0,never again",
+    ]
+    cfg = {"tables": {"customers": {"path": "customers.csv"}, "interactions": {"path": "interactions.csv"},
+                      "responses": {"path": "survey.csv", "format": "qualtrics",
+                                    "columns": {"ResponseId": "response_id", "ExternalReference": "customer_id",
+                                                "RecordedDate": "answered_at", "Q1": "nps", "Q2": "comment",
+                                                "Duration (in seconds)": "duration_seconds"}}}}
+    write_workspace(tmp_path, config=cfg, files={"responses.csv": None, "survey.csv": "\n".join(lines) + "\n"})
+    result = _result(tmp_path)
+    assert result.ok, result.problems
+    recon = _recon(result, "responses")
+    assert (recon.rows_read, recon.rows_used, recon.rows_quarantined) == (5, 3, 2)
+    q = result.quarantine
+    assert set(q["reason_code"]) == {"excluded_at_read"} and list(q["row"]) == [5, 7]
+    assert "IPAddress" in recon.notes  # identifying columns are listed as unused, never stored
+    assert "IPAddress" not in result.tables["responses"].columns
+
+
+def test_spss_user_missing_codes_are_never_scores(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    frame = pd.DataFrame({"response_id": ["S1", "S2", "S3", "S4"], "customer_id": ["C001", "C002", "C003", "C004"],
+                          "answered_at": ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"],
+                          "nps": [10.0, 0.0, 99.0, 8.0]})
+    folder = write_workspace(tmp_path, config={"tables": {"customers": {"path": "customers.csv"},
+                                                          "interactions": {"path": "interactions.csv"},
+                                                          "responses": {"path": "survey.sav"}}},
+                             files={"responses.csv": None})
+    pyreadstat.write_sav(frame, folder / "survey.sav", missing_ranges={"nps": [99]},
+                         variable_value_labels={"nps": {99: "Don't know"}})
+    responses = open_client("tiny", root=tmp_path).responses.set_index("response_id")
+    assert pd.isna(responses.loc["S3", "nps"])
+    assert responses["nps"].mean() == pytest.approx(6.0)  # (10 + 0 + 8) / 3, the 99 never averaged
