@@ -152,7 +152,15 @@ def _redact_structured(text: str, regions: tuple[str, ...], found: set[str]) -> 
     if spans:
         found.add("email")
         text = _replace(text, spans, "[EMAIL]")
-    spans = [m.span() for m in _IBAN.finditer(text) if iban_valid(m.group())]
+    spans = []
+    for m in _IBAN.finditer(text):
+        # the pattern is greedy over spaced groups ("DE89... thanks"): try shorter prefixes of whole groups
+        parts = m.group().split(" ")
+        for k in range(len(parts), 0, -1):
+            cand = " ".join(parts[:k])
+            if iban_valid(cand):
+                spans.append((m.start(), m.start() + len(cand)))
+                break
     if spans:
         found.add("iban")
         text = _replace(text, spans, "[IBAN]")
