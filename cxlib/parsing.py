@@ -53,10 +53,7 @@ _DOT_AMBIGUOUS = r"[+-]?\d{1,3}\.\d{3}"  # 1.234: a decimal, or 1234 with a grou
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
 _ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
-_ISO = rf"(\d{{4}}-\d{{1,2}}-\d{{1,2}})(?:[T ]({_TIME}))?\s*({_ZONE})?"
-_YMD = rf"(\d{{4}})[/.](\d{{1,2}})[/.](\d{{1,2}})(?:[T ]+({_TIME}))?"
-_DMY = rf"(\d{{1,2}})[/.-](\d{{1,2}})[/.-](\d{{4}}|\d{{2}})(?:[T ]+({_TIME}(?:\s*[AaPp][Mm])?))?"
-_COMPACT = r"(\d{4})(\d{2})(\d{2})"
+_ISO = rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[T ]{_TIME})?\s*{_ZONE}?"
 _SERIAL = r"\d{5}(?:\.\d+)?"
 _MONTH_WORD = r"(?i).*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b.*"
 
@@ -311,15 +308,16 @@ def _parse_number_text(text: pd.Series) -> tuple[np.ndarray, list]:
 def _to_number(s, text, num, other, errors, *, integer: bool, low, high) -> pd.Series:
     n = len(s)
     values = np.full(n, np.nan)
-    shown = np.empty(n, dtype=object)
     if num.any():
         values[num] = pd.to_numeric(s[num], errors="coerce").astype("float64").to_numpy()
-        shown[num] = [_show(v) for v in values[num]]
+
+    def shown(i):
+        return _show(s.iat[i]) if text[i] else _show(values[i])
+
     if text.any():
         parsed, reasons = _parse_number_text(s[text])
         values[text] = parsed
         idx = np.flatnonzero(text)
-        shown[idx] = [_show(v) for v in s[text].tolist()]
         for i, r in zip(idx, reasons):
             if r is not None:
                 errors.iat[i] = r
@@ -330,7 +328,7 @@ def _to_number(s, text, num, other, errors, *, integer: bool, low, high) -> pd.S
         frac = ok & (np.abs(values) < 2**53) & (values != np.round(values))
         big = ok & (np.abs(values) >= 2**53)
         for i in np.flatnonzero(frac | big):
-            errors.iat[i] = f"{shown[i]} is not a whole number" if frac[i] else f"{shown[i]} is too large"
+            errors.iat[i] = f"{shown(i)} is not a whole number" if frac[i] else f"{shown(i)} is too large"
             values[i] = np.nan
         ok = ~np.isnan(values)
     if low is not None or high is not None:
@@ -344,7 +342,7 @@ def _to_number(s, text, num, other, errors, *, integer: bool, low, high) -> pd.S
         else:
             expect = f"above {_fmt_bound(hi)}"
         for i in np.flatnonzero(bad):
-            errors.iat[i] = f"{shown[i]} is {expect}"
+            errors.iat[i] = f"{shown(i)} is {expect}"
             values[i] = np.nan
     if integer:
         out = pd.array(np.where(np.isnan(values), 0, values).astype(np.int64), dtype="Int64")
@@ -358,13 +356,14 @@ def _to_bool(s, text, num, other, errors) -> pd.Series:
     out = pd.array([pd.NA] * len(s), dtype="boolean")
     if pd.api.types.is_bool_dtype(s.dtype):
         return s.astype("boolean")
-    for i in np.flatnonzero(text):
-        v = str(s.iat[i]).strip().lower()
-        if v in TRUE_TOKENS:
-            out[i] = True
-        elif v in FALSE_TOKENS:
-            out[i] = False
-        else:
+    if text.any():
+        idx = np.flatnonzero(text)
+        lowered = s.iloc[idx].astype("string").str.strip().str.lower()
+        yes = lowered.isin(TRUE_TOKENS).to_numpy(dtype=bool)
+        no = lowered.isin(FALSE_TOKENS).to_numpy(dtype=bool)
+        out[idx[yes]] = True
+        out[idx[no]] = False
+        for i in idx[~yes & ~no]:
             errors.iat[i] = f"{_show(s.iat[i])} is not yes/no"
     for i in np.flatnonzero(num | other):
         v = s.iat[i]
@@ -420,114 +419,143 @@ def _to_datetime(s, text, num, other, errors, *, date_only: bool, dayfirst: bool
     return out.astype("datetime64[ns]")
 
 
+def _match(arr, pattern: str) -> np.ndarray:
+    """Full-match mask of a pyarrow string array (RE2, vectorised)."""
+    import pyarrow.compute as pc
+
+    hit = pc.match_substring_regex(arr, f"^(?:{pattern})$")
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
+def _extract(arr, pattern: str) -> pd.DataFrame:
+    """Named groups of ``pattern`` (full match) as string columns."""
+    import pyarrow.compute as pc
+
+    found = pc.extract_regex(arr, f"^(?:{pattern})$")
+    if hasattr(found, "combine_chunks"):
+        found = found.combine_chunks()
+    return pd.DataFrame({found.type.field(i).name: found.field(i).to_pandas(types_mapper=pd.ArrowDtype)
+                         .astype("string") for i in range(found.type.num_fields)})
+
+
+_D_YMD = (r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})"
+          r"(?:[T ]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?")
+_D_COMPACT = r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
+_D_DMY = (r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})"
+          r"(?:[T ]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?(?:\s*(?P<p>[AaPp])[Mm])?)?")
+_D_ISO_DATE = r"(?P<date>\d{4}-\d{1,2}-\d{1,2}).*"
+
+
+def _assemble(parts: pd.DataFrame, year, month, day) -> pd.Series:
+    """Datetimes from numeric parts; impossible dates (31/02) give NaT."""
+    def num(col):
+        if col not in parts:
+            return np.zeros(len(parts))
+        return pd.to_numeric(parts[col], errors="coerce").fillna(0).to_numpy(dtype=float)
+
+    hour = num("H")
+    if "p" in parts:
+        p = parts["p"].str.lower().fillna("").to_numpy(dtype=object)
+        hour = np.where((p == "p") & (hour < 12), hour + 12, np.where((p == "a") & (hour == 12), 0, hour))
+    frame = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": num("M"),
+                          "second": num("S")})
+    return pd.to_datetime(frame, errors="coerce")
+
+
 def _parse_date_text(s, idx, out, errors, *, date_only, dayfirst, what) -> None:
-    t = s.iloc[idx].astype("string").str.strip().str.replace(r"\s*UTC$", "Z", regex=True)
-    t.index = idx
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    raw = pa.array(s.iloc[idx].astype("string").array)
+    arr = pc.replace_substring_regex(pc.utf8_trim_whitespace(raw), r"\s*UTC$", "Z")
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    t = pd.Series(pd.array(arr, dtype="string"), index=idx)
     done = np.zeros(len(t), dtype=bool)
 
-    def full(pat):
-        return t.str.fullmatch(pat).fillna(False).to_numpy(dtype=bool) & ~done
+    def take(pattern):
+        """Positions (into t) not yet done that fully match ``pattern``."""
+        rest = np.flatnonzero(~done)
+        if len(rest) == 0:
+            return rest
+        return rest[_match(arr.take(pa.array(rest)), pattern)]
 
-    def put(mask, iso: pd.Series, *, utc_ok=True):
-        """Parse ISO strings for the cells of ``mask``; NaT -> error."""
-        mask = mask & ~done
-        if not mask.any():
-            return
-        iso = iso[mask]
+    def store(pos, parsed):
+        parsed = pd.Series(np.asarray(parsed, dtype="datetime64[ns]"))
         if date_only:
-            iso = iso.str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})", expand=False)
-            parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce")
-        else:
-            parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
-        _store(mask, parsed)
-
-    def _store(mask, parsed):
-        positions = idx[mask]
-        parsed = pd.Series(parsed.to_numpy(), index=positions)
-        for pos, value in parsed.items():
-            if pd.isna(value):
-                errors.iat[pos] = f"{_show(s.iat[pos])} is not {what}"
-            else:
-                out.iat[pos] = value
-        done[mask] = True
-
-    iso = full(_ISO)
-    put(iso, t)
-    ymd = full(_YMD)
-    if ymd.any():
-        parts = t.str.extract(_YMD)
-        put(ymd, parts[0] + "-" + parts[1] + "-" + parts[2] + (" " + parts[3]).fillna(""))
-    compact = full(_COMPACT)
-    if compact.any():
-        parts = t.str.extract(_COMPACT)
-        put(compact, parts[0] + "-" + parts[1] + "-" + parts[2])
-    dmy = full(_DMY)
-    if dmy.any():
-        parts = t.str.extract(_DMY)
-        a = pd.to_numeric(parts[0]).to_numpy()
-        b = pd.to_numeric(parts[1]).to_numpy()
-        day_first_seen = dmy & (a > 12) & (b <= 12)
-        month_first_seen = dmy & (b > 12) & (a <= 12)
-        order = dayfirst
-        conflict = False
-        if order is None:
-            if day_first_seen.any() and month_first_seen.any():
-                conflict = True
-            elif day_first_seen.any():
-                order = True
-            elif month_first_seen.any():
-                order = False
-        ambiguous = dmy & (a <= 12) & (b <= 12) & (a != b)
-        if order is None:
-            for j in np.flatnonzero(ambiguous):
-                pos = idx[j]
-                if conflict:
-                    errors.iat[pos] = (f"{_show(s.iat[pos])}: the column mixes day-first "
-                                       f"({t.iloc[np.flatnonzero(day_first_seen)[0]]!r}) and month-first "
-                                       f"({t.iloc[np.flatnonzero(month_first_seen)[0]]!r}) dates")
-                else:
-                    errors.iat[pos] = (f"{_show(s.iat[pos])} is ambiguous (day/month or month/day?); "
-                                       "declare the date order (dayfirst) for this column")
-            done[ambiguous] = True
-            order = True  # what is left reads the same either way (03/03/2025)
-        if conflict:
-            # unambiguous ones still parse by their own evidence
-            day = np.where(a > 12, a, b)
-            month = np.where(a > 12, b, a)
-        else:
-            day, month = (a, b) if order else (b, a)
-        year = parts[2].astype("string")
-        year = year.where(year.str.len() == 4, "20" + year)  # two-digit years: 20yy
-        iso_dmy = (year + "-" + pd.Series(month, index=t.index).astype("Int64").astype("string") + "-"
-                   + pd.Series(day, index=t.index).astype("Int64").astype("string"))
-        times = parts[3].fillna("")
-        pm = times.str.contains(r"(?i)pm").fillna(False)
-        am = times.str.contains(r"(?i)am").fillna(False)
-        clock = times.str.replace(r"(?i)\s*[ap]m", "", regex=True)
-        hours = pd.to_numeric(clock.str.extract(r"^(\d{1,2})", expand=False), errors="coerce")
-        hours = hours.where(~pm | (hours == 12), hours + 12).where(~am | (hours != 12), 0)
-        clock = clock.where(clock == "", hours.astype("Int64").astype("string") + clock.str.replace(r"^\d{1,2}", "", regex=True))
-        put(dmy, iso_dmy + (" " + clock).where(clock != "", ""))
-    serial = full(_SERIAL)
-    if serial.any():
-        vals = pd.to_numeric(t[serial])
-        good = ((vals >= _SERIAL_RANGE[0]) & (vals <= _SERIAL_RANGE[1])).to_numpy()
-        conv = pd.Series(_EXCEL_ORIGIN + pd.to_timedelta(vals.to_numpy(), unit="D")).dt.round("s")
-        sub = np.zeros(len(t), dtype=bool)
-        sub[np.flatnonzero(serial)[good]] = True
-        _store(sub, conv[good].dt.normalize() if date_only else conv[good])
-        for j in np.flatnonzero(serial)[~good]:
+            parsed = parsed.dt.normalize()
+        bad = parsed.isna().to_numpy()
+        out.iloc[idx[pos[~bad]]] = parsed.to_numpy()[~bad]
+        for j in pos[bad]:
             errors.iat[idx[j]] = f"{_show(s.iat[idx[j]])} is not {what}"
-        done[serial] = True
-    words = full(_MONTH_WORD)
-    if words.any():
-        parsed = pd.to_datetime(t[words], format="mixed", errors="coerce", utc=True)
+        done[pos] = True
+
+    pos = take(_ISO)
+    if len(pos):
+        sub = t.iloc[pos]
         if date_only:
-            parsed = pd.to_datetime(t[words].str.replace(r"\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)$", "", regex=True),
-                                    format="mixed", errors="coerce").dt.normalize()
+            sub = _extract(arr.take(pa.array(pos)), _D_ISO_DATE)["date"]
+            store(pos, pd.to_datetime(sub, format="ISO8601", errors="coerce"))
         else:
-            parsed = parsed.dt.tz_localize(None)
-        _store(words, parsed)
+            store(pos, pd.to_datetime(sub, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None))
+    for pattern in (_D_YMD, _D_COMPACT):
+        pos = take(pattern)
+        if len(pos):
+            parts = _extract(arr.take(pa.array(pos)), pattern)
+            ymd = [pd.to_numeric(parts[c]).to_numpy() for c in ("y", "m", "d")]
+            store(pos, _assemble(parts, *ymd))
+    pos = take(_D_DMY)
+    if len(pos):
+        _parse_dmy(s, t, arr, pos, idx, errors, done, store, dayfirst=dayfirst)
+    pos = take(_SERIAL)
+    if len(pos):
+        vals = pd.to_numeric(t.iloc[pos]).to_numpy()
+        good = (vals >= _SERIAL_RANGE[0]) & (vals <= _SERIAL_RANGE[1])
+        store(pos[good], (_EXCEL_ORIGIN + pd.to_timedelta(vals[good], unit="D")).round("s"))
+        store(pos[~good], pd.Series(pd.NaT, index=range(int((~good).sum())), dtype="datetime64[ns]"))
+    pos = take(_MONTH_WORD)
+    if len(pos):
+        words = t.iloc[pos]
+        if date_only:
+            words = words.str.replace(r"\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)$", "", regex=True)
+            store(pos, pd.to_datetime(words, format="mixed", errors="coerce"))
+        else:
+            store(pos, pd.to_datetime(words, format="mixed", errors="coerce", utc=True).dt.tz_localize(None))
     for j in np.flatnonzero(~done):
-        pos = idx[j]
-        errors.iat[pos] = f"{_show(s.iat[pos])} is not {what}"
+        errors.iat[idx[j]] = f"{_show(s.iat[idx[j]])} is not {what}"
+
+
+def _parse_dmy(s, t, arr, pos, idx, errors, done, store, *, dayfirst) -> None:
+    """Numeric a/b/year dates: day/month order from ``dayfirst`` or from the column."""
+    import pyarrow as pa
+
+    parts = _extract(arr.take(pa.array(pos)), _D_DMY)
+    a = pd.to_numeric(parts["a"]).to_numpy()
+    b = pd.to_numeric(parts["b"]).to_numpy()
+    year = pd.to_numeric(parts["y"]).to_numpy()
+    year = np.where(year < 100, 2000 + year, year)  # two-digit years: 20yy
+    day_first = (a > 12) & (b <= 12)
+    month_first = (b > 12) & (a <= 12)
+    ambiguous = (a <= 12) & (b <= 12) & (a != b)
+    order = dayfirst
+    conflict = order is None and day_first.any() and month_first.any()
+    if order is None and not conflict:
+        order = True if day_first.any() else False if month_first.any() else None
+    if order is None:
+        for j in np.flatnonzero(ambiguous):
+            cell = _show(s.iat[idx[pos[j]]])
+            if conflict:
+                errors.iat[idx[pos[j]]] = (
+                    f"{cell}: the column mixes day-first ({t.iloc[pos[np.argmax(day_first)]]!r}) and "
+                    f"month-first ({t.iloc[pos[np.argmax(month_first)]]!r}) dates")
+            else:
+                errors.iat[idx[pos[j]]] = (f"{cell} is ambiguous (day/month or month/day?); "
+                                           "declare the date order (dayfirst) for this column")
+        done[pos[ambiguous]] = True
+        # what is left decides itself: a > 12 is a day, b > 12 is a day, a == b either way
+        day, month = np.where(a > 12, a, b), np.where(a > 12, b, a)
+        keep = ~ambiguous
+    else:
+        day, month = (a, b) if order else (b, a)
+        keep = np.ones(len(pos), dtype=bool)
+    store(pos[keep], _assemble(parts[keep].reset_index(drop=True), year[keep], month[keep], day[keep]))

@@ -312,9 +312,18 @@ def _parse(s: pd.Series, *, missing_codes: Iterable, value_labels: dict | None) 
     na_codes = {code for code, lab in labels.items() if _NA_LABEL.match(lab)}
     missing = s.isna().to_numpy(dtype=bool) | _in_missing(s, missing_codes)
     labelled = False
-    for i, v in enumerate(s.tolist()):
-        if missing[i]:
-            continue
+    # fast path: plain numbers (typed, or text that parses); the loop below sees the rest
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        numbers = s.astype("float64").to_numpy(copy=True)
+        todo = np.zeros(n, dtype=bool)
+    else:
+        plain = pd.to_numeric(s.astype("string").str.strip(), errors="coerce").astype("float64").to_numpy()
+        is_bool = s.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool) if s.dtype == object \
+            else np.zeros(n, dtype=bool)
+        numbers = np.where(is_bool, np.nan, plain)
+        todo = np.isnan(numbers) & ~missing
+    for i in np.flatnonzero(todo):
+        v = s.iat[i]
         if isinstance(v, (bool, np.bool_)):
             errors.iat[i] = f"{v} is not a score"
             continue

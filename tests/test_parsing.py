@@ -220,3 +220,13 @@ def test_iso_with_any_offset_is_converted_to_utc(moment, minutes):
     c = coerce(pd.Series([aware.isoformat()], dtype="string"), "datetime")
     expected = aware.astimezone(dt.timezone.utc).replace(tzinfo=None)
     assert c.values.iloc[0] == pd.Timestamp(expected)
+
+
+def test_chunked_arrow_columns_as_read_from_big_files():
+    import pyarrow as pa
+
+    arr = pa.chunked_array([pa.array(["03/04/2025", "13/04/2025"]), pa.array(["2025-03-01T10:00Z", "05.06.25", "x"])])
+    s = pd.Series(pd.array(arr, dtype="string"))
+    c = coerce(s, "date")
+    assert c.values.tolist()[:4] == [pd.Timestamp(d) for d in ("2025-04-03", "2025-04-13", "2025-03-01", "2025-06-05")]
+    assert c.errors.tolist() == [pd.NA] * 4 + ["'x' is not a date"]
