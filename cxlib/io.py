@@ -470,8 +470,7 @@ def _read_text(path: Path, *, qualtrics: bool | None, encoding: str | None, deli
         )
     except (pa.ArrowInvalid, UnicodeError) as e:
         if "Empty CSV file" in str(e):
-            raise DataError(f"{path.name} has a header ({len(header)} columns, line {header_line}) but no data rows. "
-                            "Expected at least one row below the header; check that the export is complete.") from None
+            raise _header_only(path, header, header_line) from None
         raise DataError(f"{path.name}: cannot be read as {delimiter!r}-delimited text ({e}). "
                         "Check `delimiter:` and `encoding:` in client.yaml.") from None
     if ragged:
@@ -492,10 +491,18 @@ def _read_text(path: Path, *, qualtrics: bool | None, encoding: str | None, deli
         frame, starts, q_excluded = _qualtrics(path, frame, starts, notes)
         excluded = pd.concat([excluded, q_excluded], ignore_index=True).sort_values("row", ignore_index=True)
     if len(frame) == 0 and len(excluded) == 0:
-        raise DataError(f"{path.name} has a header ({len(header)} columns, line {header_line}) but no data rows. "
-                        "Expected at least one row below the header; check that the export is complete.")
+        raise _header_only(path, header, header_line)
+    damaged = int(sum(frame[c].str.contains("\ufffd", regex=False).sum() for c in frame.columns))
+    if damaged:
+        notes.append(f"{damaged} cell(s) already contain the replacement character U+FFFD: the text was damaged "
+                     "before this file was written (e.g. a wrong encoding in an earlier export).")
     return RawTable(frame=frame.reset_index(drop=True), source=path, row_numbers=starts, excluded=excluded,
                     encoding=encoding, notes=tuple(notes))
+
+
+def _header_only(path: Path, header: list, header_line: int) -> DataError:
+    return DataError(f"{path.name} has a header ({len(header)} columns, line {header_line}) but no data rows. "
+                     "Expected at least one row below the header; check that the export is complete.")
 
 
 def _check_header(path: Path, header: list, where: str) -> None:

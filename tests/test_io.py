@@ -95,6 +95,12 @@ def test_cyrillic_code_page_is_refused(tmp_path):
         read_table(p)
 
 
+def test_replacement_characters_already_in_the_file_are_noted(tmp_path):
+    t = read_table(write(tmp_path, "r.csv", "id,c\n1,caf\ufffd\n2,ok\n"))
+    assert t.frame["c"].iloc[0] == "caf\ufffd"  # kept as written, but said out loud
+    assert any("U+FFFD" in n and n.startswith("1 cell") for n in t.notes)
+
+
 def test_declared_encoding_that_does_not_decode_names_offset_and_line(tmp_path):
     p = write(tmp_path, "r.csv", "id,c\n1,a\n2,café\n", "cp1252")
     with pytest.raises(DataError) as e:
