@@ -253,11 +253,13 @@ def _coerce_column(frame, col: Column, name: str, combined: _Combined, source: T
             value_labels=combined.value_labels.get(raw_name),
             column=name,
             file=source.label,
+            row_numbers=combined.rows,
         )
     labels = combined.value_labels.get(raw_name)
     if labels and col is not None and col.kind in ("category", "str"):
         series = series.map(lambda v: labels.get(v, labels.get(_num(v), v)) if pd.notna(v) else v).astype("string")
-    return parsing.coerce(series, col.kind, low=col.low, high=col.high, dayfirst=source.dayfirst)
+    missing = list(source.missing_codes.get(name, [])) + list(combined.missing_codes.get(raw_name, []))
+    return parsing.coerce(series, col.kind, low=col.low, high=col.high, dayfirst=source.dayfirst, missing=missing)
 
 
 def _num(v):
