@@ -62,46 +62,68 @@ QUADRANTS = ("fix first", "maintain strength", "monitor", "lower priority")
 # --------------------------------------------------------------------------- correlation-matrix kernels
 
 
-def subset_r2(corr: np.ndarray) -> np.ndarray:
-    """R^2 of the regression of the outcome on every subset of the drivers.
+_TOL = 1e-10  # residual variance (correlation units) below which a column adds nothing
+
+
+def _groups(groups, k: int) -> list[list[int]]:
+    if groups is None:
+        return [[j] for j in range(k)]
+    flat = sorted(j for g in groups for j in g)
+    if flat != list(range(k)):
+        raise DataError(f"groups must split the {k} predictor columns exactly once each; got {groups}.")
+    return [list(g) for g in groups]
+
+
+def subset_r2(corr: np.ndarray, groups: Sequence[Sequence[int]] | None = None) -> np.ndarray:
+    """R^2 of the regression of the outcome on every subset of the drivers (or driver groups).
 
     Parameters
     ----------
-    corr : ndarray, shape (..., k+1, k+1)
-        Correlation matrices with the outcome in the last row/column.
+    corr : ndarray, shape (..., p+1, p+1)
+        Correlation matrices of p predictor columns with the outcome in the last row/column.
+    groups : list of lists of int, optional
+        Predictor columns that enter together (e.g. a rating and its "not rated" indicator);
+        default one group per column.
 
     Returns
     -------
     ndarray, shape (..., 2^k)
-        Entry ``m`` is R^2 of the subset whose bit j is set when driver j is in it
+        Entry ``m`` is R^2 of the subset whose bit j is set when group j is in it
         (entry 0 is 0, entry 2^k - 1 the full model).
 
     Notes
     -----
-    Sweep-operator tree (Goodnight, 1979, *Am. Stat.* 33, 149-158): variables are
-    decided in order; "exclude j" drops row/column j, "include j" sweeps on it,
-    C' = C - c_j c_j' / c_jj, which leaves the residual covariances given the
-    included drivers. At the leaves R^2(S) = 1 - c_yy(S). Every level is one
-    vectorised numpy operation over all nodes (and all bootstrap replicates), so
-    the 2^k subsets cost about sum_j 2^j (k - j)^2 flops instead of 2^k solves.
+    Sweep-operator tree (Goodnight, 1979, *Am. Stat.* 33, 149-158): groups are decided in
+    order; "exclude" drops their rows/columns, "include" sweeps on each of their columns,
+    C' = C - c_j c_j' / c_jj, which leaves the residual covariances given the included
+    columns. At the leaves R^2(S) = 1 - c_yy(S). A column whose residual variance is below
+    1e-10 is already explained and is skipped (a generalised inverse), so redundant columns
+    add nothing instead of failing. Every level is one vectorised numpy operation over all
+    nodes (and all bootstrap replicates), about sum_j 2^j (p - j)^2 flops in all instead
+    of 2^k linear solves.
     """
     c = np.asarray(corr, dtype=float)
     lead = c.shape[:-2]
     q = c.shape[-1]
-    k = q - 1
-    m = c.reshape((-1, 1, q, q))
+    gs = _groups(groups, q - 1)
+    order = [j for g in gs for j in g] + [q - 1]
+    m = c[..., order, :][..., order].reshape((-1, 1, q, q))
     masks = np.zeros(1, dtype=np.int64)
-    tiny = 1e-12
-    for j in range(k):
-        ex = m[:, :, 1:, 1:]
-        piv = np.maximum(m[:, :, 0, 0], tiny)
-        col = m[:, :, 1:, 0]
-        inc = ex - col[..., :, None] * col[..., None, :] / piv[..., None, None]
+    for gi, g in enumerate(gs):
+        ex = m[:, :, len(g):, len(g):]
+        inc = m
+        for _ in g:
+            piv = inc[:, :, 0, 0]
+            col = inc[:, :, 1:, 0]
+            ok = piv > _TOL
+            with np.errstate(invalid="ignore", divide="ignore"):
+                upd = col[..., :, None] * col[..., None, :] / np.where(ok, piv, 1.0)[..., None, None]
+            inc = inc[:, :, 1:, 1:] - np.where(ok[..., None, None], upd, 0.0)
         m = np.concatenate([ex, inc], axis=1)
-        masks = np.concatenate([masks, masks | (1 << j)])
-    r2 = np.empty((m.shape[0], 1 << k))
+        masks = np.concatenate([masks, masks | (1 << gi)])
+    r2 = np.empty((m.shape[0], 1 << len(gs)))
     r2[:, masks] = 1.0 - m[:, :, 0, 0]
-    return r2.reshape(lead + (1 << k,))
+    return r2.reshape(lead + (1 << len(gs),))
 
 
 def _shapley_matrix(k: int) -> np.ndarray:
@@ -119,8 +141,9 @@ def _shapley_matrix(k: int) -> np.ndarray:
     return mat
 
 
-def _lmg(corr: np.ndarray) -> np.ndarray:
-    k = corr.shape[-1] - 1
+def _lmg(corr: np.ndarray, groups) -> np.ndarray:
+    gs = _groups(groups, corr.shape[-1] - 1)
+    k = len(gs)
     if k > LMG_MAX:
         raise DataError(f"LMG with {k} drivers needs 2^{k} subsets; use importance='relative_weights' above {LMG_MAX}.")
     lead = corr.shape[:-2]
@@ -129,47 +152,60 @@ def _lmg(corr: np.ndarray) -> np.ndarray:
     out = np.empty((flat.shape[0], k))
     step = max(1, 25 * 2**15 // 2**k)  # replicates per batch: bounded memory
     for s in range(0, flat.shape[0], step):
-        out[s : s + step] = subset_r2(flat[s : s + step]) @ w
+        out[s : s + step] = subset_r2(flat[s : s + step], gs) @ w
     return out.reshape(lead + (k,))
 
 
-def _relative_weights(corr: np.ndarray) -> np.ndarray:
+def _relative_weights(corr: np.ndarray, groups) -> np.ndarray:
+    gs = _groups(groups, corr.shape[-1] - 1)
     rxx = corr[..., :-1, :-1]
     rxy = corr[..., :-1, -1]
     lam, q = np.linalg.eigh(rxx)
-    lam = np.clip(lam, 1e-12, None)
-    # Lambda = R_xx^{1/2} (correlations of X with its closest orthonormal Z); beta = Lambda^{-1} r_xy
-    half = (q * np.sqrt(lam)[..., None, :]) @ np.swapaxes(q, -1, -2)
-    beta = (q / np.sqrt(lam)[..., None, :]) @ (np.swapaxes(q, -1, -2) @ rxy[..., None])
-    return ((half**2) @ (beta**2))[..., 0]
+    keep = lam > _TOL * np.maximum(lam[..., -1:], 1.0)
+    root = np.sqrt(np.clip(lam, 0, None))
+    inv_root = np.where(keep, 1.0 / np.where(keep, root, 1.0), 0.0)
+    # Lambda = R_xx^{1/2} (correlations of X with its closest orthonormal Z); beta = Lambda^+ r_xy
+    half = (q * root[..., None, :]) @ np.swapaxes(q, -1, -2)
+    beta = (q * inv_root[..., None, :]) @ (np.swapaxes(q, -1, -2) @ rxy[..., None])
+    eps = ((half**2) @ (beta**2))[..., 0]
+    return np.stack([eps[..., g].sum(axis=-1) for g in gs], axis=-1)
 
 
-def importance_from_corr(corr: np.ndarray, *, method: Literal["lmg", "relative_weights"] = "lmg") -> np.ndarray:
+def importance_from_corr(
+    corr: np.ndarray,
+    *,
+    method: Literal["lmg", "relative_weights"] = "lmg",
+    groups: Sequence[Sequence[int]] | None = None,
+) -> np.ndarray:
     """Relative importance of each driver from correlation matrices; sums to R^2.
 
     Parameters
     ----------
-    corr : ndarray, shape (..., k+1, k+1)
-        Correlations of the k drivers and the outcome (last).
+    corr : ndarray, shape (..., p+1, p+1)
+        Correlations of the p predictor columns and the outcome (last).
     method : {"lmg", "relative_weights"}
         LMG / Shapley decomposition, or Johnson's relative weights.
+    groups : list of lists of int, optional
+        Predictor columns that form one driver (default: each column is a driver).
 
     Returns
     -------
     ndarray, shape (..., k)
-        Raw importances (in R^2 units); each row sums to the full-model R^2.
+        Raw importances of the k drivers (in R^2 units); each row sums to the full-model R^2.
 
     Notes
     -----
     **LMG** (Lindeman, Merenda & Gold, 1980; Grömping, 2006, *J. Stat. Softw.* 17(1)):
     the Shapley value of R^2, LMG_j = sum over S not containing j of
     |S|! (k - |S| - 1)! / k! [R^2(S + j) - R^2(S)], computed from :func:`subset_r2`
-    as one matrix product with the fixed weight matrix.
+    as one matrix product with the fixed weight matrix. With groups, j runs over groups
+    (the group Shapley value of R^2).
 
     **Relative weights** (Johnson, 2000, *Multivariate Behav. Res.* 35, 1-19):
     with R_xx = Q diag(lambda) Q', Lambda = Q diag(sqrt lambda) Q' and
     beta = Lambda^{-1} r_xy, eps_j = sum_k Lambda_jk^2 beta_k^2; sum eps_j = R^2.
-    It approximates LMG closely and costs one eigendecomposition.
+    It approximates LMG closely and costs one eigendecomposition. A group's weight is the
+    sum of its columns' weights.
 
     Examples
     --------
@@ -179,9 +215,9 @@ def importance_from_corr(corr: np.ndarray, *, method: Literal["lmg", "relative_w
     """
     c = np.asarray(corr, dtype=float)
     if method == "lmg":
-        return _lmg(c)
+        return _lmg(c, groups)
     if method == "relative_weights":
-        return _relative_weights(c)
+        return _relative_weights(c, groups)
     raise DataError(f"unknown importance method {method!r}; use 'lmg' or 'relative_weights'.")
 
 
@@ -365,7 +401,7 @@ class DriverResult:
     def summary(self) -> str:
         """Plain-text summary for notebooks and logs."""
         lines = [
-            f"Key drivers of {self.outcome}: {self.model_kind.upper()} on {self.n} complete responses, "
+            f"Key drivers of {self.outcome}: {self.model_kind.upper()} on {self.n} responses, "
             f"R^2 = {self.r2:.3f} ({self.ci:.0%} CI {self.r2_ci[0]:.3f}-{self.r2_ci[1]:.3f}); "
             f"importance by {self.importance_method}, {self.n_boot} bootstrap resamples.",
         ]
@@ -376,6 +412,28 @@ class DriverResult:
         return "\n".join(lines)
 
 
+def _design(x: pd.DataFrame, missing: str) -> tuple[pd.DataFrame, list[list[int]], list[str]]:
+    """Driver design: ratings (centred, 0 where not rated) plus a not-rated indicator per driver with gaps."""
+    cols = list(x.columns)
+    if missing == "listwise":
+        return x, [[j] for j in range(len(cols))], []
+    filled = {}
+    groups: list[list[int]] = [[j] for j in range(len(cols))]
+    extra = []
+    for c in cols:
+        v = x[c]
+        filled[c] = (v - v.mean()).fillna(0.0)
+    design = pd.DataFrame(filled, index=x.index)
+    for j, c in enumerate(cols):
+        gap = x[c].isna()
+        if gap.any():
+            name = f"not_rated_{c}"
+            design[name] = gap.astype(float)
+            groups[j].append(design.shape[1] - 1)
+            extra.append(name)
+    return design, groups, extra
+
+
 def key_drivers(
     data: pd.DataFrame,
     *,
@@ -384,6 +442,7 @@ def key_drivers(
     customers: pd.DataFrame | None = None,
     importance: ImportanceMethod = "auto",
     model: ModelKind = "auto",
+    missing: Literal["indicator", "listwise"] = "indicator",
     n_boot: int = 200,
     ci: float = 0.95,
     seed: int = 0,
@@ -395,7 +454,8 @@ def key_drivers(
     Parameters
     ----------
     data : DataFrame
-        Responses with the driver columns (``rating_<touchpoint>``) and the outcome.
+        Responses with the driver columns (``rating_<touchpoint>``) and the outcome; usually
+        relationship-survey responses.
     outcome : str
         ``"nps"`` (0-10), ``"csat"``, ``"detractor"`` (nps <= 6), ``"promoter"`` (nps >= 9),
         any numeric or boolean column, or a customers column (e.g. ``"churned"``) with ``customers=``.
@@ -407,6 +467,11 @@ def key_drivers(
         ``auto``: LMG for up to :data:`LMG_MAX_AUTO` (15) drivers, relative weights above.
     model : {"auto", "ols", "logit"}
         Regression for the coefficient table; ``auto``: Logit for a 0/1 outcome, else OLS.
+    missing : {"indicator", "listwise"}
+        How touchpoints a respondent did not rate are handled. ``indicator`` (default): every
+        response with the outcome is used; a missing rating is set to the touchpoint's mean
+        and a ``not_rated_<column>`` indicator enters the model with it (see Notes).
+        ``listwise``: only responses that rated every driver.
     n_boot : int
         Bootstrap resamples for the importance and R^2 intervals (0: none).
     ci : float
@@ -414,7 +479,8 @@ def key_drivers(
     seed : int
         Bootstrap seed.
     min_n : int
-        Minimum number of complete responses; pass ``ws.config.min_n``.
+        Minimum number of responses used, and of responses rating a driver (drivers rated
+        by fewer are left out, with a note); pass ``ws.config.min_n``.
     performance : {"mean", "top_box", "top2_box"}
         Performance axis of the priority matrix: mean rating, % of 5s or % of 4-5s, over
         everyone who rated the touchpoint.
@@ -423,27 +489,35 @@ def key_drivers(
     -------
     DriverResult
         ``.table`` has one row per driver, most important first: ``rank``, ``driver``
-        (touchpoint id or column), ``column``, ``n`` (complete responses used), ``coef``
-        (change in the outcome per rating point, holding the others fixed; log-odds for
-        Logit), ``coef_ci_low``, ``coef_ci_high``, ``odds_ratio`` (Logit only, else NaN),
+        (touchpoint id or column), ``column``, ``n`` (responses used), ``coef`` (change in the
+        outcome per rating point among those who rated it, holding the others fixed; log-odds
+        for Logit), ``coef_ci_low``, ``coef_ci_high``, ``odds_ratio`` (Logit only, else NaN),
         ``p_value``, ``importance`` (R^2 units), ``importance_ci_low``, ``importance_ci_high``,
         ``share`` (percent of R^2), ``share_ci_low``, ``share_ci_high``, ``vif``,
-        ``performance``, ``performance_n``, ``quadrant``, ``fix_first``. Also ``.model``
-        (statsmodels results), ``.r2`` and ``.r2_ci``, ``.fix_first``, ``.priority``, ``summary()``.
+        ``performance``, ``performance_n`` (responses that rated it), ``quadrant``,
+        ``fix_first``. Also ``.model`` (statsmodels results), ``.r2`` and ``.r2_ci``,
+        ``.fix_first``, ``.priority``, ``summary()``.
 
     Notes
     -----
-    Complete cases only (listwise deletion); the number used is ``n``. Importance is
-    computed on correlations (see :func:`importance_from_corr`) and sums to the OLS R^2.
-    For a binary outcome R^2 is that of the linear probability model (OLS on 0/1), which
-    keeps the exact additive decomposition; the Logit model supplies coefficients, odds
-    ratios and tests. Intervals: percentile bootstrap over responses (:func:`bootstrap_corr`);
-    importance and R^2 of each resample come from its correlation matrix. Shares' intervals
-    are of importance/R^2 per resample. Choice of method: LMG is the established
-    decomposition (Grömping, 2006) and with the sweep tree of :func:`subset_r2` 15 drivers
-    x 200 resamples take about a second; above 15 its 2^k cost grows past that and
-    Johnson's relative weights, which track LMG closely (Johnson & LeBreton, 2004,
-    *Organ. Res. Methods* 7, 238-257), are used. Priority matrix: :func:`priority_matrix`.
+    Respondents rate only the touchpoints they used, so complete cases are rare. With
+    ``missing="indicator"`` the design holds, for driver j, x_j - mean_j (0 when not rated)
+    and, if anyone skipped it, the indicator 1[not rated]; the rating's coefficient is then
+    estimated from those who rated it and the indicator absorbs the level of those who did
+    not (the missing-indicator parametrisation for "not applicable" items; Cohen & Cohen,
+    1975, *Applied Multiple Regression*, ch. 7). A driver's importance is the group Shapley
+    value of both columns together. Importances are computed on correlations (see
+    :func:`importance_from_corr`) and sum to the R^2 of exactly the OLS model in ``.model``.
+    For a binary outcome R^2 is that of the linear probability model (OLS on 0/1), which keeps
+    the exact additive decomposition; the Logit model supplies coefficients, odds ratios and
+    tests. Intervals: percentile bootstrap over responses (:func:`bootstrap_corr`);
+    importance and R^2 of each resample come from its correlation matrix; shares' intervals
+    are of importance/R^2 per resample. VIF is among the rating columns. Choice of method:
+    LMG is the established decomposition (Grömping, 2006); with the sweep tree of
+    :func:`subset_r2`, 15 drivers x 200 resamples take about a second; above 15 its 2^k cost
+    grows past that and Johnson's relative weights, which track LMG closely (Johnson &
+    LeBreton, 2004, *Organ. Res. Methods* 7, 238-257), are used. Priority matrix:
+    :func:`priority_matrix`.
     """
     import statsmodels.api as sm
 
@@ -451,42 +525,54 @@ def key_drivers(
         cols = rating_columns(data.columns)
     else:
         cols = [d if d in data.columns else rating_column(d) for d in drivers]
-    missing = [c for c in cols if c not in data.columns]
-    if missing or not cols:
-        raise DataError(f"driver column(s) {missing or '(none)'} not in the data; pass drivers= touchpoint ids or columns.")
-    k = len(cols)
+    absent = [c for c in cols if c not in data.columns]
+    if absent or not cols:
+        raise DataError(f"driver column(s) {absent or '(none)'} not in the data; pass drivers= touchpoint ids or columns.")
+    if missing not in ("indicator", "listwise"):
+        raise DataError(f"unknown missing={missing!r}; use 'indicator' or 'listwise'.")
     y, binary = _outcome(data, outcome, customers)
     x = data[cols].apply(pd.to_numeric, errors="coerce").astype(float)
-    complete = x.notna().all(axis=1) & y.notna()
-    n = int(complete.sum())
+    notes: list[str] = []
+    rows = y.notna() & (x.notna().all(axis=1) if missing == "listwise" else x.notna().any(axis=1))
+    rated = x[rows].notna().sum()
+    rare = [c for c in cols if rated[c] < min_n]
+    if rare and missing == "indicator" and len(rare) < len(cols):
+        notes.append(f"Left out (rated by fewer than {min_n}): {rare}.")
+        cols = [c for c in cols if c not in rare]
+        x = x[cols]
+        rows = y.notna() & x.notna().any(axis=1)
+    k = len(cols)
+    n = int(rows.sum())
     need = max(min_n, k + 2)
     if n < need:
+        how = "all" if missing == "listwise" else "any of"
         raise DataError(
-            f"only {n} responses have `{outcome}` and all {k} drivers; at least {need} are needed "
-            f"(min_n={min_n}). Use fewer drivers= or a larger sample."
+            f"only {n} responses have `{outcome}` and {how} the {k} drivers; at least {need} are needed "
+            f"(min_n={min_n}). Use fewer drivers=, missing='indicator', or a larger sample."
         )
-    xv = x[complete].to_numpy()
-    yv = y[complete].to_numpy()
-    z = np.column_stack([xv, yv])
-    sd = z.std(axis=0)
-    flat = [c for c, s in zip([*cols, outcome], sd) if s == 0]
+    xr = x[rows]
+    flat = [c for c in cols if xr[c].nunique() < 2]
+    if y[rows].nunique() < 2:
+        flat.append(outcome)
     if flat:
-        raise DataError(f"{flat} do not vary among the {n} complete responses; drop them from drivers=.")
+        raise DataError(f"{flat} do not vary among the {n} responses used; drop them from drivers=.")
+    design, groups, extra = _design(xr, missing)
+    yv = y[rows].to_numpy(dtype=float)
+    z = np.column_stack([design.to_numpy(dtype=float), yv])
     corr = np.corrcoef(z, rowvar=False)
-    lam = np.linalg.eigvalsh(corr[:-1, :-1])
-    if lam.min() < 1e-10:
+    rxx = corr[:k, :k]
+    lam = np.linalg.eigvalsh(rxx)
+    if lam.min() < _TOL:
         raise DataError(
             f"the drivers {cols} are perfectly collinear (smallest eigenvalue {lam.min():.1e}); "
             "drop one of each redundant pair."
         )
     method = importance if importance != "auto" else ("lmg" if k <= LMG_MAX_AUTO else "relative_weights")
-    imp = importance_from_corr(corr, method=method)
+    imp = importance_from_corr(corr, method=method, groups=groups)
     r2 = float(imp.sum())
-    notes: list[str] = []
     if n_boot > 0:
-        rng = np.random.default_rng(seed)
-        boot = bootstrap_corr(z, n_boot=n_boot, rng=rng)
-        bimp = importance_from_corr(boot, method=method)
+        boot = bootstrap_corr(z, n_boot=n_boot, rng=np.random.default_rng(seed))
+        bimp = importance_from_corr(boot, method=method, groups=groups)
         br2 = bimp.sum(axis=1)
         lo, hi = _s.percentile_interval(bimp, imp, ci=ci, axis=0)
         slo, shi = _s.percentile_interval(100 * bimp / br2[:, None], 100 * imp / r2, ci=ci, axis=0)
@@ -496,28 +582,32 @@ def key_drivers(
         r2_ci = (float("nan"), float("nan"))
 
     kind = model if model != "auto" else ("logit" if binary else "ols")
-    design = sm.add_constant(pd.DataFrame(xv, columns=cols), has_constant="add")
+    # Identical indicator columns (touchpoints always skipped together) are kept once in the fit.
+    reg = design.loc[:, ~design.T.duplicated().to_numpy()] if extra else design
+    exog = sm.add_constant(reg, has_constant="add")
     try:
         if kind == "logit":
             if not binary:
                 raise DataError(f"model='logit' needs a 0/1 outcome; `{outcome}` has other values.")
-            fit = sm.Logit(yv, design).fit(disp=0)
+            fit = sm.Logit(yv, exog).fit(disp=0, maxiter=100)
         else:
-            fit = sm.OLS(yv, design).fit()
-    except np.linalg.LinAlgError as err:  # pragma: no cover - guarded by the eigenvalue check
-        raise DataError(f"the driver regression could not be fitted: {err}") from err
-    except Exception as err:
-        if type(err).__name__ == "PerfectSeparationError":
-            raise DataError(f"`{outcome}` is perfectly predicted by the drivers; the Logit model has no finite fit.") from err
+            fit = sm.OLS(yv, exog).fit()
+    except DataError:
         raise
-    conf = np.asarray(fit.conf_int(alpha=1 - ci))[1:]
-    coef = np.asarray(fit.params)[1:]
+    except Exception as err:  # PerfectSeparationError, LinAlgError
+        raise DataError(f"the driver regression for `{outcome}` could not be fitted "
+                        f"({type(err).__name__}: {err}).") from err
+    conf = fit.conf_int(alpha=1 - ci).loc[cols].to_numpy()
+    coef = fit.params[cols].to_numpy()
     if kind == "logit":
         notes.append("R^2 and importance: linear probability model on the 0/1 outcome; coefficients: Logit.")
+    if extra:
+        notes.append(f"{len(extra)} drivers were not rated by everyone: missing ratings entered as the "
+                     "touchpoint mean with a not-rated indicator.")
 
     perf_mean, perf_n = [], []
     for c in cols:
-        r = pd.to_numeric(data[c], errors="coerce").dropna().to_numpy(dtype=float)
+        r = x.loc[rows, c].dropna().to_numpy(dtype=float)
         perf_n.append(len(r))
         if not len(r):
             perf_mean.append(np.nan)
@@ -535,14 +625,14 @@ def key_drivers(
         "coef_ci_low": conf[:, 0],
         "coef_ci_high": conf[:, 1],
         "odds_ratio": np.exp(coef) if kind == "logit" else np.nan,
-        "p_value": np.asarray(fit.pvalues)[1:],
+        "p_value": fit.pvalues[cols].to_numpy(),
         "importance": imp,
         "importance_ci_low": lo,
         "importance_ci_high": hi,
         "share": 100 * imp / r2,
         "share_ci_low": slo,
         "share_ci_high": shi,
-        "vif": vif_from_corr(corr[:-1, :-1]),
+        "vif": vif_from_corr(rxx),
         "performance": perf_mean,
         "performance_n": perf_n,
     })

@@ -99,6 +99,18 @@ def test_subset_r2_matches_statsmodels_brute_force():
             assert r2[mask] == pytest.approx(fit.rsquared, abs=1e-12)
 
 
+def test_subset_r2_groups_redundant_columns_add_nothing():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(300, 3))
+    z = np.column_stack([a[:, 0], a[:, 1], a[:, 1], a[:, 2], a @ [1.0, 0.5, 0.2] + rng.normal(size=300)])
+    corr = np.corrcoef(z, rowvar=False)
+    r2_groups = D.subset_r2(corr, groups=[[0], [1, 2], [3]])
+    r2_plain = D.subset_r2(np.corrcoef(np.delete(z, 2, axis=1), rowvar=False))
+    assert r2_groups == pytest.approx(r2_plain, abs=1e-10)
+    with pytest.raises(DataError, match="exactly once"):
+        D.subset_r2(corr, groups=[[0], [1]])
+
+
 def test_vif_matches_statsmodels():
     x = sm.add_constant(MTCARS[["cyl", "disp", "hp", "gear"]]).to_numpy(float)
     ref = [variance_inflation_factor(x, j) for j in range(1, 5)]
@@ -144,9 +156,9 @@ def test_bootstrap_corr_equals_explicit_resampling():
 # ----------------------------------------------------------------- key_drivers
 
 
-def test_key_drivers_coefficients_match_statsmodels_ols():
+def test_key_drivers_listwise_matches_statsmodels_ols():
     df = _ratings(800, seed=1, missing=0.1)
-    res = D.key_drivers(df, n_boot=50)
+    res = D.key_drivers(df, n_boot=50, missing="listwise")
     cols = [f"rating_t{j}" for j in range(5)]
     cc = df[cols + ["nps"]].dropna().astype(float)
     fit = sm.OLS(cc["nps"], sm.add_constant(cc[cols])).fit()
@@ -158,6 +170,51 @@ def test_key_drivers_coefficients_match_statsmodels_ols():
     assert t["importance"].sum() == pytest.approx(fit.rsquared)
     assert t["share"].sum() == pytest.approx(100)
     assert res.model_kind == "ols" and res.importance_method == "lmg"
+
+
+def test_key_drivers_indicator_design_matches_statsmodels_ols():
+    df = _ratings(800, seed=1, missing=0.3)
+    df.loc[df.index[:5], [f"rating_t{j}" for j in range(5)]] = pd.NA  # rated nothing: left out
+    res = D.key_drivers(df, n_boot=0)
+    cols = [f"rating_t{j}" for j in range(5)]
+    used = df[df[cols].notna().any(axis=1)]
+    x = used[cols].astype(float)
+    design = pd.concat([(x - x.mean()).fillna(0), x.isna().astype(float).add_prefix("miss_")], axis=1)
+    fit = sm.OLS(used["nps"].astype(float), sm.add_constant(design)).fit()
+    t = res.table.set_index("column")
+    assert res.n == len(used) <= 795
+    assert t.loc[cols, "coef"].to_numpy() == pytest.approx(fit.params[cols].to_numpy())
+    assert t.loc[cols, "p_value"].to_numpy() == pytest.approx(fit.pvalues[cols].to_numpy())
+    assert res.r2 == pytest.approx(fit.rsquared)
+    # a driver's importance = group Shapley value of its rating and its indicator (brute force)
+    groups = [[j, j + 5] for j in range(5)]
+    r2 = {}
+    for size in range(6):
+        for subset in itertools.combinations(range(5), size):
+            cols_s = [design.columns[c] for j in subset for c in groups[j]]
+            r2[frozenset(subset)] = (sm.OLS(used["nps"].astype(float), sm.add_constant(design[cols_s])).fit().rsquared
+                                     if cols_s else 0.0)
+    from math import factorial
+    shap = []
+    for j in range(5):
+        others = [i for i in range(5) if i != j]
+        v = 0.0
+        for size in range(5):
+            for s_ in itertools.combinations(others, size):
+                w = factorial(size) * factorial(5 - size - 1) / factorial(5)
+                v += w * (r2[frozenset(s_) | {j}] - r2[frozenset(s_)])
+        shap.append(v)
+    assert t.loc[cols, "importance"].to_numpy() == pytest.approx(shap, abs=1e-10)
+    assert t.loc["rating_t0", "performance_n"] == x["rating_t0"].notna().sum()
+
+
+def test_identical_indicators_do_not_break_the_fit():
+    df = _ratings(600, seed=12, missing=0.0)
+    skip = np.random.default_rng(1).random(600) < 0.3
+    df.loc[skip, ["rating_t1", "rating_t2"]] = pd.NA  # always skipped together
+    res = D.key_drivers(df, n_boot=20)
+    assert np.isfinite(res.table["importance"]).all()
+    assert res.table["importance"].sum() == pytest.approx(res.model.rsquared)
 
 
 def test_key_drivers_recovers_planted_driver_with_intervals():
