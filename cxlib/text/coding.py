@@ -17,7 +17,7 @@ Examples
 >>> df = pd.DataFrame({"response_id": ["r1", "r2"],
 ...                    "comment": ["They charged me twice!", "The agent was not rude at all."]})
 >>> code_comments(df, starter_codebook())[["comment_ref", "theme", "evidence"]].to_dict("records")
-[{'comment_ref': 'r1', 'theme': 'billing.unexpected_charges', 'evidence': 'charged me twice'}, {'comment_ref': 'r2', 'theme': 'uncoded', 'evidence': nan}]
+[{'comment_ref': 'r1', 'theme': 'billing.unexpected_charges', 'evidence': 'charged me twice'}, {'comment_ref': 'r2', 'theme': 'uncoded', 'evidence': None}]
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ _WS = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\u00a0": " ", "\u2019": "
 def normalise_text(text: str) -> str:
     """Lower-case, map whitespace to spaces and curly quotes to ``'``, keeping every offset.
 
-    >>> normalise_text("Didn\u2019t\tWORK")
+    >>> normalise_text("Didn\\u2019t\\tWORK")
     "didn't work"
     """
     low = text.lower()
