@@ -85,7 +85,7 @@ def _reconciliation_table(result) -> Table:
     return table
 
 
-def _reasons_table(result, top: int) -> Table | None:
+def _reasons_table(result, top: int) -> tuple[Table, list[str]] | None:
     from cxlib.validate import FIX_HINTS
 
     q = result.quarantine
@@ -99,12 +99,12 @@ def _reasons_table(result, top: int) -> Table | None:
         .head(top)
     )
     table = Table(title="Top quarantine reasons", title_justify="left")
-    for col in ("table", "reason", "rows", "example", "what to do"):
+    for col in ("table", "reason", "rows", "first example"):
         table.add_column(col, justify="right" if col == "rows" else "left", overflow="fold")
     for row in grouped.itertuples():
-        table.add_row(row.table, row.reason_code, f"{row.rows:,}", f"{row.file} row {row.first_row}: {row.example}",
-                      FIX_HINTS.get(row.reason_code, ""))
-    return table
+        table.add_row(row.table, row.reason_code, f"{row.rows:,}", f"{row.file} row {row.first_row}: {row.example}")
+    hints = [f"[bold]{code}[/]: {FIX_HINTS[code]}" for code in dict.fromkeys(grouped["reason_code"]) if code in FIX_HINTS]
+    return table, hints
 
 
 @app.command()
@@ -139,7 +139,9 @@ def validate(
         console.print(_reconciliation_table(result))
         reasons = _reasons_table(result, top)
         if reasons is not None:
-            console.print(reasons)
+            console.print(reasons[0])
+            for hint in reasons[1]:
+                console.print(f"  {hint}", highlight=False)
         for row in result.reconciliation.itertuples():
             if row.notes:
                 console.print(f"[dim]{row.table}: {row.notes}[/]", highlight=False)

@@ -499,7 +499,7 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
             owner = outcome.frame.set_index("interaction_id")["customer_id"]
         recon.append(dict(table=name, file=source.label, rows_read=outcome.rows_read, rows_used=len(outcome.frame),
                           rows_quarantined=len(outcome.quarantine), rows_flagged=outcome.flagged, status="ok",
-                          problem="", notes="; ".join(outcome.notes)))
+                          problem="", notes="; ".join(n.rstrip(". ") for n in outcome.notes)))
         if progress:
             progress(f"{name}: {len(outcome.frame):,} rows used, {len(outcome.quarantine):,} quarantined")
     quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else _empty_quarantine()
