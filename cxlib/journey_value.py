@@ -25,6 +25,7 @@ from sklearn.model_selection import train_test_split
 
 from cxlib.errors import DataError
 from cxlib.journey import _require, touchpoint_scores
+from cxlib.schema import RATING_PREFIX, rating_columns
 
 __all__ = ["touchpoint_measures", "compare_predictive", "PredictiveComparison", "delong_test", "auc_interval"]
 
@@ -32,13 +33,18 @@ Outcome = Literal["churn", "nps"]
 
 
 def touchpoint_measures(interactions: pd.DataFrame, responses: pd.DataFrame | None, *,
+                        source: Literal["transactional", "relationship", "both"] = "both",
                         as_of: str | pd.Timestamp | None = None, exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """Single-touchpoint measures per customer, on the 0-100 scale of the journey index.
 
     Parameters
     ----------
     interactions, responses : DataFrame
-        Canonical tables (transactional answers only, as in :func:`cxlib.journey.touchpoint_scores`).
+        Canonical tables.
+    source : {"transactional", "relationship", "both"}, keyword-only
+        Transactional answers (each rates one interaction, as in
+        :func:`cxlib.journey.touchpoint_scores`), the touchpoint ratings of the customer's latest
+        relationship-survey answer (``rating_<touchpoint>`` columns), or both.
     as_of : date, keyword-only
         Use only interactions before this moment.
     exclude_flags : sequence of str, keyword-only
@@ -47,33 +53,78 @@ def touchpoint_measures(interactions: pd.DataFrame, responses: pd.DataFrame | No
     Returns
     -------
     DataFrame
-        One row per customer with a rated touchpoint: ``customer_id``, ``last_rating`` (the most
-        recent rated touchpoint; ties averaged), ``first_rating``, and ``tp_<touchpoint>``: the
-        customer's mean rating of that touchpoint (NaN if never rated).
+        One row per customer with a rated touchpoint: ``customer_id``; from transactional answers
+        ``last_rating`` (the most recent rated touchpoint; ties averaged), ``first_rating`` and
+        ``tp_<touchpoint>`` (the customer's mean rating of that touchpoint); from the relationship
+        survey ``rel_<touchpoint>`` (the touchpoint's rating in the latest relationship answer that
+        rated it). All rescaled to 0-100 ((rating − 1) / 4 · 100); NaN where not rated.
+
+    Notes
+    -----
+    Relationship-survey ratings come from the same questionnaire as the relationship NPS; when
+    they are compared with the journey index at predicting that NPS they have a same-source
+    advantage (Podsakoff et al. 2003), which the comparison leaves in (it favours the singles).
 
     Examples
     --------
     >>> i = pd.DataFrame({"interaction_id": ["a", "b"], "customer_id": "x", "touchpoint": ["bill", "call"],
     ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-02-01"])})
     >>> r = pd.DataFrame({"response_id": ["1", "2"], "interaction_id": ["a", "b"], "csat": [5, 1]})
-    >>> touchpoint_measures(i, r).to_dict("records")
+    >>> touchpoint_measures(i, r, source="transactional").to_dict("records")
     [{'customer_id': 'x', 'last_rating': 0.0, 'first_rating': 100.0, 'tp_bill': 100.0, 'tp_call': 0.0}]
     """
-    inter = interactions if as_of is None else interactions[(interactions["occurred_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
-    scores = touchpoint_scores(inter, responses, exclude_flags=exclude_flags)
-    rated = scores[scores["experience"].notna().to_numpy(bool)]
-    g = rated.groupby("customer_id", sort=True)
-    last_at, first_at = g["occurred_at"].transform("max"), g["occurred_at"].transform("min")
-    out = pd.DataFrame({
-        "last_rating": rated[(rated["occurred_at"] == last_at).to_numpy(bool)].groupby("customer_id")["experience"].mean(),
-        "first_rating": rated[(rated["occurred_at"] == first_at).to_numpy(bool)].groupby("customer_id")["experience"].mean(),
-    })
-    wide = rated.pivot_table(index="customer_id", columns="touchpoint", values="experience", aggfunc="mean",
-                             observed=True)
-    wide.columns = [f"tp_{c}" for c in wide.columns]
-    out = out.join(wide, how="left")
+    if source not in ("transactional", "relationship", "both"):
+        raise ValueError(f"source={source!r}; expected 'transactional', 'relationship' or 'both'.")
+    parts = []
+    if source in ("transactional", "both"):
+        inter = interactions if as_of is None else interactions[
+            (interactions["occurred_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
+        scores = touchpoint_scores(inter, responses, exclude_flags=exclude_flags)
+        rated = scores[scores["experience"].notna().to_numpy(bool)]
+        g = rated.groupby("customer_id", sort=True)
+        last_at, first_at = g["occurred_at"].transform("max"), g["occurred_at"].transform("min")
+        at_last = rated[(rated["occurred_at"] == last_at).to_numpy(bool)]
+        at_first = rated[(rated["occurred_at"] == first_at).to_numpy(bool)]
+        out = pd.DataFrame({"last_rating": at_last.groupby("customer_id")["experience"].mean(),
+                            "first_rating": at_first.groupby("customer_id")["experience"].mean()})
+        wide = rated.pivot_table(index="customer_id", columns="touchpoint", values="experience", aggfunc="mean",
+                                 observed=True)
+        wide.columns = [f"tp_{c}" for c in wide.columns]
+        parts.append(out.join(wide, how="left"))
+    if source in ("relationship", "both") and responses is not None and len(responses):
+        parts.append(_relationship_ratings(responses, as_of=as_of, exclude_flags=exclude_flags))
+    if not parts:
+        return pd.DataFrame({"customer_id": pd.Series([], dtype="string")})
+    out = parts[0] if len(parts) == 1 else parts[0].join(parts[1], how="outer")
     out.index.name = "customer_id"
     return out.reset_index()
+
+
+def _relationship_ratings(responses: pd.DataFrame, *, as_of, exclude_flags: Sequence[str]) -> pd.DataFrame:
+    r = responses
+    if "survey" in r.columns:
+        rel = r["survey"].astype("string").eq("relationship")
+    else:
+        rel = r["interaction_id"].isna() if "interaction_id" in r.columns else pd.Series(True, index=r.index)
+    r = r[rel.fillna(False).to_numpy(bool)]
+    for f in exclude_flags:
+        if f in r.columns:
+            r = r[~r[f].fillna(False).astype(bool).to_numpy()]
+    if as_of is not None and "answered_at" in r.columns:
+        r = r[(r["answered_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
+    cols = rating_columns(r.columns)
+    if not cols or not len(r):
+        return pd.DataFrame(index=pd.Index([], name="customer_id"))
+    sort = [c for c in ("customer_id", "answered_at", "response_id") if c in r.columns]
+    long = r.sort_values(sort, kind="stable").melt(id_vars=["customer_id"], value_vars=cols, var_name="col",
+                                                   value_name="v")
+    long["v"] = pd.to_numeric(long["v"], errors="coerce").astype("float64")
+    long = long.dropna(subset=["v"])
+    # the latest answer that rated the touchpoint (melt keeps the answers' time order)
+    last = long.groupby(["customer_id", "col"], sort=True)["v"].last().unstack("col")
+    last = (last - 1) / 4 * 100
+    last.columns = ["rel_" + c[len(RATING_PREFIX):] for c in last.columns]
+    return last
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,6 +146,9 @@ def _placements(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _delong_cov(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     auc, v10, v01 = _placements(scores, y)
     m, n = v10.shape[1], v01.shape[1]
+    k = scores.shape[0]
+    if m < 2 or n < 2:  # a variance needs two of each outcome
+        return auc, np.full((k, k), np.nan)
     s10 = np.atleast_2d(np.cov(v10))
     s01 = np.atleast_2d(np.cov(v01))
     return auc, s10 / m + s01 / n
@@ -200,7 +254,8 @@ def _boot_r2(y: np.ndarray, preds: np.ndarray, idx: np.ndarray) -> np.ndarray:
     out = np.empty((idx.shape[0], preds.shape[0]))
     for k in range(preds.shape[0]):
         sse = ((yb - preds[k][idx]) ** 2).sum(axis=1)
-        out[:, k] = 1 - sse / sst
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[:, k] = np.where(sst > 0, 1 - sse / np.where(sst > 0, sst, 1), np.nan)
     return out
 
 
@@ -222,6 +277,7 @@ class PredictiveComparison:
     metric: str
     journey: str
     best_single: str | None
+    excluded: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """A plain-text summary an analyst can paste into notes."""
@@ -238,8 +294,8 @@ class PredictiveComparison:
 def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: Outcome = "churn",
                        journey: str = "journey_index", candidates: Sequence[str] | None = None,
                        references: Sequence[str] = ("touchpoint_mean",), test_size: float = 0.3, seed: int = 0,
-                       n_boot: int = 2000, ci: float = 0.95,
-                       missing: Literal["impute", "complete"] = "impute") -> PredictiveComparison:
+                       n_boot: int = 2000, ci: float = 0.95, missing: Literal["impute", "complete"] = "impute",
+                       min_n: int = 100) -> PredictiveComparison:
     """How well the journey index and single-touchpoint measures predict churn or relationship NPS.
 
     Parameters
@@ -254,7 +310,7 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     journey : str, keyword-only
         The journey-level measure.
     candidates : sequence of str, keyword-only
-        Single-touchpoint measures (default: ``last_rating`` and every ``tp_*`` column).
+        Single-touchpoint measures (default: ``last_rating`` and every ``tp_*`` and ``rel_*`` column).
     references : sequence of str, keyword-only
         Further measures reported and compared (default: the plain touchpoint average).
     test_size : float, keyword-only
@@ -270,6 +326,9 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
         (a touchpoint only some customers meet predicts only for them -- part of the comparison).
         "complete": each measure is judged on the customers who have it; differences on the
         customers who have both.
+    min_n : int, keyword-only
+        A measure is modelled only when at least ``min_n`` training customers have it (and, for
+        churn, both outcomes occur among them); others are listed in ``.excluded``.
 
     Returns
     -------
@@ -283,7 +342,7 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
         ``ci_low``, ``ci_high`` (paired percentile bootstrap), ``p_value`` and ``test``
         ("DeLong" for AUC; "bootstrap" for R²: 2·(k + 1)/(B + 1), k the resamples on the far side of 0).
         ``.best_single``: the candidate with the best *training* metric (chosen without
-        looking at the test set).
+        looking at the test set). ``.excluded``: measures with too few values.
 
     Notes
     -----
@@ -299,7 +358,7 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     >>> x = rng.normal(size=400)
     >>> m = pd.DataFrame({"customer_id": np.arange(400), "journey_index": x, "last_rating": x + rng.normal(size=400)})
     >>> o = pd.DataFrame({"customer_id": np.arange(400), "churned": (x + rng.normal(size=400) < -0.5).astype(float)})
-    >>> res = compare_predictive(m, o, n_boot=200)
+    >>> res = compare_predictive(m, o, n_boot=200, min_n=50)
     >>> res.best_single, bool(res.difference["difference"][0] > 0)
     ('last_rating', True)
     """
@@ -309,7 +368,8 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     _require(measures, ["customer_id", journey], "measures")
     _require(outcomes, ["customer_id", ycol], "outcomes")
     if candidates is None:
-        candidates = [c for c in measures.columns if c == "last_rating" or str(c).startswith("tp_")]
+        candidates = [c for c in measures.columns
+                      if c == "last_rating" or str(c).startswith("tp_") or str(c).startswith("rel_")]
     references = [r for r in references if r in measures.columns and r != journey]
     cols = list(dict.fromkeys([journey, *references, *candidates]))
     data = outcomes[["customer_id", ycol]].merge(measures[["customer_id", *cols]], on="customer_id", how="inner")
@@ -324,13 +384,15 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     rng = np.random.default_rng(seed)
     boot = rng.integers(0, len(test), size=(n_boot, len(test)))
     metric = "AUC" if outcome == "churn" else "R²"
-    rows, preds, models = [], {}, {}
+    rows, preds, models, excluded = [], {}, {}, []
     for c in cols:
         x = pd.to_numeric(data[c], errors="coerce").astype("float64").to_numpy()
         has = ~np.isnan(x)
         tr = train if missing == "impute" else train[has[train]]
         te = test if missing == "impute" else test[has[test]]
-        if len(tr) < 10 or not has[tr].any() or (outcome == "churn" and len(np.unique(y[tr])) < 2):
+        if has[tr].sum() < min_n or (outcome == "churn" and len(np.unique(y[tr[has[tr]]])) < 2) or (
+                outcome == "churn" and len(np.unique(y[te])) < 2):
+            excluded.append(c)
             continue
         fill = np.nanmedian(x[tr])
         xf = np.where(has, x, fill)
@@ -343,8 +405,6 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
                "direction": 1 if coef > 0 else -1}
         if outcome == "churn":
             row["train_metric"] = roc_auc_score(y[tr], p[tr])
-            if len(np.unique(y[te])) < 2:
-                continue
             a = auc_interval(y[te], p[te], ci=ci)
             row.update(test_metric=a["auc"], ci_low=a["ci_low"], ci_high=a["ci_high"])
         else:
@@ -377,7 +437,7 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     diff = pd.DataFrame(diffs, columns=["comparison", "measure_a", "measure_b", "n_test", "difference", "ci_low",
                                         "ci_high", "p_value", "test"])
     return PredictiveComparison(table=table, difference=diff, model=models, outcome=outcome, metric=metric,
-                                journey=journey, best_single=best)
+                                journey=journey, best_single=best, excluded=tuple(excluded))
 
 
 def _difference(a: str, b: str, preds: dict, y: np.ndarray, test: np.ndarray, both: np.ndarray, *, outcome: str,

@@ -166,3 +166,29 @@ def test_compare_predictive_complete_case_and_errors():
     again = compare_predictive(m, o, missing="complete", n_boot=200)
     pd.testing.assert_frame_equal(res.table, again.table)
     pd.testing.assert_frame_equal(res.difference, again.difference)
+
+
+def test_relationship_touchpoint_ratings_take_the_latest_answer_that_rated_it():
+    inter = pd.DataFrame({"interaction_id": pd.array(["a"], dtype="string"), "customer_id": pd.array(["x"], dtype="string"),
+                          "touchpoint": pd.array(["bill"], dtype="string"), "occurred_at": pd.to_datetime(["2025-01-01"])})
+    resp = pd.DataFrame({
+        "response_id": ["1", "2", "3", "4"], "customer_id": ["x", "x", "y", "x"],
+        "interaction_id": pd.array([None, None, None, "a"], dtype="string"),
+        "survey": ["relationship", "relationship", "relationship", "transactional"],
+        "answered_at": pd.to_datetime(["2025-01-01", "2025-06-01", "2025-03-01", "2025-01-02"]),
+        "rating_bill": pd.array([5, 2, None, 1], dtype="Int64"), "rating_call": pd.array([4, None, 3, None], dtype="Int64"),
+    })
+    m = touchpoint_measures(inter, resp, source="relationship").set_index("customer_id")
+    assert m.loc["x", "rel_bill"] == 25.0  # June's 2, not January's 5 nor the transactional 1
+    assert m.loc["x", "rel_call"] == 75.0  # January's 4: June's answer skipped it
+    assert np.isnan(m.loc["y", "rel_bill"]) and m.loc["y", "rel_call"] == 50.0
+    both = touchpoint_measures(inter, resp).set_index("customer_id")
+    assert both.loc["x", "tp_bill"] == 0.0 and both.loc["x", "rel_bill"] == 25.0
+
+
+def test_measures_with_too_few_values_are_excluded():
+    m, o = synthetic(seed=6)
+    m = m.assign(tp_rare=np.where(np.arange(len(m)) < 60, m["journey_index"], np.nan))
+    res = compare_predictive(m, o, n_boot=100)
+    assert "tp_rare" in res.excluded and "tp_rare" not in res.table["measure"].tolist()
+    assert "tp_rare" in compare_predictive(m, o, n_boot=100, min_n=20).table["measure"].tolist()
