@@ -158,10 +158,13 @@ def test_theme_indicator_rolls_up_to_parents(cb):
     assert len(leaf) == len(FIXTURE)
 
 
+_STARTER = starter_codebook()
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=60), st.sampled_from([r[1] for r in FIXTURE + NEGATION])), max_size=25))
 def test_coding_never_loses_a_comment(texts):
-    cb = starter_codebook()
+    cb = _STARTER
     df = pd.DataFrame({"response_id": [f"r{i}" for i in range(len(texts))], "comment": texts})
     coded = code_comments(df, cb)
     nonblank = {f"r{i}" for i, t in enumerate(texts) if t.strip()}

@@ -13,6 +13,7 @@ from cxlib.text.reliability import (agreement, append_hand_codes, auto_agreement
                                     krippendorff_alpha, read_hand_coded)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=60))
 def test_cohen_kappa_matches_sklearn(pairs):
@@ -26,6 +27,7 @@ def test_cohen_kappa_matches_sklearn(pairs):
         assert ours == pytest.approx(ref, abs=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @settings(max_examples=60, deadline=None)
 @given(st.integers(2, 4), st.integers(2, 40), st.integers(0, 10_000))
 def test_krippendorff_alpha_matches_package(n_coders, n_units, seed):
