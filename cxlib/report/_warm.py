@@ -1,0 +1,25 @@
+"""Imported once by the batch pool's forkserver so that every worker forked from it is warm.
+
+Importing papermill/nbconvert/nbformat (with its JSON-schema format checkers), WeasyPrint,
+pandas and the workspace modules costs seconds per fresh process (shared/TOOLCHAIN.md); done
+here once, every worker starts with them loaded. Nothing here starts a thread, a kernel or
+an event loop, so forking afterwards is safe.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pandas  # noqa: F401 - used by every worker through cxlib.workspace
+import papermill  # noqa: F401
+import papermill.engines  # noqa: F401
+import weasyprint  # noqa: F401
+
+import cxlib.workspace  # noqa: F401
+from cxlib.report import pipeline  # noqa: F401
+from cxlib.report.render import _exporter, _page_template
+
+__all__: list[str] = []
+
+_exporter()
+_page_template()
+nbformat.validate(nbformat.v4.new_notebook())

@@ -1,0 +1,304 @@
+"""Render every client's reports in parallel: local warm workers or an existing Dask cluster.
+
+- Local (default): :class:`cxlib.report.workers.WorkerPool`, one warm process per core, each
+  keeping one kernel warm across clients (reset between notebooks; replaced after a failure),
+  a wall-clock limit per client that kills the worker and its kernel, and a fresh worker after
+  a crash; one client's failure stops nothing else.
+- Dask (``scheduler="tcp://…"``): one task per client on the cluster's workers, cold kernels
+  (the cluster is not ours to leave kernels on), the same :func:`render_client` unit of work.
+
+Largest clients go first (longest-job-first keeps the cores busy at the end). A rich progress
+display shows each client's state; :func:`summary_table` prints the end result; the batch
+manifest is written after every client has finished.
+
+Examples
+--------
+>>> result = run_batch(root=".", audiences=("executive",))      # doctest: +SKIP
+>>> result.failed                                              # doctest: +SKIP
+[]
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from cxlib.errors import ConfigError
+from cxlib.report.execute import ExecutionSettings
+from cxlib.report.manifest import write_batch_manifest
+from cxlib.report.pipeline import AUDIENCES, FORMATS, ClientResult, ReportJob, render_client
+
+__all__ = ["BatchResult", "run_batch", "make_jobs", "summary_table", "client_size"]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of a batch.
+
+    Attributes
+    ----------
+    results : list of ClientResult
+        One per client, in the order the clients were given.
+    seconds : float
+        Wall time of the batch.
+    manifest : Path
+        ``<out_dir>/batch-manifest.json``.
+    mode : str
+        ``"local"`` or ``"dask"``.
+    """
+
+    results: list[ClientResult]
+    seconds: float
+    manifest: Path
+    mode: str = "local"
+    workers: int = 1
+
+    @property
+    def failed(self) -> list[str]:
+        return [r.client for r in self.results if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per client: client, status, seconds, warm, kernel_start_attempts, files, error."""
+        return pd.DataFrame([{
+            "client": r.client, "status": r.status, "seconds": round(r.seconds, 2), "warm": r.warm,
+            "kernel_start_attempts": r.kernel_start_attempts, "files": len(r.outputs),
+            "error": (f"{r.error_type}: {r.error}" if r.error else ""),
+        } for r in self.results])
+
+
+def client_size(root: str | os.PathLike, client: str) -> int:
+    """Bytes of a client's input files (used to start the largest clients first)."""
+    folder = Path(root) / "data" / client
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+def make_jobs(clients: Sequence[str] | None = None, *, root: str | os.PathLike | None = None,
+              audiences: Sequence[str] = AUDIENCES, formats: Sequence[str] = FORMATS, notebook: str | None = None,
+              out_dir: str | None = None, pdf_engine: str = "weasyprint", settings: ExecutionSettings | None = None,
+              warm_kernel: bool = True, parameters: Iterable[tuple[str, Any]] = ()) -> list[ReportJob]:
+    """One :class:`ReportJob` per client (every ``data/*/client.yaml`` when ``clients`` is empty).
+
+    Raises
+    ------
+    ConfigError
+        An unknown client name, an unknown audience or format, or no clients at all.
+    """
+    from cxlib.workspace import list_clients, project_root
+
+    base = project_root(root)
+    known = list_clients(base)
+    names = list(dict.fromkeys(clients)) if clients else known
+    unknown = [c for c in names if c not in known]
+    if unknown:
+        raise ConfigError(f"Unknown client(s) {', '.join(unknown)} under {base / 'data'}; "
+                          f"clients there: {', '.join(known) or 'none'}.")
+    if not names:
+        raise ConfigError(f"No clients under {base / 'data'} (no */client.yaml). Run `cx demo` first.")
+    bad = [a for a in audiences if a not in AUDIENCES] + [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"Unknown audience/format {', '.join(bad)}; audiences: {', '.join(AUDIENCES)}, "
+                          f"formats: {', '.join(FORMATS)}.")
+    return [ReportJob(client=c, root=str(base), audiences=tuple(audiences), formats=tuple(formats),
+                      notebook=notebook, out_dir=out_dir, pdf_engine=pdf_engine,
+                      settings=settings or ExecutionSettings(), warm_kernel=warm_kernel,
+                      parameters=tuple(parameters)) for c in names]
+
+
+def _failed(job: ReportJob, message: str, kind: str) -> ClientResult:
+    return ClientResult(client=job.client, status="failed", seconds=0.0, error_type=kind, error=message)
+
+
+def _on_timeout(job: ReportJob, message: str) -> ClientResult:
+    return _failed(job, message, "ClientTimeout")
+
+
+def _on_death(job: ReportJob, message: str) -> ClientResult:
+    return _failed(job, message, "WorkerDied")
+
+
+class _Display:
+    """Rich progress: one line per client and an overall bar (silent when disabled)."""
+
+    def __init__(self, clients: list[str], console=None, enabled: bool = True) -> None:
+        self.enabled = enabled
+        if not enabled:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False)
+        self.total = self.progress.add_task("[bold]all clients", total=len(clients))
+        self.tasks = {c: self.progress.add_task(f"{c}: [dim]queued", total=1) for c in clients}
+
+    def __enter__(self):
+        if self.enabled:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.progress.__exit__(*exc)
+
+    def start(self, client: str, where: str = "") -> None:
+        if self.enabled:
+            self.progress.update(self.tasks[client], description=f"{client}: running{where}")
+
+    def done(self, result: ClientResult) -> None:
+        if not self.enabled:
+            return
+        from rich.markup import escape
+
+        mark = "[green]✓ ok" if result.ok else f"[red]✗ {escape(str(result.error_type))}"
+        self.progress.update(self.tasks[result.client], completed=1,
+                             description=f"{result.client}: {mark}[/] ({result.seconds:.1f} s)")
+        self.progress.advance(self.total)
+
+
+def _run_local(jobs: list[ReportJob], workers: int, client_timeout: float | None, display: _Display,
+               start_method: str | None) -> dict[int, ClientResult]:
+    from cxlib.report.workers import WorkerPool
+
+    results: dict[int, ClientResult] = {}
+    with WorkerPool(workers, func=render_client, job_timeout=client_timeout, on_timeout=_on_timeout,
+                    on_death=_on_death, start_method=start_method) as pool:
+        for event in pool.run(jobs):
+            job = jobs[event.index]
+            if event.kind == "start":
+                display.start(job.client, f" (worker {event.worker})")
+                continue
+            result = event.result
+            if not isinstance(result, ClientResult):
+                result = _failed(job, f"{type(result).__name__}: {result}", "WorkerError")
+            results[event.index] = result
+            display.done(result)
+    return results
+
+
+def _run_dask(jobs: list[ReportJob], scheduler: str, display: _Display) -> dict[int, ClientResult]:
+    from distributed import Client, as_completed
+
+    results: dict[int, ClientResult] = {}
+    with Client(scheduler, timeout="30s", set_as_default=False) as client:
+        batch_id = uuid.uuid4().hex[:8]
+        futures = {}
+        for index, job in enumerate(jobs):
+            future = client.submit(render_client, job, key=f"cx-report-{job.client}-{batch_id}", pure=False, retries=0)
+            futures[future] = index
+            display.start(job.client, " (dask)")
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker fails that client only
+                result = _failed(jobs[index], f"{type(exc).__name__}: {exc}", "DaskTaskError")
+            results[index] = result
+            display.done(result)
+    return results
+
+
+def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike | None = None,
+              audiences: Sequence[str] = AUDIENCES, formats: Sequence[str] = FORMATS, workers: int | None = None,
+              scheduler: str | None = None, settings: ExecutionSettings | None = None, warm_kernels: bool = True,
+              pdf_engine: str = "weasyprint", notebook: str | None = None, out_dir: str | None = None,
+              client_timeout: float | None = None, parameters: Iterable[tuple[str, Any]] = (),
+              progress: bool = True, console=None, start_method: str | None = None) -> BatchResult:
+    """Render the reports of many clients in parallel, each client isolated from the others.
+
+    Parameters
+    ----------
+    clients : sequence of str, optional
+        Client names; default every ``data/*/client.yaml``.
+    root : path, optional
+        Project folder.
+    audiences, formats : sequences
+        Reports to make per client.
+    workers : int, optional
+        Local worker processes (default: usable cores). Ignored with ``scheduler``.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``): run there instead.
+    settings : ExecutionSettings, optional
+        Cell timeout, kernel start attempts, kernel reuse limits.
+    warm_kernels : bool
+        Local workers keep a kernel warm across clients (reset between notebooks).
+    pdf_engine : {"weasyprint", "chromium"}
+    notebook, out_dir : str, optional
+        Report notebook and output folder (default ``<root>/reports``).
+    client_timeout : float, optional
+        Local only: wall-clock limit per client; over it the worker and its kernel are killed.
+        Default: ``(cell_timeout + start_timeout) * notebooks + 300`` s.
+    parameters : iterable of (name, value)
+        Extra notebook parameters for every client.
+    progress : bool
+        Show the rich progress display.
+
+    Returns
+    -------
+    BatchResult
+    """
+    from cxlib.workspace import project_root
+
+    started = time.perf_counter()
+    base = project_root(root)
+    settings = settings or ExecutionSettings()
+    jobs = make_jobs(clients, root=base, audiences=audiences, formats=formats, notebook=notebook, out_dir=out_dir,
+                     pdf_engine=pdf_engine, settings=settings, warm_kernel=warm_kernels and scheduler is None,
+                     parameters=parameters)
+    order = sorted(range(len(jobs)), key=lambda i: -client_size(base, jobs[i].client))
+    ordered = [jobs[i] for i in order]
+    n_workers = max(1, min(int(workers or len(os.sched_getaffinity(0))), len(jobs)))
+    if client_timeout is None:
+        client_timeout = (settings.cell_timeout + settings.start_timeout) * max(1, len(audiences)) + 300
+    display = _Display([j.client for j in jobs], console=console, enabled=progress)
+    with display:
+        if scheduler:
+            got = _run_dask(ordered, scheduler, display)
+        else:
+            got = _run_local(ordered, n_workers, client_timeout, display, start_method)
+    by_client = {ordered[i].client: r for i, r in got.items()}
+    results = [by_client.get(j.client) or _failed(j, "never ran", "NotRun") for j in jobs]
+    seconds = time.perf_counter() - started
+    out = Path(out_dir or base / "reports")
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = write_batch_manifest(
+        out, [{"client": r.client, "status": r.status, "seconds": round(r.seconds, 3), "warm_kernel": r.warm,
+               "kernel_start_attempts": r.kernel_start_attempts, "outputs": r.outputs,
+               "error": None if r.ok else {"type": r.error_type, "message": r.error, "kept": list(r.kept)}}
+              for r in results],
+        settings={"mode": "dask" if scheduler else "local", "scheduler": scheduler,
+                  "workers": None if scheduler else n_workers, "audiences": list(audiences), "formats": list(formats),
+                  "cell_timeout": settings.cell_timeout, "start_attempts": settings.start_attempts,
+                  "client_timeout": None if scheduler else client_timeout, "warm_kernels": warm_kernels,
+                  "pdf_engine": pdf_engine},
+        seconds=seconds,
+    )
+    return BatchResult(results=results, seconds=seconds, manifest=manifest, mode="dask" if scheduler else "local",
+                       workers=n_workers)
+
+
+def summary_table(result: BatchResult):
+    """A rich Table summarising a batch: one row per client, failures with their error."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"Batch: {len(result.results) - len(result.failed)} ok, {len(result.failed)} failed, "
+                        f"{result.seconds:.1f} s ({result.mode}, {result.workers} worker(s))", title_justify="left")
+    for col, justify in (("client", "left"), ("status", "left"), ("seconds", "right"), ("kernel", "left"),
+                         ("files", "right"), ("error", "left")):
+        table.add_column(col, justify=justify, overflow="fold")
+    for r in result.results:
+        kernel = ("warm" if r.warm else "cold") + (f", {r.kernel_start_attempts} starts" if r.kernel_start_attempts > 1 else "")
+        table.add_row(r.client, "[green]ok[/]" if r.ok else "[bold red]failed[/]", f"{r.seconds:.1f}", kernel,
+                      str(len(r.outputs)), "" if r.ok else escape(f"{r.error_type}: {r.error}"))
+    return table
+

@@ -1,0 +1,291 @@
+"""One client's reports, end to end: validate -> execute -> render -> publish -> manifest.
+
+:func:`render_client` is the unit of work of ``cx report`` and of every batch worker (local
+process pool or Dask). It never raises for a client's own failure: it returns a
+:class:`ClientResult` with ``status="failed"`` and the error, keeps the executed notebook of
+the failing audience as ``<client>-<audience>.failed.ipynb`` and publishes nothing for that
+client (all audiences are rendered in memory first; files are written only when every one
+succeeded, each atomically, and the client's manifest last).
+
+Examples
+--------
+>>> job = ReportJob(client="acme-telecom", root="/path/to/project")      # doctest: +SKIP
+>>> render_client(job).status                                            # doctest: +SKIP
+'ok'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cxlib.errors import CxError
+from cxlib.report.execute import ExecutionSettings, Kernel, execute_notebook
+from cxlib.report.files import atomic_write_bytes, remove_stale_temps, sha256_bytes
+from cxlib.report.manifest import write_client_manifest
+from cxlib.report.normalize import normalize_notebook, notebook_bytes
+
+__all__ = ["AUDIENCES", "FORMATS", "Audience", "ReportJob", "ClientResult", "render_client", "default_notebook",
+           "shutdown_worker_kernels"]
+
+Audience = Literal["executive", "analyst"]
+AUDIENCES: tuple[str, ...] = ("executive", "analyst")
+FORMATS: tuple[str, ...] = ("html", "pdf")
+
+
+def default_notebook(root: str | os.PathLike | None = None) -> Path:
+    """``<root>/notebooks/report.ipynb`` if the project has one, else the one beside this package."""
+    if root is not None and (Path(root) / "notebooks" / "report.ipynb").exists():
+        return (Path(root) / "notebooks" / "report.ipynb").resolve()
+    return (Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb")
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """Everything a worker needs to render one client's reports (picklable, primitives only).
+
+    Parameters
+    ----------
+    client : str
+        Client folder under ``<root>/data``.
+    root : str
+        Project folder.
+    audiences : tuple of {"executive", "analyst"}
+    formats : tuple of {"html", "pdf"}
+    notebook : str, optional
+        Report notebook (default: :func:`default_notebook`).
+    out_dir : str, optional
+        Where ``<client>/`` goes (default ``<root>/reports``).
+    pdf_engine : {"weasyprint", "chromium"}
+    settings : ExecutionSettings
+        Timeouts, kernel start attempts, kernel reuse limits.
+    warm_kernel : bool
+        Reuse this worker's kernel across notebooks and clients (reset between them).
+    parameters : tuple of (name, value)
+        Extra notebook parameters (checked against the notebook's parameters cell).
+    """
+
+    client: str
+    root: str
+    audiences: tuple[str, ...] = AUDIENCES
+    formats: tuple[str, ...] = FORMATS
+    notebook: str | None = None
+    out_dir: str | None = None
+    pdf_engine: str = "weasyprint"
+    settings: ExecutionSettings = field(default_factory=ExecutionSettings)
+    warm_kernel: bool = False
+    parameters: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def notebook_path(self) -> Path:
+        return Path(self.notebook) if self.notebook else default_notebook(self.root)
+
+    @property
+    def client_dir(self) -> Path:
+        return Path(self.out_dir or Path(self.root) / "reports") / self.client
+
+
+@dataclass(frozen=True)
+class ClientResult:
+    """What happened to one client.
+
+    Attributes
+    ----------
+    client, status : str
+        ``status`` is ``"ok"`` or ``"failed"``.
+    seconds : float
+        Wall time for the client.
+    outputs : dict
+        Published file name -> sha256 (empty when failed).
+    error_type, error : str or None
+        Exception class and message when failed.
+    kept : tuple of str
+        Executed notebooks kept for debugging (failed runs).
+    warm : bool
+        At least one notebook ran on a reused kernel.
+    kernel_start_attempts : int
+        Kernel start tries over the client's notebooks.
+    timings : dict
+        Seconds per step: validate, execute, html, pdf, publish.
+    """
+
+    client: str
+    status: str
+    seconds: float
+    outputs: dict = field(default_factory=dict)
+    error_type: str | None = None
+    error: str | None = None
+    kept: tuple[str, ...] = ()
+    warm: bool = False
+    kernel_start_attempts: int = 0
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- warm kernels: one per worker thread, reset between notebooks, replaced after any failure ----------
+_LOCAL = threading.local()
+_ALL_KERNELS: list[Kernel] = []
+_ALL_LOCK = threading.Lock()
+
+
+def _worker_kernel(settings: ExecutionSettings) -> Kernel:
+    """This thread's warm kernel (a new one when the settings changed)."""
+    kernel = getattr(_LOCAL, "kernel", None)
+    if kernel is not None and kernel.settings != settings:
+        kernel.shutdown()
+        kernel = None
+    if kernel is None:
+        kernel = Kernel(settings)
+        _LOCAL.kernel = kernel
+        with _ALL_LOCK:
+            _ALL_KERNELS.append(kernel)
+    return kernel
+
+
+def shutdown_worker_kernels() -> None:
+    """Kill every kernel this process kept warm (called when a worker stops)."""
+    with _ALL_LOCK:
+        kernels, _ALL_KERNELS[:] = list(_ALL_KERNELS), []
+    for kernel in kernels:
+        kernel.shutdown()
+    _LOCAL.kernel = None
+
+
+import atexit  # noqa: E402
+
+atexit.register(shutdown_worker_kernels)
+
+
+def _meta(ws, audience: str):
+    from cxlib.report.render import ReportMeta
+
+    cfg = ws.config
+    period = ""
+    if cfg.period_start is not None and cfg.period_end is not None:
+        period = f"{cfg.period_start:%d %b %Y} to {cfg.period_end:%d %b %Y}"
+    return ReportMeta(client=ws.name, display_name=cfg.display_name, audience=audience, period=period,
+                      brand=dict(cfg.brand))
+
+
+def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResult:
+    """Validate, execute, render and publish one client's reports.
+
+    Parameters
+    ----------
+    job : ReportJob
+    kernel : Kernel, optional
+        A kernel to use for every notebook of this client (reset between them). Default: the
+        worker's warm kernel when ``job.warm_kernel``, else a fresh kernel per notebook.
+
+    Returns
+    -------
+    ClientResult
+        Never raises for the client's own failures (data, notebook, kernel, rendering).
+    """
+    from cxlib.report.pdf import html_to_pdf_bytes
+    from cxlib.report.render import render_html
+    from cxlib.workspace import open_client
+
+    start = time.perf_counter()
+    out = job.client_dir
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out)
+    timings = {"validate": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "publish": 0.0}
+    params_by_audience: dict[str, dict] = {}
+    warm_any, attempts = False, 0
+    settings_info = {**asdict(job.settings), "pdf_engine": job.pdf_engine, "warm_kernel": job.warm_kernel}
+    settings_info["env"] = dict(job.settings.env)
+    data_dir = Path(job.root) / "data" / job.client
+
+    def failed(exc: BaseException, kept: tuple[str, ...] = ()) -> ClientResult:
+        error = {"type": type(exc).__name__, "message": str(exc), "kept_notebooks": list(kept),
+                 "cell_index": getattr(exc, "cell_index", None)}
+        if not isinstance(exc, CxError):
+            error["traceback"] = traceback.format_exception(exc)[-6:]
+        seconds = time.perf_counter() - start
+        try:
+            write_client_manifest(out, client=job.client, status="failed", parameters=params_by_audience,
+                                  notebook=job.notebook_path, data_dir=data_dir, outputs={}, error=error,
+                                  run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
+                                       "kernel_start_attempts": attempts, "timings": timings},
+                                  settings=settings_info)
+        except OSError:
+            pass
+        return ClientResult(client=job.client, status="failed", seconds=seconds, error_type=type(exc).__name__,
+                            error=str(exc), kept=kept, warm=warm_any, kernel_start_attempts=attempts,
+                            timings=timings)
+
+    if kernel is None and job.warm_kernel:
+        kernel = _worker_kernel(job.settings)
+    try:
+        t = time.perf_counter()
+        ws = open_client(job.client, root=job.root)
+        timings["validate"] = time.perf_counter() - t
+        rendered: dict[str, bytes] = {}
+        for audience in job.audiences:
+            if audience not in AUDIENCES:
+                raise CxError(f"Unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}.")
+            stem = f"{job.client}-{audience}"
+            params = {"client": job.client, "audience": audience, "root": str(Path(job.root).resolve()),
+                      **dict(job.parameters)}
+            params_by_audience[audience] = params
+            t = time.perf_counter()
+            try:
+                run = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
+                                       drop_tags=[a for a in AUDIENCES if a != audience])
+            except CxError as exc:
+                timings["execute"] += time.perf_counter() - t
+                attempts += getattr(exc, "start_attempts", 0)
+                kept: tuple[str, ...] = ()
+                nb = getattr(exc, "notebook", None)
+                if nb is not None:
+                    name = f"{stem}.failed.ipynb"
+                    atomic_write_bytes(out / name, notebook_bytes(normalize_notebook(nb)))
+                    kept = (name,)
+                return failed(exc, kept)
+            timings["execute"] += time.perf_counter() - t
+            warm_any = warm_any or run.warm
+            attempts += run.start_attempts
+            nb = normalize_notebook(run.notebook)
+            rendered[f"{stem}.ipynb"] = notebook_bytes(nb)
+            t = time.perf_counter()
+            page = render_html(nb, _meta(ws, audience))
+            timings["html"] += time.perf_counter() - t
+            if "html" in job.formats:
+                rendered[f"{stem}.html"] = page.encode("utf-8")
+            if "pdf" in job.formats:
+                t = time.perf_counter()
+                rendered[f"{stem}.pdf"] = html_to_pdf_bytes(page, engine=job.pdf_engine)  # type: ignore[arg-type]
+                timings["pdf"] += time.perf_counter() - t
+        t = time.perf_counter()
+        outputs = {}
+        for name, data in rendered.items():
+            atomic_write_bytes(out / name, data)
+            outputs[name] = sha256_bytes(data)
+        for audience in job.audiences:
+            stale = out / f"{job.client}-{audience}.failed.ipynb"
+            if stale.exists():
+                stale.unlink()
+        seconds = time.perf_counter() - start
+        timings["publish"] = time.perf_counter() - t
+        write_client_manifest(out, client=job.client, status="ok", parameters=params_by_audience,
+                              notebook=job.notebook_path, data_dir=data_dir, outputs=outputs,
+                              run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
+                                   "kernel_start_attempts": attempts,
+                                   "timings": {k: round(v, 3) for k, v in timings.items()}},
+                              settings=settings_info)
+        return ClientResult(client=job.client, status="ok", seconds=time.perf_counter() - start, outputs=outputs,
+                            warm=warm_any, kernel_start_attempts=attempts, timings=timings)
+    except Exception as exc:  # noqa: BLE001 - one client's failure must not stop the others
+        return failed(exc)

@@ -1,0 +1,192 @@
+"""Executed notebook -> one self-contained, inert, client-branded HTML page.
+
+Steps: nbconvert's ``HTMLExporter`` with ``exclude_input`` and our ``cx_body`` template (outputs
+and markdown only: no code, no prompts, no require.js/MathJax, images embedded as base64) ->
+:func:`cxlib.report.sanitize.sanitize_fragment` -> heading ids and a table of contents -> the
+page template (branding, print stylesheet, a Content-Security-Policy that allows nothing but
+``data:`` images) -> :func:`cxlib.report.sanitize.inert_problems` must find nothing.
+
+Examples
+--------
+>>> meta = ReportMeta(client="acme", display_name="Acme <Telecom>", audience="executive")
+>>> page = render_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Headline")]), meta)
+>>> "Acme &lt;Telecom&gt;" in page and '<h2 id="headline">Headline</h2>' in page
+True
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import nbformat
+
+from cxlib.report.exceptions import UnsafeReport
+from cxlib.report.execute import SENTINEL_TAG
+from cxlib.report.sanitize import inert_problems, sanitize_fragment
+
+__all__ = ["ReportMeta", "render_html", "body_html", "ASSETS", "DEFAULT_BRAND"]
+
+ASSETS = Path(str(resources.files("cxlib.report") / "assets"))
+DEFAULT_BRAND = {"primary": "#1F3A5F", "accent": "#E07A1F", "neutral": "#6B7280"}
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HIDDEN_TAGS = {SENTINEL_TAG, "injected-parameters", "parameters", "remove-cell", "cx-hide"}
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What the page around the notebook says.
+
+    Parameters
+    ----------
+    client : str
+        Client folder name.
+    display_name : str
+        Shown on the cover (escaped).
+    audience : {"executive", "analyst"}
+    period : str
+        e.g. ``"2025-01-01 to 2025-12-31"``.
+    brand : dict
+        ``primary``, ``accent``, ``neutral`` as ``#RRGGBB``; anything else falls back to the default.
+    footer : str
+        Footer line (escaped); keep it free of timestamps so reruns are identical.
+    """
+
+    client: str
+    display_name: str
+    audience: Literal["executive", "analyst"] = "executive"
+    period: str = ""
+    brand: dict = field(default_factory=lambda: dict(DEFAULT_BRAND))
+    footer: str = "Prepared with CX Workbench. Confidential: for the client's internal use."
+
+    @property
+    def title(self) -> str:
+        return f"{self.display_name}: customer experience report ({self.audience})"
+
+
+def _colours(brand: dict | None) -> dict[str, str]:
+    out = dict(DEFAULT_BRAND)
+    for key in out:
+        value = (brand or {}).get(key)
+        if isinstance(value, str) and _HEX.match(value):
+            out[key] = value
+    return out
+
+
+@lru_cache(maxsize=1)
+def _theme_css() -> str:
+    return (ASSETS / "theme.css").read_text(encoding="utf-8")
+
+
+def _css(brand: dict | None) -> str:
+    colours = _colours(brand)
+    return (_theme_css().replace("__PRIMARY__", colours["primary"])
+            .replace("__ACCENT__", colours["accent"]).replace("__NEUTRAL__", colours["neutral"]))
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="cx_body",
+        extra_template_basedirs=[str(ASSETS / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_raw=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _page_template():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(ASSETS)), autoescape=True, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("page.html.j2")
+
+
+def body_html(nb: nbformat.NotebookNode) -> str:
+    """The notebook's visible content as sanitised HTML (no code, no hidden cells)."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if not _HIDDEN_TAGS.intersection(c.get("metadata", {}).get("tags", []))]
+    body, _ = _exporter().from_notebook_node(nb)
+    return sanitize_fragment(body)
+
+
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "section"
+    if not base[0].isalpha():
+        base = f"s-{base}"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def _headings(body: str, levels: tuple[int, ...]) -> tuple[str, list[dict]]:
+    used: set[str] = set()
+    toc: list[dict] = []
+
+    def fix(match: re.Match) -> str:
+        level, inner = int(match.group(1)), _ANCHOR.sub("", match.group(3))
+        text = html_lib.unescape(_TAGS.sub("", inner)).strip()
+        slug = _slug(text, used)
+        if level in levels:
+            toc.append({"level": level, "id": slug, "text": text})
+        return f'<h{level} id="{slug}">{inner.strip()}</h{level}>'
+
+    return _HEADING.sub(fix, body), toc
+
+
+def render_html(nb: nbformat.NotebookNode, meta: ReportMeta, *, toc_levels: tuple[int, ...] | None = None) -> str:
+    """Render an executed notebook as a complete, self-contained, inert HTML page.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed (and normalised) notebook.
+    meta : ReportMeta
+        Client, audience, period, brand colours.
+    toc_levels : tuple of int, optional
+        Heading levels listed in the table of contents (default: h2 for the executive report,
+        h2 and h3 for the analyst report).
+
+    Returns
+    -------
+    str
+        The page.
+
+    Raises
+    ------
+    UnsafeReport
+        When the final page still holds anything live (it never should: this is the last check).
+    """
+    import cxlib
+
+    levels = toc_levels or ((2,) if meta.audience == "executive" else (2, 3))
+    body, toc = _headings(body_html(nb), levels)
+    kicker = f"{meta.audience.capitalize()} report" + (f" \u00b7 {meta.period}" if meta.period else "")
+    page = _page_template().render(
+        title=meta.title, display_name=meta.display_name, audience=re.sub(r"[^a-z]", "", meta.audience),
+        kicker=kicker, subtitle="Customer experience across the journey", toc=toc, body=body,
+        footer=meta.footer, css=_css(meta.brand), version=cxlib.__version__,
+    )
+    problems = inert_problems(page)
+    if problems:
+        raise UnsafeReport(f"The rendered report for {meta.client} is not inert: " + "; ".join(problems[:5]))
+    return page
