@@ -347,13 +347,13 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
     """Area under the ROC curve (Mann-Whitney, ties averaged)."""
-    from scipy.stats import rankdata
-
     y = np.asarray(y, bool)
     n1, n0 = int(y.sum()), int((~y).sum())
     if n1 == 0 or n0 == 0:
         return float("nan")
-    r = rankdata(score)
+    _, inv, counts = np.unique(np.asarray(score, float), return_inverse=True, return_counts=True)
+    avg_rank = np.cumsum(counts) - (counts - 1) / 2.0
+    r = avg_rank[inv]
     return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
@@ -817,7 +817,9 @@ class _Simulation:
         tone = np.concatenate([tone_r, tone_t])
         has = np.concatenate([has_r, has_t])
         P = np.concatenate([Pr, Pt])
-        dur = np.where(is_rel, rng.lognormal(np.log(240.0), 0.3, n_all), rng.lognormal(np.log(100.0), 0.3, n_all))
+        # nobody answers in under half the typical time, except the planted speeders below
+        dur = np.where(is_rel, np.maximum(rng.lognormal(np.log(240.0), 0.3, n_all), 120.0),
+                       np.maximum(rng.lognormal(np.log(100.0), 0.3, n_all), 50.0))
         # planted straight-liners (relationship, at least 4 ratings answered)
         answered = (~np.isnan(ratings)).sum(1)
         cand = np.flatnonzero(is_rel & (answered >= 4))
@@ -860,7 +862,7 @@ class _Simulation:
         dup_day = np.minimum(day[dup_src] + rng.uniform(5, 240, n_dup) / 1440.0, _END_DAY)
         dup_ids = _ids(f"{spec.prefix}-R", n_dup, 6, start=n_all + 1).to_numpy(dtype=object)
         self.dups = dict(src=dup_src, day=dup_day, rid=dup_ids,
-                         dur=np.round(rng.lognormal(np.log(240.0), 0.3, n_dup), 1))
+                         dur=np.round(np.maximum(rng.lognormal(np.log(240.0), 0.3, n_dup), 120.0), 1))
         by_id: dict[str, list[str]] = {}
         for r_, th in codes:
             by_id.setdefault(r_, []).append(th)
@@ -1062,6 +1064,7 @@ class _Simulation:
         self.mentions = pd.concat([mn, bad], ignore_index=True)
         inv["mentions"] = {"unparsable_date": 1, "unknown_customer_id": 1}
         ids["mentions"] = list(bad["mention_id"])
+        inv["self_assessment"], ids["self_assessment"] = {}, []
         self.invalid, self.invalid_ids = inv, ids
 
     # ---------------------------------------------------------------- what was planted
@@ -1103,6 +1106,10 @@ class _Simulation:
             single[t] = (_auc(-self.R[ok, j], y[ok]), _auc(self.friction[ok], y[ok]))
         best = max(single, key=lambda k: single[k][0])
         n_silent_cases = int(self.cust_cases["n_silent"].sum())
+        bad_ids = set(self.invalid_ids["responses"])
+        rat = rs.loc[~rs["response_id"].isin(bad_ids), [rating_column(t) for t in self.tp_ids]].astype("float64")
+        n_straight = int(((rat.notna().sum(axis=1) >= 4) & (rat.max(axis=1) == rat.min(axis=1))).sum())
+        self.planted_quality["straightliners_total"] = n_straight
         self.planted = {
             "client": spec.name,
             "seed": self.seed,

@@ -372,8 +372,8 @@ def _iban(rnd: random.Random) -> str:
 
 
 def _card(rnd: random.Random) -> str:
-    body = rnd.choice(("4", "51", "52", "55")) + "".join(rnd.choice("0123456789") for _ in range(13))
-    body = body[:15]
+    prefix = rnd.choice(("4", "51", "52", "55"))
+    body = prefix + "".join(rnd.choice("0123456789") for _ in range(15 - len(prefix)))
     num = body + _luhn_digit(body)
     style = rnd.random()
     if style < 0.5:
