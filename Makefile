@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: env demo test test-slow bench clean clean-all strip-notebooks
+.PHONY: env demo test test-slow bench browser clean clean-all
 
 env: $(STAMP)
 
@@ -29,6 +29,11 @@ test: env
 
 test-slow: env
 	$(BIN)/python -m pytest -n 2 -m "slow" $(PYTEST_ARGS)
+
+# Debian's chromium for the real-browser report test (needs root; the test skips without it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
 
 bench: env
 	$(BIN)/python bench/run_all.py
