@@ -256,7 +256,7 @@ class FileInspection:
         """Raw column -> question text, for survey exports that have them."""
         if self.columns.empty:
             return {}
-        return {r.column: r.question for r in self.columns.itertuples() if r.question}
+        return {c: q for c, q in zip(self.columns["column"], self.columns["question"]) if q}
 
 
 @dataclass(frozen=True)
@@ -460,65 +460,75 @@ def _qualtrics_questions(path: Path, encoding: str, delimiter: str) -> dict[str,
     return {h: q.strip() for h, q in zip(header, second) if q.strip() and q.strip() != h}
 
 
-def _kind(series: pd.Series) -> str:
-    s = series.dropna()
-    if isinstance(s.dtype, pd.StringDtype) or s.dtype == object:
-        s = s[s.astype("string").str.strip() != ""]
+_INT_TEXT = re.compile(r"[+-]?\d+(?:\.0+)?")
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d[\d.,]*|[.,]\d+)(?:[eE][+-]?\d+)?")
+_LABELLED_TEXT = re.compile(r"^\s*\d+\s*[-\u2013=:.)]\s*\D")
+_DATE_LIKE = re.compile(r"(?i)\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                        r"[a-z]*\b")
+_CLOCK = re.compile(r"\d:\d")
+_WORDS = re.compile(r"\s\S+\s\S+\s")
+
+
+def _share(values: list[str], pattern: re.Pattern, how: str = "fullmatch") -> float:
+    test = getattr(pattern, how)
+    return sum(bool(test(v)) for v in values) / len(values) if values else 0.0
+
+
+def _describe(present: pd.Series) -> tuple[str, str, str, list[str]]:
+    """(kind, low, high, distinct texts) of a raw column's non-empty cells; low/high as text for numbers and dates."""
+    s = present
     if len(s) == 0:
-        return "empty"
-    s = s.iloc[:5000]
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return "bool"
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return "date" if (s.dt.normalize() == s).all() else "datetime"
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        values = s.astype("float64")
-        return "int" if np.all(values == np.round(values)) else "float"
-    text = s.astype("string").str.strip()
-    distinct = set(text.str.lower().unique())
-    if distinct <= (parsing.TRUE_TOKENS | parsing.FALSE_TOKENS) and not distinct <= {"0", "1", "0.0", "1.0"}:
-        return "bool"
-    ok = lambda kind: float(parsing.coerce(text, kind).errors.isna().mean())  # noqa: E731
-    if ok("int") >= 0.98:
-        return "int"
-    if ok("float") >= 0.98:
-        return "float"
-    if text.str.match(r"^\s*\d+\s*[-\u2013=:.)]\s*\D").mean() >= 0.6:
-        return "labelled"
-    dt = parsing.coerce(text, "datetime")
-    if dt.errors.isna().mean() >= 0.9 or dt.errors.fillna("").str.contains("ambiguous|day-first").mean() > 0.3:
-        if dt.values.notna().any() and (dt.values.dropna().dt.normalize() == dt.values.dropna()).all() \
-                and not text.str.contains(r"\d:\d").any():
-            return "date"
-        return "datetime"
-    n_distinct = len(distinct)
-    if text.str.len().mean() > 30 or text.str.contains(r"\s\S+\s\S+\s").mean() > 0.5:
-        return "text"
-    if n_distinct <= max(30, 0.05 * len(text)):
-        return "category"
-    return "id"
+        return "empty", "", "", []
+    if s.dtype != object and not isinstance(s.dtype, pd.StringDtype):
+        uniq = [str(v) for v in pd.unique(s)[:5000]]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            return "bool", "", "", uniq
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            kind = "date" if (s.dt.normalize() == s).all() else "datetime"
+            return kind, str(s.min())[:19], str(s.max())[:19], [v[:10] if kind == "date" else v for v in uniq]
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            values = s.astype("float64")
+            kind = "int" if np.all(values == np.round(values)) else "float"
+            return kind, f"{values.min():g}", f"{values.max():g}", uniq
+    # text cells: judge the distinct values (plain Python on a few thousand values is cheap)
+    uniq = [str(v).strip() for v in pd.unique(s.astype("string").str.strip())[:5000]]
+    lowered = {v.lower() for v in uniq}
+    if lowered <= (parsing.TRUE_TOKENS | parsing.FALSE_TOKENS) and not lowered <= {"0", "1", "0.0", "1.0"}:
+        return "bool", "", "", uniq
+    if _share(uniq, _INT_TEXT) >= 0.98:
+        num = [float(v) for v in uniq if _INT_TEXT.fullmatch(v)]
+        return "int", f"{min(num):g}", f"{max(num):g}", uniq
+    if _share(uniq, _NUMBER_TEXT) >= 0.98:
+        c = parsing.coerce(pd.Series(uniq, dtype="string"), "float")
+        if c.errors.isna().mean() >= 0.98:
+            num = c.values.dropna()
+            kind = "int" if np.all(num == np.round(num)) else "float"
+            return kind, f"{num.min():g}", f"{num.max():g}", uniq
+    if _share(uniq, _LABELLED_TEXT, "match") >= 0.6:
+        return "labelled", "", "", uniq
+    if _share(uniq, _DATE_LIKE, "search") >= 0.9:
+        dt = parsing.coerce(pd.Series(uniq, dtype="string"), "datetime")
+        if dt.errors.isna().mean() >= 0.9 or dt.errors.fillna("").str.contains("ambiguous|day-first").mean() > 0.3:
+            values = dt.values.dropna()
+            low, high = (str(values.min())[:19], str(values.max())[:19]) if len(values) else ("", "")
+            if len(values) and (values.dt.normalize() == values).all() and not any(_CLOCK.search(v) for v in uniq):
+                return "date", low, high, uniq
+            return "datetime", low, high, uniq
+    if sum(map(len, uniq)) / len(uniq) > 30 or _share(uniq, _WORDS, "search") > 0.5:
+        return "text", "", "", uniq
+    if len(uniq) <= max(30, 0.05 * len(s)):
+        return "category", "", "", uniq
+    return "id", "", "", uniq
 
 
 def _profile(frame: pd.DataFrame, questions: dict[str, str]) -> pd.DataFrame:
     rows = []
     for name in frame.columns:
         col = frame[name]
-        kind = _kind(col)
         present = col.dropna()
         if isinstance(present.dtype, pd.StringDtype) or present.dtype == object:
             present = present[present.astype("string").str.strip() != ""]
-        low = high = ""
-        if kind in ("int", "float"):
-            num = pd.to_numeric(present if pd.api.types.is_numeric_dtype(present.dtype)
-                                else parsing.coerce(present, "float").values, errors="coerce").dropna()
-            if len(num):
-                low, high = f"{num.min():g}", f"{num.max():g}"
-        elif kind in ("date", "datetime"):
-            dates = present if pd.api.types.is_datetime64_any_dtype(present.dtype) \
-                else parsing.coerce(present, kind).values.dropna()
-            if len(dates):
-                low, high = str(dates.min())[:19], str(dates.max())[:19]
-        distinct = present.astype("string").str.strip().unique() if len(present) else []
+        kind, low, high, distinct = _describe(present)
         rows.append({
             "column": str(name),
             "question": questions.get(str(name), ""),
@@ -528,7 +538,7 @@ def _profile(frame: pd.DataFrame, questions: dict[str, str]) -> pd.DataFrame:
             "n_distinct": int(len(distinct)),
             "low": low,
             "high": high,
-            "examples": ", ".join(repr(str(v))[:40] for v in list(distinct)[:3]),
+            "examples": ", ".join(repr(v)[:40] for v in distinct[:3]),
         })
     return pd.DataFrame(rows, columns=["column", "question", "kind", "n", "n_missing", "n_distinct", "low", "high",
                                        "examples"]).astype({"n": "int64", "n_missing": "int64", "n_distinct": "int64"})
@@ -683,13 +693,20 @@ def _rating_subject(name: str, question: str) -> str | None:
     return None
 
 
+def _rows(insp: FileInspection) -> list:
+    """The column profile as a list of records with attribute access (itertuples is slow on small frames)."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(**r) for r in insp.columns.to_dict("records")]
+
+
 def _map_columns(insp: FileInspection, table: str) -> _Mapping:
     spec = TABLES[table]
+    rows = _rows(insp)
     synonyms = SYNONYMS[table]
     candidates: list[tuple[float, int, str, str, str, str | None]] = []  # score, order, raw, canon, why, flag
     misfit: dict[str, str] = {}
-    prof = {r.column: r for r in insp.columns.itertuples()}
-    for order, r in enumerate(insp.columns.itertuples()):
+    for order, r in enumerate(rows):
         raw, q, kind, norm = r.column, r.question, r.kind, _norm(r.column)
         found: list[tuple[float, str, str, str | None]] = []
         if raw in spec.names or (table == "responses" and raw.startswith(RATING_PREFIX)):
@@ -719,7 +736,7 @@ def _map_columns(insp: FileInspection, table: str) -> _Mapping:
     # value-based guesses for score columns nobody named (responses only)
     if table == "responses":
         named = {c[3] for c in candidates}
-        for order, r in enumerate(insp.columns.itertuples()):
+        for order, r in enumerate(rows):
             if any(c[2] == r.column for c in candidates) or r.kind not in ("int", "labelled") or not r.high:
                 continue
             lo, hi = _num(r.low), _num(r.high)
@@ -727,14 +744,14 @@ def _map_columns(insp: FileInspection, table: str) -> _Mapping:
                 candidates.append((40, -order, r.column, "nps", f"values {r.low}-{r.high}",
                                    f"column `{r.column}` has values {r.low}-{r.high}: likelihood to recommend "
                                    f"(nps)? confirm"))
-        for order, r in enumerate(insp.columns.itertuples()):
+        for order, r in enumerate(rows):
             if "comment" not in named and r.kind == "text" and not any(c[2] == r.column for c in candidates):
                 candidates.append((35, -order, r.column, "comment", "long free text",
                                    f"column `{r.column}` holds free text (e.g. {r.examples}): the comment? confirm"))
                 break
     if table == "interactions":
         named = {c[3] for c in candidates}
-        for order, r in enumerate(insp.columns.itertuples()):
+        for order, r in enumerate(rows):
             if any(c[2] == r.column for c in candidates) or r.kind != "category":
                 continue
             values = {str(v).strip().lower() for v in insp.sample[r.column].dropna().unique()}
@@ -759,10 +776,10 @@ def _map_columns(insp: FileInspection, table: str) -> _Mapping:
         columns[raw], evidence[raw], taken[canon] = canon, why, raw
         if flag:
             flagged[raw] = flag
-    order = {r.column: i for i, r in enumerate(insp.columns.itertuples())}
+    order = {r.column: i for i, r in enumerate(rows)}
     columns = dict(sorted(columns.items(), key=lambda kv: order[kv[0]]))
     unmapped = []
-    for r in insp.columns.itertuples():
+    for r in rows:
         if r.column in columns:
             continue
         if _norm(r.column) in _PERSONAL:
@@ -831,7 +848,9 @@ def _glob_for(names: list[str], all_names: list[str]) -> str | None:
 
     prefix = os.path.commonprefix(names)
     suffix = os.path.commonprefix([n[::-1] for n in names])[::-1]
-    prefix = re.sub(r"[\d_-]*$", "", prefix) if re.search(r"\d", prefix[-1:] or "") else prefix
+    if re.search(r"\d", prefix[-1:] or ""):  # "nps-2025-0" -> "nps-": next year's files match too
+        m = re.match(r"^(.*?[^\d_-])([_-]?)[\d_-]*$", prefix)
+        prefix = m.group(1) + m.group(2) if m else ""
     if not prefix or len(prefix) + len(suffix) >= min(len(n) for n in names):
         return None
     pattern = f"{prefix}*{suffix}"
@@ -1257,8 +1276,12 @@ def propose_config(
     config["tables"] = tables
     for fname, why in unused:
         b.comments.setdefault(("unused", fname), why)
+    top = [*config, "files"]
+    flags = sorted(b.flags, key=lambda f: (top.index(f.key[0]) if f.key[0] in top else len(top),
+                                           TABLE_ORDER.index(f.key[1]) if f.key[0] == "tables" and len(f.key) > 1
+                                           and f.key[1] in TABLE_ORDER else 0))
     return Proposal(client=client, source=source, path=workspace / "client.yaml", config=config,
-                    flags=tuple(b.flags), files=tuple(inspections), comments=b.comments, unmapped=unmapped,
+                    flags=tuple(flags), files=tuple(inspections), comments=b.comments, unmapped=unmapped,
                     unused_files=tuple(unused), assignments=assignments, copy_codebook=copy_from)
 
 
