@@ -139,8 +139,8 @@ def main() -> None:
         "",
         f"**Rule coder vs the naive per-theme `str.contains` loop: {t_naive / t_rules:.1f}x faster** "
         f"(same comments, same run), while also giving evidence spans, negation and excludes. "
-        f"Theme assignments agree on {100 * overlap:.1f}% of (comment, theme) pairs (Jaccard); the rest are "
-        "negated or excluded matches the naive loop counts.",
+        f"Theme assignments agree on {100 * overlap:.2f}% of (comment, theme) pairs (Jaccard); differences are "
+        "matches that negation or an exclude pattern cancels, which the naive loop still counts.",
         "",
         f"Coding + sentiment of 1M comments: about {total * scale:.0f} s on this machine"
         + (f" (extrapolated linearly from the {n:,}-comment run)." if n != 1_000_000 else "."),

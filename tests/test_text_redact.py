@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxlib.text.redact import ENTITY_TYPES, iban_valid, luhn_valid, redact, redact_series
+from cxlib.text.redact import ENTITY_TYPES, iban_valid, luhn_valid, name_model_available, redact, redact_series
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,13 @@ def test_redact_is_pure_and_idempotent(text):
     assert a == b
     again = redact(a.text)
     assert again.text == a.text
+
+
+def test_without_a_name_model_names_are_flagged_not_downloaded(monkeypatch):
+    import importlib.util
+
+    if importlib.util.find_spec("spacy") is not None:
+        pytest.skip("spaCy is installed here; this checks the behaviour without it")
+    assert not name_model_available()
+    r = redact("Then Bartholomew said it would be fixed")
+    assert r.needs_review and r.found == ()

@@ -62,8 +62,10 @@ def comment_context(
                 out[c] = pd.array(responses["interaction_id"].map(inter[c]).to_numpy(), dtype="string")
     if period and "answered_at" in responses.columns:
         freq = {"M": "M", "Q": "Q", "Y": "Y"}[period]
-        out["period"] = pd.array(pd.to_datetime(responses["answered_at"]).dt.to_period(freq).astype(str).to_numpy(),
-                                 dtype="string")
+        at = pd.to_datetime(responses["answered_at"])
+        labels = at.dt.to_period(freq).astype(str).to_numpy(dtype=object)
+        labels[at.isna().to_numpy()] = None
+        out["period"] = pd.array(labels, dtype="string")
     return out
 
 
@@ -135,7 +137,8 @@ def theme_frequency(
     else:
         themes, labels = sorted(set(pairs["theme"])), {}
     counts = pairs.groupby(keys_eff + ["theme"], observed=True).size().rename("n_mentions").reset_index()
-    grid = sizes.merge(pd.DataFrame({"theme": themes}), how="cross")
+    counts["theme"] = counts["theme"].astype("string")
+    grid = sizes.merge(pd.DataFrame({"theme": pd.array(themes, dtype="string")}), how="cross")
     out = grid.merge(counts, on=keys_eff + ["theme"], how="left")
     out["n_mentions"] = out["n_mentions"].fillna(0).astype("float64")
     out["pct"] = 100.0 * out["n_mentions"] / out["n"]
@@ -143,6 +146,7 @@ def theme_frequency(
         m = mentions[mentions["theme"] != UNCODED]
         m = m.assign(theme=m["theme"] if level == "theme" else m["parent"].fillna(m["theme"]))
         m = m.drop_duplicates(["comment_ref", "theme"]).merge(ctx, on="comment_ref")
+        m["theme"] = m["theme"].astype("string")
         s = m.assign(_net=np.sign(np.where(m["label"] == "positive", 1, np.where(m["label"] == "negative", -1, 0))))
         agg = s.groupby(keys_eff + ["theme"], observed=True).agg(mean_sentiment=("compound", "mean"),
                                                                    net_sentiment=("_net", "mean")).reset_index()
@@ -152,13 +156,11 @@ def theme_frequency(
     values = [c for c in ("n_mentions", "pct", "mean_sentiment", "net_sentiment") if c in out.columns]
     out.loc[out["suppressed"], values] = np.nan
     out["n_mentions"] = out["n_mentions"].astype("Int64")
-    out.insert(len(keys_eff) + 1, "label", [labels.get(t, t) for t in out["theme"]])
-    out["label"] = out["label"].astype("string")
+    out["label"] = pd.array([labels.get(t, t) for t in out["theme"]], dtype="string")
     out["theme"] = out["theme"].astype("string")
     out["n"] = out["n"].astype("int64")
-    if not keys:
-        out = out.drop(columns="_all")
-    return out.reset_index(drop=True)
+    cols = keys + ["theme", "label", "n"] + values + ["suppressed"]
+    return out[cols].reset_index(drop=True)
 
 
 def theme_concentration(freq: pd.DataFrame, *, by: str) -> pd.DataFrame:
