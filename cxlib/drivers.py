@@ -110,16 +110,27 @@ def subset_r2(corr: np.ndarray, groups: Sequence[Sequence[int]] | None = None) -
     m = c[..., order, :][..., order].reshape((-1, 1, q, q))
     masks = np.zeros(1, dtype=np.int64)
     for gi, g in enumerate(gs):
-        ex = m[:, :, len(g):, len(g):]
-        inc = m
-        for _ in g:
-            piv = inc[:, :, 0, 0]
-            col = inc[:, :, 1:, 0]
+        s = len(g)
+        b, nodes, p = m.shape[0], m.shape[1], m.shape[2] - s
+        nxt = np.empty((b, 2 * nodes, p, p))
+        nxt[:, :nodes] = m[:, :, s:, s:]  # exclude the group: drop its rows and columns
+        inc = nxt[:, nodes:]
+        inc[...] = m[:, :, s:, s:]
+        gg = m[:, :, :s, :s].copy()  # the group's own block and its cross-block, swept in turn
+        uu = m[:, :, s:, :s].copy()
+        tmp = np.empty_like(inc)
+        for t in range(s):
+            piv = gg[:, :, t, t]
             ok = piv > _TOL
-            with np.errstate(invalid="ignore", divide="ignore"):
-                upd = col[..., :, None] * col[..., None, :] / np.where(ok, piv, 1.0)[..., None, None]
-            inc = inc[:, :, 1:, 1:] - np.where(ok[..., None, None], upd, 0.0)
-        m = np.concatenate([ex, inc], axis=1)
+            inv = np.where(ok, 1.0 / np.where(ok, piv, 1.0), 0.0)
+            u = uu[:, :, :, t]
+            ui = u * inv[..., None]
+            np.multiply(ui[..., :, None], u[..., None, :], out=tmp)
+            inc -= tmp
+            row = gg[:, :, t, :].copy()
+            uu -= ui[..., :, None] * row[..., None, :]
+            gg -= (gg[:, :, :, t] * inv[..., None])[..., :, None] * row[..., None, :]
+        m = nxt
         masks = np.concatenate([masks, masks | (1 << gi)])
     r2 = np.empty((m.shape[0], 1 << len(gs)))
     r2[:, masks] = 1.0 - m[:, :, 0, 0]
