@@ -764,7 +764,8 @@ class _Simulation:
                 self.pii_rows.append((table, ids[i], pk, value, True))
             if i in forced_np or rnd.random() < 0.03:
                 sent, kind, value = not_pii_snippet(rnd)
-                text = f"{sent[0].upper()}{sent[1:]}. {text}" if rnd.random() < 0.5 else f"{text} {sent}."
+                sent = sent[0].upper() + sent[1:]
+                text = f"{sent}. {text}" if rnd.random() < 0.5 else f"{text} {sent}."
                 stats["not_pii"][kind] += 1
                 special.add(ids[i])
                 self.pii_rows.append((table, ids[i], kind, value, False))

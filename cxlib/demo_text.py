@@ -278,22 +278,22 @@ VOCAB: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 #: Negated mentions: they name a theme but must not be coded as it.
-_DECOYS: tuple[str, ...] = (
-    "the staff were not rude at all",
-    "nobody was rude to me",
-    "no hidden fees this time",
-    "there were no surprise charges",
-    "I didn't have to wait long",
-    "there was no queue at all",
-    "the app never crashed on me",
-    "I never had to repeat myself",
-    "the parcel wasn't late",
-    "it's not overpriced",
+_DECOYS: tuple[tuple[str, str], ...] = (
+    ("staff.rude_staff", "the staff were not rude at all"),
+    ("staff.rude_staff", "nobody was rude to me"),
+    ("billing.unexpected_charges", "no hidden fees this time"),
+    ("billing.unexpected_charges", "there were no surprise charges"),
+    ("waiting.long_wait", "I didn't have to wait long"),
+    ("waiting.long_wait", "there was no queue at all"),
+    ("digital.app_problems", "the app never crashed on me"),
+    ("effort.repeat_information", "I never had to repeat myself"),
+    ("onboarding.delivery_delay", "the delivery wasn't late"),
+    ("value.too_expensive", "it's not overpriced"),
 )
 _GENERIC: tuple[str, ...] = ("ok", "Nothing to add.", "n/a", "All fine.", "no comment", "Average.",
                              "It is what it is.", "Fine thanks", "-", "Nothing else to say")
 _OPENERS: tuple[str, ...] = ("", "", "", "", "Honestly, ", "To be fair, ", "Overall ", "Well, ", "Where do I start. ",
-                             "As a customer of {years} years, ")
+                             "As a loyal customer, ", "After {years} years with you, ")
 _CLOSE_NEG: tuple[str, ...] = ("Very disappointed.", "Would not recommend.", "Sort it out!", "Thinking of leaving.",
                                "Not good enough.", "Fed up.")
 _CLOSE_POS: tuple[str, ...] = ("Thanks!", "Keep it up.", "Would recommend.", "Happy customer.", "Cheers")
@@ -439,7 +439,7 @@ def _fill(template: str, rnd: random.Random, vocab: Mapping[str, Sequence[str]])
         providers=rnd.choice(vocab["providers"]),
         app_task=rnd.choice(vocab["app_task"]),
         name=rnd.choice(_NAMES),
-        years=rnd.choice((2, 3, 5, 10)),
+        years=rnd.choice((2, 3, "two", "three")),
     )
 
 
@@ -490,7 +490,7 @@ def compose(themes: Sequence[str], *, tone: int, rnd: random.Random, vocab: Mapp
     if not themes:
         text = rnd.choice(_GENERIC)
         if rnd.random() < decoy_rate * 2:
-            text = _cap(rnd.choice(_DECOYS)) + "."
+            text = _cap(rnd.choice(_DECOYS)[1]) + "."
             meta["decoy"] = True
         return text, meta
     parts: list[str] = []
@@ -504,10 +504,14 @@ def compose(themes: Sequence[str], *, tone: int, rnd: random.Random, vocab: Mapp
         else:
             joins = _JOIN_SWITCH if pos != prev_pos else _JOIN_SAME
             j = rnd.choice(joins)
-            parts.append(j + (_cap(s) if j.endswith(". ") else s))
+            if parts[-1].endswith("?") and j.startswith((".", ";", ",")):
+                j = " " + j[1:].lstrip()
+            parts.append(j + (_cap(s) if j.endswith(". ") or j == " " else s))
         prev_pos = pos
     if rnd.random() < decoy_rate:
-        parts.append(". " + _cap(rnd.choice(_DECOYS)))
+        # a decoy never contradicts a theme the comment really has
+        options = [d for th, d in _DECOYS if th not in themes]
+        parts.append(". " + _cap(rnd.choice(options)))
         meta["decoy"] = True
     body = "".join(parts)
     if not social:
@@ -515,13 +519,19 @@ def compose(themes: Sequence[str], *, tone: int, rnd: random.Random, vocab: Mapp
         if opener:
             keep = opener.endswith(". ") or body.startswith(_NAMES + ("I ", "I'", "AGAIN"))
             body = opener + (body if keep else body[0].lower() + body[1:])
-    body = body.rstrip(" .;,") + rnd.choice((".", ".", ".", "!", "", "..."))
+    body = body.rstrip(" .;,")
+    if not body.endswith(("?", "!")):
+        body += rnd.choice((".", ".", ".", "!", "", "..."))
+    closer = ""
     if tone < 0 and rnd.random() < 0.35:
-        body += " " + rnd.choice(_CLOSE_NEG)
+        closer = rnd.choice(_CLOSE_NEG)
     elif tone > 0 and rnd.random() < 0.35:
-        body += " " + rnd.choice(_CLOSE_POS)
+        closer = rnd.choice(_CLOSE_POS)
+    if closer:
+        body = (body if body.endswith((".", "!", "?")) else body + ".") + " " + closer
     if social and rnd.random() < 0.4:
-        body += " " + rnd.choice(("#fail", "#customerservice", "#neveragain", "#happy", "#help"))
+        tags = ("#fail", "#neveragain", "#help") if tone < 0 else ("#happy", "#thanks") if tone > 0 else ("#customerservice",)
+        body += " " + rnd.choice(tags)
     if rnd.random() < typo_rate:
         body = _typo(body, rnd)
         meta["typo"] = True

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from cxlib.demo import DEMO_CLIENTS, _auc, generate_client, generate_demo
-from cxlib.demo_text import HOSTILE_PAYLOADS, LEAF_THEMES, PII_KINDS, _T, iban_ok, luhn_ok, pii_snippet
+from cxlib.demo_text import HOSTILE_PAYLOADS, LEAF_THEMES, PII_KINDS, iban_ok, luhn_ok, pii_snippet
 from cxlib.errors import ConfigError
 from cxlib.schema import TABLES, rating_columns
 
@@ -455,17 +455,16 @@ def test_planted_codes_point_at_comments(root, tables, client):
 
 
 def test_negated_decoys_are_not_planted(root, tables):
-    rude = [re.escape(s.split("{")[0].strip().lower()) for s in _T["staff.rude_staff"]]
     n_seen = 0
     for client in DEMO_CLIENTS:
         codes = pd.read_csv(root / "data" / client / "planted_codes.csv", dtype=str)
-        rude_ids = set(codes.loc[codes["theme"] == "staff.rude_staff", "response_id"])
-        r = tables[client]["responses"].dropna(subset=["comment"])
-        decoy = r[r["comment"].str.contains("not rude at all|nobody was rude", case=False, regex=True)]
-        n_seen += len(decoy)
-        for rid, text in zip(decoy["response_id"], decoy["comment"].str.lower()):
-            if rid in rude_ids:      # only when a genuinely rude sentence is also there
-                assert any(re.search(p, text) for p in rude), text
+        for phrase, theme in (("not rude at all|nobody was rude", "staff.rude_staff"),
+                              ("no hidden fees|no surprise charges", "billing.unexpected_charges")):
+            ids = set(codes.loc[codes["theme"] == theme, "response_id"])
+            r = tables[client]["responses"].dropna(subset=["comment"])
+            decoy = r.loc[r["comment"].str.contains(phrase, case=False, regex=True), "response_id"]
+            n_seen += len(decoy)
+            assert not set(decoy) & ids, (client, theme)
     assert n_seen > 0
 
 
