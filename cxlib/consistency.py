@@ -9,6 +9,7 @@ Methods: ``docs/methods-journey.md``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -169,7 +170,9 @@ def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, 
                    "gap": a.mean() - b.mean() if len(b) else np.nan,
                    "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
             if len(a) > 1 and len(b) > 1 and (a.var() > 0 or b.var() > 0):
-                t = stats.ttest_ind(a, b, equal_var=False)
+                with warnings.catch_warnings():  # scipy warns on near-constant groups; the result stands
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    t = stats.ttest_ind(a, b, equal_var=False)
                 row["ci_low"], row["ci_high"] = t.confidence_interval(ci)
                 row["p_value"] = t.pvalue
             rows.append(row)

@@ -12,6 +12,7 @@ Methods: ``docs/methods-journey.md``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,9 +20,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.linear_model import LinearRegression, LogisticRegression
+import statsmodels.api as sm
 from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import train_test_split
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 from cxlib.errors import DataError
 from cxlib.journey import _require, touchpoint_scores
@@ -267,7 +269,9 @@ class PredictiveComparison:
     """Journey versus single-touchpoint measures on held-out customers.
 
     ``.table``: one row per measure. ``.difference``: the journey index against the best single
-    touchpoint (and the other references). ``.model``: fitted sklearn models by measure.
+    touchpoint (and the other references). ``.model``: the fitted statsmodels results by measure
+    (``Logit`` for churn, ``OLS`` for NPS; the design is ``[1, x]`` with missing x set to the
+    training median).
     """
 
     table: pd.DataFrame
@@ -346,8 +350,8 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
 
     Notes
     -----
-    Each measure gets its own one-variable model fitted on the training customers (logistic
-    regression for churn, least squares for NPS), so the direction is learned, not assumed;
+    Each measure gets its own one-variable model fitted on the training customers (statsmodels
+    ``Logit`` for churn, ``OLS`` for NPS), so the direction is learned, not assumed;
     R²_test = 1 − SSE/SST on the test customers (sklearn ``r2_score``). The bootstrap resamples
     test customers with a fixed seed; the same resamples serve every measure, so differences are
     paired (Efron & Tibshirani 1993). DeLong et al. (1988) for correlated AUCs.
@@ -396,10 +400,12 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
             continue
         fill = np.nanmedian(x[tr])
         xf = np.where(has, x, fill)
-        model = (LogisticRegression(C=1e6, max_iter=1000) if outcome == "churn" else LinearRegression())
-        model.fit(xf[tr, None], y[tr])
-        p = model.predict_proba(xf[:, None])[:, 1] if outcome == "churn" else model.predict(xf[:, None])
-        coef = float(np.ravel(model.coef_)[0])
+        model = _fit_one(xf[tr], y[tr], outcome)
+        if model is None:
+            excluded.append(c)
+            continue
+        p = model.predict(sm.add_constant(xf, has_constant="add"))
+        coef = float(model.params[1])
         row = {"measure": c, "kind": "journey" if c == journey else ("reference" if c in references else "single"),
                "coverage": float(has.mean()), "n_train": len(tr), "n_test": len(te),
                "direction": 1 if coef > 0 else -1}
@@ -438,6 +444,22 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
                                         "ci_high", "p_value", "test"])
     return PredictiveComparison(table=table, difference=diff, model=models, outcome=outcome, metric=metric,
                                 journey=journey, best_single=best, excluded=tuple(excluded))
+
+
+def _fit_one(x: np.ndarray, y: np.ndarray, outcome: str):
+    """One-variable model y ~ 1 + x; None when it cannot be estimated (no spread, separation)."""
+    if np.ptp(x) == 0:
+        return None
+    X = sm.add_constant(x, has_constant="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if outcome == "nps":
+                return sm.OLS(y, X).fit()
+            fit = sm.Logit(y, X).fit(disp=0, maxiter=100)
+        except (np.linalg.LinAlgError, PerfectSeparationError):
+            return None
+    return fit if fit.mle_retvals.get("converged", True) and np.isfinite(fit.params).all() else None
 
 
 def _difference(a: str, b: str, preds: dict, y: np.ndarray, test: np.ndarray, both: np.ndarray, *, outcome: str,

@@ -120,7 +120,7 @@ def test_compare_predictive_churn_against_independent_computation():
     d = res.difference.set_index("comparison").loc["journey − best single touchpoint"]
     xb = m[res.best_single].to_numpy()
     xb = np.where(np.isnan(xb), np.nanmedian(xb[train]), xb)
-    p_best = res.model[res.best_single].predict_proba(xb[:, None])[:, 1]
+    p_best = res.model[res.best_single].predict(np.column_stack([np.ones_like(xb), xb]))
     expected = roc_auc_score(y[test], -x[test]) - roc_auc_score(y[test], p_best[test])
     assert d["difference"] == pytest.approx(expected)
     assert d["p_value"] == pytest.approx(delong_test(y[test], -x[test], p_best[test])["p_value"])
@@ -137,6 +137,7 @@ def test_compare_predictive_nps_r2_is_sklearns():
     fit = LinearRegression().fit(x[train], y[train])
     t = res.table.set_index("measure")
     assert t.loc["journey_index", "test_metric"] == pytest.approx(r2_score(y[test], fit.predict(x[test])))
+    assert res.model["journey_index"].params[1] == pytest.approx(fit.coef_[0])
     assert t.loc["journey_index", "ci_low"] < t.loc["journey_index", "test_metric"] < t.loc["journey_index", "ci_high"]
     d = res.difference.iloc[0]
     assert d["test"] == "bootstrap" and d["ci_low"] < d["difference"] < d["ci_high"]
