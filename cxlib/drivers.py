@@ -594,7 +594,11 @@ def key_drivers(
 
     kind = model if model != "auto" else ("logit" if binary else "ols")
     # Identical indicator columns (touchpoints always skipped together) are kept once in the fit.
-    reg = design.loc[:, ~design.T.duplicated().to_numpy()] if extra else design
+    if extra:
+        _, first = np.unique(design[extra].to_numpy().T, axis=0, return_index=True)
+        reg = design[cols + [extra[i] for i in sorted(first)]]
+    else:
+        reg = design
     exog = sm.add_constant(reg, has_constant="add")
     try:
         if kind == "logit":
