@@ -357,6 +357,12 @@ def _auc(score: np.ndarray, y: np.ndarray) -> float:
     return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
+def _mean(x) -> float:
+    """Mean, or NaN for no values (tiny demo clients can miss a group)."""
+    x = np.asarray(x, dtype="float64")
+    return float(x.mean()) if x.size else float("nan")
+
+
 def _stamp(days: np.ndarray) -> np.ndarray:
     return _BASE + np.round(np.asarray(days) * 86400.0).astype("int64").astype("timedelta64[s]")
 
@@ -910,7 +916,7 @@ class _Simulation:
         for j, t in enumerate(self.tps):
             col = R[:, j]
             col = col[~np.isnan(col)]
-            mean = float(col.mean()) if len(col) else 3.0
+            mean = float(col.mean()) if len(col) else 3.0    # nobody rated it (tiny clients only)
             top = float((col == 5).mean()) if len(col) else 0.0
             self.top_box[t.id], self.mean_rating[t.id] = top, mean
             if t.id in self.spec.gap:
@@ -1038,7 +1044,10 @@ class _Simulation:
         ids["interactions"] = list(bad["interaction_id"])
         # responses: nps 11, unknown customers, dates that are not dates
         rs = self.responses
-        pool = np.flatnonzero((rs["survey"] == "relationship").to_numpy() & rs["comment"].isna().to_numpy())
+        rel_rows = (rs["survey"] == "relationship").to_numpy()
+        pool = np.flatnonzero(rel_rows & rs["comment"].isna().to_numpy())
+        if len(pool) < 6:
+            pool = np.flatnonzero(rel_rows) if rel_rows.sum() >= 6 else np.arange(len(rs))
         src = rng.choice(pool, 6, replace=False)
         bad = rs.iloc[src].copy()
         bad["response_id"] = list(_ids(f"{p}-R", 6, 6, start=900001))
@@ -1079,16 +1088,17 @@ class _Simulation:
         st = self.stage_of[self.i_tp[self.tx]]
         s_idx = spec.stages.index(spec.sale_stage)
         later = list(range(s_idx + 1, len(spec.stages)))
-        csat_by = {s: float(self.tx_csat[st == s].mean()) for s in range(len(spec.stages)) if (st == s).any()}
-        drop_csat = csat_by[s_idx] - float(np.mean([csat_by[s] for s in later if s in csat_by]))
+        csat_by = {s: _mean(self.tx_csat[st == s]) for s in range(len(spec.stages))}
+        drop_csat = csat_by[s_idx] - np.nanmean([csat_by[s] for s in later]) if any(
+            np.isfinite([csat_by[s] for s in later])) else float("nan")
         tp_stage = {s: [t.id for t in self.tps if t.stage == spec.stages[s]] for s in range(len(spec.stages))}
-        st_mean = {s: float(np.mean([self.mean_rating[t] for t in tp_stage[s]])) for s in tp_stage if tp_stage[s]}
-        drop_rat = st_mean[s_idx] - float(np.mean([st_mean[s] for s in later if s in st_mean]))
+        st_mean = {s: _mean([self.mean_rating[t] for t in tp_stage[s]]) for s in tp_stage}
+        drop_rat = st_mean[s_idx] - _mean([st_mean[s] for s in later])
         # channel inconsistency, on transactional CSAT
         it_tp, it_ch = spec.inconsistent
         sel = self.i_tp[self.tx] == self.tp_ids.index(it_tp)
         on_ch = self.i_ch[self.tx] == self.channels.index(it_ch)
-        gap_ch = float(self.tx_csat[sel & ~on_ch].mean() - self.tx_csat[sel & on_ch].mean())
+        gap_ch = _mean(self.tx_csat[sel & ~on_ch]) - _mean(self.tx_csat[sel & on_ch])
         # theme concentration, share of comments carrying the theme
         theme, segment = spec.concentration
         rs = self.responses
@@ -1105,7 +1115,7 @@ class _Simulation:
         for j, t in enumerate(self.tp_ids):
             ok = resp & ~np.isnan(self.R[:, j])
             single[t] = (_auc(-self.R[ok, j], y[ok]), _auc(self.friction[ok], y[ok]))
-        best = max(single, key=lambda k: single[k][0])
+        best = max(single, key=lambda k: np.nan_to_num(single[k][0], nan=-1.0))
         n_silent_cases = int(self.cust_cases["n_silent"].sum())
         bad_ids = set(self.invalid_ids["responses"])
         rat = rs.loc[~rs["response_id"].isin(bad_ids), [rating_column(t) for t in self.tp_ids]].astype("float64")
@@ -1119,25 +1129,25 @@ class _Simulation:
                 "key_driver": {"touchpoint": spec.key_driver, "nps_per_rating_point": _KEY_SLOPE,
                                "other_ratings_nps_per_point": _OTHER_SLOPE},
                 "post_sale_decay": {"peak_stage": spec.sale_stage, "later_stages": [spec.stages[s] for s in later],
-                                    "drop": round(drop_csat, 2), "drop_measured_on": "transactional csat",
-                                    "drop_in_touchpoint_ratings": round(drop_rat, 2),
+                                    "drop": round(float(drop_csat), 2), "drop_measured_on": "transactional csat",
+                                    "drop_in_touchpoint_ratings": round(float(drop_rat), 2),
                                     "stage_offsets": dict(zip(spec.stages, map(float, spec.stage_offsets)))},
                 "delivery_gap": {"touchpoints": list(spec.gap),
                                  "customer_top_box_pct": {t: round(100 * self.top_box[t], 1) for t in spec.gap},
                                  "self_rating": 5, "believes_superior": True},
                 "no_gap_touchpoints": list(spec.no_gap),
-                "repeated_info": {"channel": spec.repeated_channel, "rate": round(float(asked[on].mean()), 3),
-                                  "baseline_rate": round(float(asked[~on].mean()), 3)},
+                "repeated_info": {"channel": spec.repeated_channel, "rate": round(_mean(asked[on]), 3),
+                                  "baseline_rate": round(_mean(asked[~on]), 3)},
                 "silent_waits": {"nps_effect_per_silent_case": _SILENT_NPS, "long_wait_minutes": _LONG_WAIT_MIN,
                                  "definition": "a case contact with wait_minutes >= long_wait_minutes and "
                                                "updates_sent == 0; short waits stay under 600 minutes and the "
                                                "gap to a case's next contact under 2 days",
                                  "n_silent_cases": n_silent_cases},
                 "channel_inconsistency": {"touchpoint": it_tp, "channel": it_ch,
-                                          "quality_penalty": _CHANNEL_PENALTY, "csat_gap": round(gap_ch, 2)},
+                                          "quality_penalty": _CHANNEL_PENALTY, "csat_gap": round(float(gap_ch), 2)},
                 "theme_concentration": {"theme": theme, "segment": segment,
-                                        "share_in_segment": round(float(has[in_seg].mean()), 3),
-                                        "share_elsewhere": round(float(has[~in_seg].mean()), 3)},
+                                        "share_in_segment": round(_mean(has[in_seg]), 3),
+                                        "share_elsewhere": round(_mean(has[~in_seg]), 3)},
                 "churn_link": {"sign": "negative", "journey_beats_single_touchpoint": True,
                                "friction": "asked_known_info contacts + repeat contacts + silent cases + "
                                            "unresolved cases + hand-offs, plus peak-end of quality",
