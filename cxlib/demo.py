@@ -921,10 +921,12 @@ class _Simulation:
             self.top_box[t.id], self.mean_rating[t.id] = top, mean
             if t.id in self.spec.gap:
                 sr, sup, exp = 5, True, float(rng.integers(70, 86))
-            elif t.id in self.spec.no_gap:
-                sr, sup, exp = int(np.clip(np.rint(mean), 1, 5)), False, float(np.clip(np.rint(100 * top + rng.uniform(-3, 3)), 0, 100))
-            else:
-                sr, sup, exp = int(np.clip(np.rint(mean + 0.7), 1, 5)), False, float(np.clip(np.rint(100 * top + 15), 0, 100))
+            elif t.id in self.spec.no_gap:        # the company sees itself as its customers do
+                sr, sup = int(np.clip(np.rint(mean), 1, 5)), False
+                exp = float(np.clip(np.rint(100 * top + rng.uniform(-3, 3)), 0, 100))
+            else:                                  # a mild, ordinary optimism
+                sr, sup = int(np.clip(np.rint(mean + 0.7), 1, 5)), False
+                exp = float(np.clip(np.rint(100 * top + 15), 0, 100))
             rows.append({"touchpoint": t.id, "self_rating": sr, "believes_superior": sup,
                          "expected_top_box_pct": exp, "promise": t.promise,
                          "owner": t.department.replace("_", " ").title()})
@@ -1367,6 +1369,7 @@ def _write_qualtrics(sim: _Simulation, path: Path) -> dict[str, int]:
         prev = p
     parts.append(q.iloc[prev:])
     q = pd.concat(parts, ignore_index=True)
+    ask = f"How likely are you to recommend {sim.spec.display_name} to a friend or colleague?"
     text_row = {"StartDate": "Start Date", "EndDate": "End Date", "Status": "Response Type",
                 "IPAddress": "IP Address", "Progress": "Progress", "Duration (in seconds)": "Duration (in seconds)",
                 "Finished": "Finished", "RecordedDate": "Recorded Date", "ResponseId": "Response ID",
@@ -1374,8 +1377,7 @@ def _write_qualtrics(sim: _Simulation, path: Path) -> dict[str, int]:
                 "RecipientEmail": "Recipient Email", "ExternalReference": "External Data Reference",
                 "LocationLatitude": "Location Latitude", "LocationLongitude": "Location Longitude",
                 "DistributionChannel": "Distribution Channel", "UserLanguage": "User Language",
-                "Q1": f"How likely are you to recommend {sim.spec.display_name} to a friend or colleague?",
-                "Q1_NPS_GROUP": f"How likely are you to recommend {sim.spec.display_name} to a friend or colleague? - Group",
+                "Q1": ask, "Q1_NPS_GROUP": f"{ask} - Group",
                 "Q2": "Overall, how satisfied were you with this contact?",
                 "Q3": "How easy was it to get what you needed? (1 = very difficult, 7 = very easy)",
                 "Q5": "Is there anything else you would like to tell us?", "InteractionRef": "InteractionRef"}

@@ -421,7 +421,8 @@ def not_pii_snippet(rnd: random.Random) -> tuple[str, str, str]:
         value = " ".join(num[i:i + 4] for i in range(0, 16, 4)) if rnd.random() < 0.5 else num
         return rnd.choice(("Order number {v}", "my order {v}", "ref {v}")).format(v=value), "order_number", value
     day, month = rnd.randrange(1, 29), rnd.randrange(1, 13)
-    value = rnd.choice((f"{day:02d}/{month:02d}/2025", f"2025-{month:02d}-{day:02d}", f"{day} {_MONTHS[month - 1]} 2025"))
+    value = rnd.choice((f"{day:02d}/{month:02d}/2025", f"2025-{month:02d}-{day:02d}",
+                        f"{day} {_MONTHS[month - 1]} 2025"))
     return rnd.choice(("This was on {v}", "since {v}", "it happened on {v}")).format(v=value), "date", value
 
 
@@ -530,7 +531,8 @@ def compose(themes: Sequence[str], *, tone: int, rnd: random.Random, vocab: Mapp
     if closer:
         body = (body if body.endswith((".", "!", "?")) else body + ".") + " " + closer
     if social and rnd.random() < 0.4:
-        tags = ("#fail", "#neveragain", "#help") if tone < 0 else ("#happy", "#thanks") if tone > 0 else ("#customerservice",)
+        tags = (("#fail", "#neveragain", "#help") if tone < 0 else ("#happy", "#thanks") if tone > 0
+                else ("#customerservice",))
         body += " " + rnd.choice(tags)
     if rnd.random() < typo_rate:
         body = _typo(body, rnd)
