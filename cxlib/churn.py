@@ -17,7 +17,7 @@ Examples
 ...                           "annual_value": 500.0, "churned": churned, "journey_index": x})
 >>> link = churn_link(customers, unit=10, currency="EUR")
 >>> link.sentence.split(" (")[0]
-'A ten-point better journey index is associated with 40 % lower odds of churning'
+'A ten-point better journey index is associated with 39 % lower odds of churning'
 """
 
 from __future__ import annotations

@@ -248,7 +248,7 @@ def _summaries(
     w = _weights(frame, weight)
     centre = float(np.average(v[valid], weights=w[valid])) if valid.any() and w[valid].sum() > 0 else 0.0
     vc = v - centre  # centred to keep sums of squares accurate
-    cols = {f"_g{i}": frame[c].to_numpy() for i, c in enumerate(by)}
+    cols = {f"_g{i}": frame[c].array for i, c in enumerate(by)}
     work = pd.DataFrame({**cols, "w": w, "wv": w * vc, "wv2": w * vc * vc, "w2": w * w,
                          "wp": w * (v > 0), "wd": w * (v < 0), "one": 1})[valid]
     keys = list(cols)
@@ -701,6 +701,13 @@ def trend(
         ``change`` (vs the previous period with data, same units as the score),
         ``p_adjusted`` and ``significant_change`` (False for the first period and for
         suppressed periods).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"nps": [10] * 40 + [9] * 40 + [2] * 40,
+    ...                   "answered_at": pd.to_datetime(["2025-01-15"] * 40 + ["2025-02-15"] * 80)})
+    >>> trend(r)[["month", "n", "nps", "change", "significant_change"]].to_dict("records")
+    [{'month': '2025-01', 'n': 40, 'nps': 100.0, 'change': nan, 'significant_change': False}, {'month': '2025-02', 'n': 80, 'nps': 0.0, 'change': -100.0, 'significant_change': True}]
     """
     by_l = _as_list(by)
     table = score_table(data, metric=metric, stat=stat, by=[*by_l, freq], min_n=min_n, **kwargs)

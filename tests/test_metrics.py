@@ -344,3 +344,14 @@ def test_trend_by_segment():
     assert list(tr.columns[:2]) == ["segment", "quarter"]
     assert (tr.groupby("segment")["quarter"].count() == 2).all()
     assert not tr.loc[tr["quarter"] == "2025Q1", "significant_change"].any()
+
+
+def test_ordered_categories_keep_their_order_and_empty_input():
+    stages = pd.Categorical(["use", "buy", "use", "discover", "buy"], categories=["discover", "buy", "use"],
+                            ordered=True)
+    r = pd.DataFrame({"nps": [10, 9, 3, 5, 8], "stage": stages})
+    t = M.nps(r, by="stage", min_n=1)
+    assert t["stage"].tolist() == ["discover", "buy", "use"]
+    empty = M.nps(r.iloc[:0], min_n=1)
+    assert empty["n"].tolist() == [0] and empty["suppressed"].all() and empty["nps"].isna().all()
+    assert len(M.nps(r.iloc[:0], by="stage", min_n=1)) == 0
