@@ -236,3 +236,12 @@ def test_suppression_never_leaves_a_single_hidden_cell(counts, cols, min_n):
         other = "c" if col == "r" else "r"
         per = h.groupby(other)["h"].agg(["sum", "size"])
         assert not ((per["sum"] == 1) & (per["size"] > 1)).any()
+
+
+@pytest.mark.parametrize("module", ["cxlib.stats", "cxlib.metrics", "cxlib.drivers", "cxlib.churn", "cxlib.gap"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
