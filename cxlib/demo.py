@@ -1076,7 +1076,6 @@ class _Simulation:
         self.mentions = pd.concat([mn, bad], ignore_index=True)
         inv["mentions"] = {"unparsable_date": 1, "unknown_customer_id": 1}
         ids["mentions"] = list(bad["mention_id"])
-        inv["self_assessment"], ids["self_assessment"] = {}, []
         self.invalid, self.invalid_ids = inv, ids
 
     # ---------------------------------------------------------------- what was planted

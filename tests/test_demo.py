@@ -67,7 +67,7 @@ def _raw(root: Path, client: str, table: str) -> pd.DataFrame:
 
 
 def _invalid(root: Path, client: str, table: str) -> set[str]:
-    return set(_planted(root, client)["data_quality"]["invalid_ids"][table])
+    return set(_planted(root, client)["data_quality"]["invalid_ids"].get(table, []))
 
 
 def _valid(root: Path, client: str, table: str) -> pd.DataFrame:
