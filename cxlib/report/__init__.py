@@ -14,22 +14,17 @@ Modules, one concern each:
 ``manifest``              per-client and batch manifests
 ``pipeline``              one client end to end (the unit of work)
 ``workers`` / ``batch``   the warm local process pool, Dask, progress and summary
+``context``               the tables the report notebook starts from
 ``explore``               the widgets behind notebooks/explore.ipynb
 ========================  =====================================================================
+
+Names are imported lazily so that a notebook kernel importing :mod:`cxlib.report.context`
+does not load papermill, nbconvert or WeasyPrint.
 """
 
-from cxlib.report.exceptions import (
-    CellTimeout,
-    KernelDied,
-    KernelStartError,
-    NotebookFailed,
-    NotebookIncomplete,
-    ParameterError,
-    UnsafeReport,
-)
-from cxlib.report.execute import ExecutionSettings, Kernel, execute_notebook
-from cxlib.report.params import validate_parameters
-from cxlib.report.pipeline import AUDIENCES, FORMATS, ClientResult, ReportJob, render_client
+from __future__ import annotations
+
+import importlib
 
 __all__ = [
     "AUDIENCES",
@@ -51,9 +46,17 @@ __all__ = [
     "validate_parameters",
 ]
 
+_WHERE = {
+    "CellTimeout": "exceptions", "KernelDied": "exceptions", "KernelStartError": "exceptions",
+    "NotebookFailed": "exceptions", "NotebookIncomplete": "exceptions", "ParameterError": "exceptions",
+    "UnsafeReport": "exceptions", "ExecutionSettings": "execute", "Kernel": "execute",
+    "execute_notebook": "execute", "validate_parameters": "params", "AUDIENCES": "pipeline",
+    "FORMATS": "pipeline", "ClientResult": "pipeline", "ReportJob": "pipeline", "render_client": "pipeline",
+    "run_batch": "batch",
+}
 
-def run_batch(*args, **kwargs):
-    """See :func:`cxlib.report.batch.run_batch` (imported lazily: it pulls in pandas)."""
-    from cxlib.report.batch import run_batch as _run_batch
 
-    return _run_batch(*args, **kwargs)
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"cxlib.report.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'cxlib.report' has no attribute {name!r}")

@@ -1,0 +1,135 @@
+"""What the report notebook starts from: a client's validated tables for the report period.
+
+The notebook calls :func:`report_data` once, right after its parameters cell; everything
+after that is calls into the analysis modules with these tables. Nothing here computes a
+statistic: it opens the workspace, checks the audience, applies the reporting period, joins
+the context columns the analyses need (segment, stage, channel) and fixes the seeds.
+
+Examples
+--------
+>>> data = report_data("acme-telecom", root=demo_root, audience="executive")   # doctest: +SKIP
+>>> data.relationship["survey"].unique().tolist()                              # doctest: +SKIP
+['relationship']
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxlib.errors import ReportError
+
+__all__ = ["ReportData", "report_data", "AUDIENCE_VALUES"]
+
+AUDIENCE_VALUES = ("executive", "analyst")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """A client's tables as the report uses them.
+
+    Attributes
+    ----------
+    ws : Workspace
+        The opened workspace (``ws.config``, ``ws.reconciliation``, ``ws.quarantine`` …).
+    audience : str
+    labels : dict
+        Touchpoint and stage id -> readable label.
+    customers, interactions, responses : DataFrame
+        Validated tables; interactions and responses restricted to the period.
+    relationship, transactional : DataFrame
+        Responses of each survey type with ``segment``, ``region``, ``stage``, ``channel``,
+        ``touchpoint``, ``month``, ``quarter`` joined (:func:`cxlib.metrics.with_context`).
+    mentions, self_assessment : DataFrame or None
+    period : str
+        The reporting period as text.
+    """
+
+    ws: Any
+    audience: str
+    labels: dict
+    customers: pd.DataFrame
+    interactions: pd.DataFrame
+    responses: pd.DataFrame
+    relationship: pd.DataFrame
+    transactional: pd.DataFrame
+    mentions: pd.DataFrame | None
+    self_assessment: pd.DataFrame | None
+    period: str
+
+    @property
+    def config(self):
+        return self.ws.config
+
+
+def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame | None:
+    if frame is None or column not in frame:
+        return frame
+    keep = pd.Series(True, index=frame.index)
+    if start is not None:
+        keep &= frame[column] >= start
+    if end is not None:
+        keep &= frame[column] < end + pd.Timedelta(days=1)
+    return frame.loc[keep.fillna(False).to_numpy()].reset_index(drop=True)
+
+
+def report_data(client: str, *, root: str, audience: str = "executive", period_start: str | None = None,
+                period_end: str | None = None, seed: int = 7) -> ReportData:
+    """Open a client and prepare its tables for the report.
+
+    Parameters
+    ----------
+    client : str
+        Client folder under ``<root>/data``.
+    root : str
+        Project folder.
+    audience : {"executive", "analyst"}
+    period_start, period_end : str, optional
+        ``YYYY-MM-DD``; default the client.yaml period (no filter when that is absent too).
+    seed : int
+        Seeds Python's and numpy's global generators (analyses take their own ``seed=`` too).
+
+    Returns
+    -------
+    ReportData
+
+    Raises
+    ------
+    ReportError
+        An unknown audience or an unreadable period date.
+    """
+    from cxlib import metrics
+    from cxlib.tables import label_map
+    from cxlib.workspace import open_client
+
+    if audience not in AUDIENCE_VALUES:
+        raise ReportError(f"audience={audience!r}: use one of {', '.join(AUDIENCE_VALUES)}.")
+    random.seed(seed)
+    np.random.seed(seed)
+    ws = open_client(client, root=root)
+    cfg = ws.config
+    try:
+        start = pd.Timestamp(period_start) if period_start else cfg.period_start
+        end = pd.Timestamp(period_end) if period_end else cfg.period_end
+    except ValueError as exc:
+        raise ReportError(f"period_start/period_end: {exc}. Write dates as YYYY-MM-DD.") from None
+    customers = ws.customers
+    interactions = _within(ws.interactions, "occurred_at", start, end)
+    responses = _within(ws.responses, "answered_at", start, end)
+    mentions = _within(ws.mentions, "posted_at", start, end)
+    context = metrics.with_context(responses, customers=customers, interactions=interactions)
+    survey = context["survey"].astype("string")
+    period = "" if start is None and end is None else \
+        f"{start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else \
+        f"from {start:%d %b %Y}" if start is not None else f"until {end:%d %b %Y}"
+    return ReportData(
+        ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
+        responses=responses,
+        relationship=context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True),
+        transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
+        mentions=mentions, self_assessment=ws.self_assessment, period=period,
+    )
