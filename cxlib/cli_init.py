@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cxlib.errors import ConfigError, CxError
@@ -34,7 +35,8 @@ def _friendly(func):
         try:
             return func(*args, **kwargs)
         except CxError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            # escaped: messages quote YAML such as `[a, b]`, which rich would take for markup
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -65,18 +67,17 @@ def _summary(proposal) -> None:
             x for x in (insp.format, insp.encoding, f"delimiter {insp.delimiter!r}" if insp.delimiter else "",
                         f"{insp.skip_rows} title row(s)" if insp.skip_rows else "") if x)
         if target:
-            entry = proposal.config["tables"][target]
             n_cols = len(insp.columns) - len(proposal.unmapped.get(target, []))
-            table.add_row(name, how, target, str(n_cols), str(len(proposal.unmapped.get(target, []))))
+            table.add_row(escape(name), escape(how), target, str(n_cols), str(len(proposal.unmapped.get(target, []))))
         else:
             why = next((w for n, w in proposal.unused_files if n == name), "")
-            table.add_row(name, how, f"[dim]not used[/]: {why}", "–", "–")
+            table.add_row(escape(name), escape(how), f"[dim]not used[/]: {escape(why)}", "–", "–")
     console.print(table)
     if proposal.flags:
         console.print(f"[bold yellow]{len(proposal.flags)} item(s) to confirm[/] (marked `# CONFIRM[...]` in "
                       f"{proposal.path}):", highlight=False)
         for flag in proposal.flags:
-            console.print(f"  [yellow]{flag.id}[/]: {flag.message}", highlight=False, soft_wrap=True)
+            console.print(f"  [yellow]{escape(flag.id)}[/]: {escape(flag.message)}", highlight=False, soft_wrap=True)
 
 
 def _check(path: Path) -> None:
@@ -87,8 +88,8 @@ def _check(path: Path) -> None:
     try:
         result = validate_client(load_config(path))
     except CxError as exc:
-        console.print(f"[yellow]check:[/] the proposed client.yaml does not validate yet: {exc}", highlight=False,
-                      soft_wrap=True)
+        console.print(f"[yellow]check:[/] the proposed client.yaml does not validate yet: {escape(str(exc))}",
+                      highlight=False, soft_wrap=True)
         return
     for row in result.reconciliation.itertuples():
         if row.status == "absent":
@@ -96,7 +97,7 @@ def _check(path: Path) -> None:
         used = "–" if row.rows_used is None else f"{int(row.rows_used):,}"
         read = "–" if row.rows_read is None or str(row.rows_read) == "<NA>" else f"{int(row.rows_read):,}"
         mark = "[green]✓[/]" if row.status == "ok" else "[bold red]✗[/]"
-        console.print(f"{mark} {row.table}: {read} rows read, {used} used" + (f" — {row.problem}" if row.problem else ""),
+        console.print(f"{mark} {row.table}: {read} rows read, {used} used" + (f" — {escape(row.problem)}" if row.problem else ""),
                       highlight=False, soft_wrap=True)
     if result.ok:
         console.print("[green]check:[/] the proposed client.yaml validates.")
@@ -154,7 +155,8 @@ def init(
         console.print(f"[green]✓[/] {target}: {len(left)} item(s) still to confirm", highlight=False)
     items = pending(target)
     for item in items:
-        console.print(f"line {item.line}  [yellow]{item.id}[/]: {item.message}", highlight=False, soft_wrap=True)
+        console.print(f"line {item.line}  [yellow]{escape(item.id)}[/]: {escape(item.message)}", highlight=False,
+                      soft_wrap=True)
     if not items:
         console.print(f"Nothing left to confirm in {target}. Next: `cx validate {client}`.", highlight=False)
 

@@ -1199,8 +1199,7 @@ def propose_config(
     from cxlib.workspace import _SLUG, project_root
 
     if not _SLUG.match(client):
-        raise ConfigError(f"{client!r} is not a valid client name: use lower-case letters, digits, '-' and '_' "
-                          "(e.g. acme-telecom).")
+        raise ConfigError(f"{client!r} is not a valid client name: use lower-case letters, digits, '-' and '_'.")
     base = project_root(root)
     workspace = base / "data" / client
     source = Path(source).resolve()
@@ -1267,9 +1266,9 @@ def propose_config(
     else:
         config["codebook"] = "codebook.yaml"
         if codebook and not (workspace / "codebook.yaml").exists():
-            from cxlib.text.codebook import starter_codebook_path
-
-            copy_from = starter_codebook_path()
+            # the file cxlib.text.codebook.starter_codebook_path() names; importing cxlib.text would load
+            # its models' libraries just to name a file
+            copy_from = Path(__file__).resolve().parent / "resources" / "codebook_starter.yaml"
             b.flag(("codebook",), "no codebook in the client's folder: the generic starter codebook is copied to "
                                   "data/<client>/codebook.yaml; adapt its themes to the client (see docs/guide.md)",
                    "codebook.yaml")

@@ -439,7 +439,7 @@ def test_missing_data_sections_columns_and_shape(tiny_root):
         "Voice of the customer: themes and sentiment", "status"] == "missing"
 
 
-def test_report_from_an_onboarded_client(project):
+def _render_report(root: Path, client: str) -> None:
     from cxlib.cli import app as cx
 
     if "report" not in {c.name or c.callback.__name__ for c in cx.registered_commands}:
@@ -448,9 +448,24 @@ def test_report_from_an_onboarded_client(project):
 
     if not default_notebook().exists():
         pytest.skip(f"the report notebook {default_notebook()} does not exist yet (report helper)")
+    result = CliRunner().invoke(cx, ["report", client, "--root", str(root), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert list((root / "reports" / client).glob("*.html"))
+
+
+@pytest.mark.slow
+def test_report_from_an_onboarded_client(project):
     root, source = project
     p = init_client("acme", source, root=root)
     confirm_file(p.path)
-    result = CliRunner().invoke(cx, ["report", "acme", "--root", str(root), "--format", "html"])
-    assert result.exit_code == 0, result.output
-    assert list((root / "reports" / "acme").glob("*.html"))
+    _render_report(root, "acme")
+
+
+@pytest.mark.slow
+def test_report_from_a_survey_only_client(tmp_path):
+    root = tmp_path / "project"
+    src = root / "incoming"
+    src.mkdir(parents=True)
+    (src / "survey_export.csv").write_text(qualtrics_text(), encoding="utf-8-sig")
+    confirm_file(init_client("solo", src, root=root).path)
+    _render_report(root, "solo")
