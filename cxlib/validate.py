@@ -20,6 +20,8 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxlib import io, parsing, scales
 from cxlib.errors import DataError
@@ -142,6 +144,25 @@ class _Rejects:
                 "value": pd.Series(self.value[idx], dtype="string"),
             }
         )
+
+
+def _messages(mask: np.ndarray, prefix: str, texts: pd.Series) -> np.ndarray:
+    """Per-row messages, built only for the rows in ``mask`` (string building is costly at 1M rows)."""
+    out = np.full(len(mask), None, dtype=object)
+    out[mask] = (prefix + texts[mask].astype("string")).to_numpy(dtype=object)
+    return out
+
+
+def _isin(values: pd.Series, allowed) -> np.ndarray:
+    """``values.isin(allowed)`` for string columns, via Arrow's hash set.
+
+    pandas' own ``isin`` on Arrow strings builds one Python scalar per allowed value, which took
+    ~15 s for a 1M-row reference check; ``pyarrow.compute.is_in`` takes well under a second.
+    Missing values are never "in".
+    """
+    haystack = pa.array(pd.Series(allowed, dtype="string").dropna().unique(), type=pa.large_string())
+    needles = pa.array(values.astype("string"), type=pa.large_string())
+    return pc.fill_null(pc.is_in(needles, value_set=haystack), False).to_numpy(zero_copy_only=False)
 
 
 def _target_for(column: str) -> str | None:
@@ -295,14 +316,15 @@ def validate_table(
         values = coerced.values
         errors = coerced.errors
         bad = errors.notna().to_numpy()
-        rejects.add(bad, "bad_value", name, (f"column `{name}`: " + errors.astype("string")).to_numpy(), frame[name])
-        if isinstance(col.allowed, str) or isinstance(col.allowed, tuple):
+        if bad.any():
+            rejects.add(bad, "bad_value", name, _messages(bad, f"column `{name}`: ", errors), frame[name])
+        if isinstance(col.allowed, (str, tuple)):
             allowed = config.allowed(col.allowed) if isinstance(col.allowed, str) else list(col.allowed)
-            outside = (values.notna() & ~values.isin(allowed)).to_numpy()
-            listed = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
-            rejects.add(outside, "not_allowed", name,
-                        ("column `" + name + "`: '" + values.astype("string").fillna("") + f"' is not one of: {listed}").to_numpy(),
-                        frame[name])
+            outside = values.notna().to_numpy(dtype=bool) & ~_isin(values, allowed)
+            if outside.any():
+                listed = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+                text = "'" + values.astype("string").fillna("") + f"' is not one of: {listed}"
+                rejects.add(outside, "not_allowed", name, _messages(outside, f"column `{name}`: ", text), frame[name])
         if not col.nullable:
             empty = (values.isna() & ~pd.Series(bad, index=values.index)).to_numpy()
             rejects.add(empty, "missing_value", name, f"column `{name}` is empty; a value is required")
@@ -393,7 +415,7 @@ def _check_references(spec: TableSpec, table: pd.DataFrame, rejects: _Rejects, k
         if column not in table or (target, target_col) not in known_ids:
             continue
         values = table[column]
-        unknown = (values.notna() & ~values.isin(known_ids[(target, target_col)])).to_numpy(dtype=bool)
+        unknown = values.notna().to_numpy(dtype=bool) & ~_isin(values, known_ids[(target, target_col)])
         rejects.add(unknown, "unknown_reference", column,
                     f"column `{column}`: no usable {target} row has this {target_col}", values)
 
