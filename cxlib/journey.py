@@ -205,10 +205,8 @@ def touchpoint_scores(interactions: pd.DataFrame, responses: pd.DataFrame | None
     [{'rating': 4.0, 'experience': 75.0, 'effort_score': 100.0}]
     """
     _require(interactions, ["interaction_id", "customer_id", "touchpoint"], "interactions")
-    out = interactions.copy()
-    out["rating"] = np.nan
-    out["ces"] = np.nan
-    out["t_nps"] = np.nan
+    n = len(interactions)
+    rating, ces, t_nps = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     if responses is not None and len(responses):
         _require(responses, ["interaction_id"], "responses")
         resp = responses
@@ -218,29 +216,46 @@ def touchpoint_scores(interactions: pd.DataFrame, responses: pd.DataFrame | None
             if f in resp.columns:
                 resp = resp[~resp[f].fillna(False).astype(bool).to_numpy()]
         resp = resp[resp["interaction_id"].notna().to_numpy(bool)]
-        cols = ["interaction_id", *[c for c in ("csat", "ces", "nps") if c in resp.columns], *rating_columns(resp.columns)]
-        tp = interactions[["interaction_id", "touchpoint"]]
-        joined = resp[cols].merge(tp, on="interaction_id", how="inner")
-        rating = pd.Series(np.nan, index=joined.index)
-        for t in joined["touchpoint"].dropna().unique():
-            col = rating_column(str(t))
-            if col in joined.columns:
-                mask = (joined["touchpoint"] == t).to_numpy(bool)
-                rating[mask] = _num(joined.loc[mask, col]).to_numpy()
-        if "csat" in joined.columns:
-            rating = rating.fillna(_num(joined["csat"]))
-        per = pd.DataFrame({
-            "interaction_id": joined["interaction_id"],
-            "rating": rating,
-            "ces": _num(joined["ces"]) if "ces" in joined.columns else np.nan,
-            "t_nps": _num(joined["nps"]) if "nps" in joined.columns else np.nan,
-        }).groupby("interaction_id", sort=False).mean()
-        out = out.drop(columns=["rating", "ces", "t_nps"]).merge(per, left_on="interaction_id", right_index=True,
-                                                                 how="left")
-        out.index = interactions.index
-    out["experience"] = (out["rating"] - 1) / 4 * 100
-    out["effort_score"] = (out["ces"] - 1) / 6 * 100
+        ids = pd.Index(interactions["interaction_id"])
+        if not ids.is_unique:
+            dup = ids[ids.duplicated()][:3].tolist()
+            raise DataError(f"`interactions.interaction_id` must be unique; {dup} appear more than once. "
+                            "Load the table through open_client(), which quarantines duplicate keys.")
+        # positions instead of joins: one hash lookup of the answers' interaction ids
+        pos = ids.get_indexer(resp["interaction_id"])
+        keep = pos >= 0
+        resp, pos = resp[keep], pos[keep]
+        tp = interactions["touchpoint"].to_numpy(dtype=object, na_value=None)[pos]
+        pick = np.full(len(resp), np.nan)
+        for t in pd.unique(tp):
+            col = rating_column(str(t)) if t is not None else None
+            if col in resp.columns:
+                mask = tp == t
+                pick[mask] = _num(resp[col]).to_numpy()[mask]
+        if "csat" in resp.columns:
+            pick = np.where(np.isnan(pick), _num(resp["csat"]).to_numpy(), pick)
+        rating = _mean_at(pos, pick, n)
+        if "ces" in resp.columns:
+            ces = _mean_at(pos, _num(resp["ces"]).to_numpy(), n)
+        if "nps" in resp.columns:
+            t_nps = _mean_at(pos, _num(resp["nps"]).to_numpy(), n)
+    # a shallow copy: with copy-on-write the caller's frame is never modified
+    out = interactions.copy(deep=False)
+    out["rating"] = rating
+    out["ces"] = ces
+    out["t_nps"] = t_nps
+    out["experience"] = (rating - 1) / 4 * 100
+    out["effort_score"] = (ces - 1) / 6 * 100
     return out
+
+
+def _mean_at(pos: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Mean of ``values`` (NaN skipped) per target position 0..n-1; NaN where none."""
+    ok = ~np.isnan(values)
+    total = np.bincount(pos[ok], values[ok], minlength=n)
+    count = np.bincount(pos[ok], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def case_table(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) -> pd.DataFrame:
@@ -281,63 +296,99 @@ def case_table(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) ->
     [{'n_contacts': 2, 'n_handoffs': 1, 'resolved': 1.0, 'silent': 1.0}]
     """
     c = contact_flags(interactions, silent_minutes=silent_minutes)
-    c = c[c["case_id"].notna().to_numpy(bool)]
-    g = c.groupby("case_id", sort=True)
-    table = g.agg(
-        customer_id=("customer_id", "first"),
-        opened_at=("occurred_at", "first"),
-        closed_at=("occurred_at", "last"),
-        first_stage=("stage", "first"),
-        first_channel=("channel", "first"),
-        first_touchpoint=("touchpoint", "first"),
-        n_contacts=("interaction_id", "size"),
-        resolved=("_resolved", "last"),
-        n_known_info=("_known", "sum"),
-        n_handoffs=("handoff", "sum"),
-        n_departments=("department", "nunique"),
-        n_channels=("channel", "nunique"),
-        max_wait_minutes=("_wait", "max"),
-        n_silent=("silent_wait", "sum"),
-    ).reset_index()
-    # "last" skips NaN in pandas; resolution is the state of the case at its final contact
-    table["resolved"] = g["_resolved"].nth(-1).to_numpy()
-    table.insert(table.columns.get_loc("resolved"), "n_repeats", table["n_contacts"] - 1)
-    for col in ("n_known_info", "n_handoffs", "n_silent"):
-        table[col] = table[col].astype("int64")
+    m = len(c)
+    k = c["_case"].to_numpy()
+    first = np.r_[True, k[1:] != k[:-1]] if m else np.zeros(0, bool)
+    last = np.r_[k[1:] != k[:-1], True] if m else np.zeros(0, bool)
+    starts, ends = np.flatnonzero(first), np.flatnonzero(last)
+
+    def per_case(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts) if m else np.zeros(0)
+
+    case_no = np.cumsum(first) - 1
+
+    def distinct(col: str) -> np.ndarray:
+        codes = pd.factorize(c[col])[0]
+        ok = codes >= 0
+        pairs = np.unique(case_no[ok] * (codes.max(initial=0) + 1) + codes[ok])
+        return np.bincount(pairs // (codes.max(initial=0) + 1), minlength=len(starts))
+
+    known = c["_known"].to_numpy(float)
+    wait = c["_wait"].to_numpy(float)
+    table = pd.DataFrame({
+        "case_id": c["case_id"].iloc[starts].to_numpy(),
+        "customer_id": c["customer_id"].iloc[starts].to_numpy(),
+        "opened_at": c["occurred_at"].iloc[starts].to_numpy(),
+        "closed_at": c["occurred_at"].iloc[ends].to_numpy(),
+        "first_stage": c["stage"].iloc[starts].to_numpy(),
+        "first_channel": c["channel"].iloc[starts].to_numpy(),
+        "first_touchpoint": c["touchpoint"].iloc[starts].to_numpy(),
+        "n_contacts": (ends - starts + 1).astype("int64"),
+        "n_repeats": (ends - starts).astype("int64"),
+        # resolution is the state of the case at its final contact (unknown stays unknown)
+        "resolved": c["_resolved"].to_numpy(float)[ends],
+        "n_known_info": per_case(np.nan_to_num(known)).astype("int64"),
+        "n_handoffs": per_case(c["handoff"].to_numpy(float)).astype("int64"),
+        "n_departments": distinct("department").astype("int64"),
+        "n_channels": distinct("channel").astype("int64"),
+        "max_wait_minutes": np.fmax.reduceat(wait, starts) if m else np.zeros(0),
+        "n_silent": per_case(c["silent_wait"].to_numpy(float)).astype("int64"),
+    })
+    for col in ("case_id", "customer_id", "first_stage", "first_channel", "first_touchpoint"):
+        table[col] = table[col].astype("string")
+    table["opened_at"] = pd.to_datetime(table["opened_at"])
+    table["closed_at"] = pd.to_datetime(table["closed_at"])
     table["silent"] = (table["n_silent"] > 0).astype("float64")
     return table
 
 
 def contact_flags(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) -> pd.DataFrame:
-    """Interactions sorted by case and time with per-contact case flags (used by :func:`case_table`).
+    """The contacts of every case, in case and time order, with per-contact flags.
 
-    Adds ``contact_no`` (0 = first contact of its case), ``repeat`` (contact_no > 0), ``handoff``
-    (department differs from the previous contact's), ``gap_minutes`` (to the next contact of the
-    case), ``silent_wait`` (see :func:`case_table`) and private float columns ``_resolved``,
-    ``_known``, ``_wait``. Rows without a case have NaN/False flags.
+    Used by :func:`case_table`. Only interactions with a ``case_id`` are returned, sorted by
+    ``case_id``, ``occurred_at``, ``interaction_id``, with added columns ``contact_no`` (0 = first
+    contact of its case), ``repeat`` (contact_no > 0), ``handoff`` (department differs from the
+    previous contact's, both known), ``gap_minutes`` (to the case's next contact; NaN for the
+    last), ``silent_wait`` (see :func:`case_table`), and private ``_case`` (integer case code),
+    ``_resolved``, ``_known``, ``_wait`` (floats, NaN when unknown).
     """
     _require(interactions, ["interaction_id", "customer_id", "occurred_at"], "interactions")
-    c = interactions.copy()
-    for col in ("case_id", "department", "stage", "channel", "touchpoint"):
+    c = interactions
+    if "case_id" in c.columns:
+        c = c[c["case_id"].notna().to_numpy(bool)]
+    else:
+        c = c.iloc[:0].assign(case_id=pd.Series([], dtype="string"))
+    c = c.copy(deep=False)
+    for col in ("department", "stage", "channel", "touchpoint"):
         if col not in c.columns:
             c[col] = pd.Series(pd.NA, index=c.index, dtype="string")
-    c = c.sort_values(["case_id", "occurred_at", "interaction_id"], kind="stable", na_position="last")
-    in_case = c["case_id"].notna().to_numpy(bool)
-    g = c.groupby("case_id", sort=False, dropna=True)
-    c["contact_no"] = g.cumcount().reindex(c.index)
-    c["repeat"] = (c["contact_no"] > 0) & in_case
-    prev_dept = g["department"].shift(1)
-    c["handoff"] = (c["department"].notna() & prev_dept.notna() & (c["department"] != prev_dept)).fillna(False)
-    c["handoff"] = c["handoff"].astype(bool) & in_case
-    nxt = g["occurred_at"].shift(-1)
-    c["gap_minutes"] = (nxt - c["occurred_at"]).dt.total_seconds() / 60
-    c["_resolved"] = _flag(c["resolved"]) if "resolved" in c.columns else np.nan
-    c["_known"] = _flag(c["asked_known_info"]) if "asked_known_info" in c.columns else np.nan
-    c["_wait"] = _num(c["wait_minutes"]) if "wait_minutes" in c.columns else np.nan
-    updates = _num(c["updates_sent"]) if "updates_sent" in c.columns else pd.Series(np.nan, index=c.index)
-    open_gap = c["gap_minutes"].where(c["_resolved"] != 1)
-    waited = np.fmax(c["_wait"].to_numpy(float), open_gap.to_numpy(float))
-    c["silent_wait"] = (waited >= silent_minutes) & (updates == 0).to_numpy(bool) & in_case
+    # integer sort keys: far cheaper than sorting strings
+    case_code = pd.factorize(c["case_id"], sort=True)[0]
+    t = c["occurred_at"].to_numpy("datetime64[ns]").view("int64")
+    tie = pd.factorize(c["interaction_id"], sort=True)[0]
+    order = np.lexsort((tie, t, case_code))
+    c = c.iloc[order]
+    k, t = case_code[order], t[order]
+    m = len(c)
+    idx = np.arange(m)
+    first = np.r_[True, k[1:] != k[:-1]] if m else np.zeros(0, bool)
+    last = np.r_[k[1:] != k[:-1], True] if m else np.zeros(0, bool)
+    c["_case"] = k
+    c["contact_no"] = idx - np.maximum.accumulate(np.where(first, idx, 0)) if m else idx
+    c["repeat"] = ~first
+    dept = pd.factorize(c["department"])[0]
+    prev = np.r_[-1, dept[:-1]] if m else dept
+    c["handoff"] = ~first & (dept >= 0) & (prev >= 0) & (dept != prev)
+    nxt = np.r_[t[1:], 0] if m else t
+    c["gap_minutes"] = np.where(last, np.nan, (nxt - t) / 6e10)
+    c["_resolved"] = _flag(c["resolved"]).to_numpy() if "resolved" in c.columns else np.nan
+    c["_known"] = _flag(c["asked_known_info"]).to_numpy() if "asked_known_info" in c.columns else np.nan
+    c["_wait"] = _num(c["wait_minutes"]).to_numpy() if "wait_minutes" in c.columns else np.nan
+    updates = _num(c["updates_sent"]).to_numpy() if "updates_sent" in c.columns else np.full(m, np.nan)
+    open_gap = np.where(c["_resolved"].to_numpy() != 1, c["gap_minutes"].to_numpy(), np.nan)
+    waited = np.fmax(c["_wait"].to_numpy(float), open_gap)
+    with np.errstate(invalid="ignore"):
+        c["silent_wait"] = (waited >= silent_minutes) & (updates == 0)
     return c
 
 
@@ -460,46 +511,74 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return w
 
 
+def _group_ids(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group id of every row (groups sorted by ``keys``) and the keys of each group."""
+    codes = np.zeros(len(frame), np.int64)
+    for k in keys:
+        c, u = pd.factorize(frame[k], sort=True)
+        codes = codes * (len(u) + 1) + (c + 1)
+    _, first, gid = np.unique(codes, return_index=True, return_inverse=True)
+    return gid.ravel(), frame[keys].iloc[first].reset_index(drop=True)
+
+
+def _mean_by(gid: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean of ``values`` per group, NaN skipped; NaN for groups without a value."""
+    return _mean_at(gid, np.asarray(values, dtype=float), n_groups)
+
+
 def _assemble(scores: pd.DataFrame, cases: pd.DataFrame, keys: list[str], *, aggregate: str,
               half_life_days: float, weights: dict[str, float], wait_target_minutes: float) -> pd.DataFrame:
-    g = scores.groupby(keys, sort=True, observed=True)
-    out = g.agg(n_interactions=("interaction_id", "size"), n_rated=("experience", "count"),
-                touchpoint_mean=("experience", "mean"), rating_worst=("experience", "min"))
-    rated = scores[scores["experience"].notna().to_numpy(bool)]
-    last_at = rated.groupby(keys, sort=False, observed=True)["occurred_at"].transform("max")
-    at_end = rated[(rated["occurred_at"] == last_at).to_numpy(bool)]
-    out["rating_last"] = at_end.groupby(keys, observed=True)["experience"].mean()
+    # one factorisation of the customer (and period) keys; every aggregate below is a bincount
+    gid, out = _group_ids(scores, keys)
+    G = len(out)
+    exp = scores["experience"].to_numpy(float)
+    ok = ~np.isnan(exp)
+    t = scores["occurred_at"].to_numpy("datetime64[ns]").view("int64")
+    out["n_interactions"] = np.bincount(gid, minlength=G)
+    out["n_rated"] = np.bincount(gid[ok], minlength=G)
+    out["touchpoint_mean"] = _mean_by(gid, exp, G)
+    g_ok, e_ok, t_ok = gid[ok], exp[ok], t[ok]
+    worst = np.full(G, np.inf)
+    np.minimum.at(worst, g_ok, e_ok)
+    out["rating_worst"] = np.where(np.isinf(worst), np.nan, worst)
+    last_at = np.full(G, np.iinfo(np.int64).min)
+    np.maximum.at(last_at, g_ok, t_ok)
+    row_last = last_at[g_ok]
+    at_end = t_ok == row_last
+    out["rating_last"] = _mean_at(g_ok[at_end], e_ok[at_end], G)
     if aggregate == "peak_end":
         out["rating"] = (out["rating_worst"] + out["rating_last"]) / 2
     elif aggregate == "recency":
-        age_days = (last_at - rated["occurred_at"]).dt.total_seconds() / 86400
-        wt = np.power(0.5, age_days / half_life_days)
-        num = (wt * rated["experience"]).groupby([rated[k] for k in keys], observed=True).sum()
-        den = wt.groupby([rated[k] for k in keys], observed=True).sum()
-        out["rating"] = num / den
+        wt = np.power(0.5, (row_last - t_ok) / 8.64e13 / half_life_days)
+        den = np.bincount(g_ok, wt, minlength=G)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["rating"] = np.where(den > 0, np.bincount(g_ok, wt * e_ok, minlength=G) / den, np.nan)
     else:
         out["rating"] = out["touchpoint_mean"]
-    out["effort"] = g["effort_score"].mean()
-    known = _flag(scores["asked_known_info"]) if "asked_known_info" in scores.columns else None
-    out["known_info"] = (100 * (1 - known.groupby([scores[k] for k in keys], observed=True).mean())
-                         if known is not None else np.nan)
+    out["effort"] = _mean_by(gid, scores["effort_score"].to_numpy(float), G)
+    out["known_info"] = (100 * (1 - _mean_by(gid, _flag(scores["asked_known_info"]).to_numpy(), G))
+                         if "asked_known_info" in scores.columns else np.nan)
     if "wait_minutes" in scores.columns:
-        wait = _num(scores["wait_minutes"])
-        on_target = (wait <= wait_target_minutes).astype("float64").where(wait.notna())
-        out["wait"] = 100 * on_target.groupby([scores[k] for k in keys], observed=True).mean()
+        wait = _num(scores["wait_minutes"]).to_numpy()
+        with np.errstate(invalid="ignore"):
+            on_target = np.where(np.isnan(wait), np.nan, (wait <= wait_target_minutes).astype(float))
+        out["wait"] = 100 * _mean_by(gid, on_target, G)
     else:
         out["wait"] = np.nan
     if len(cases):
-        cg = cases.assign(one=(cases["n_contacts"] == 1).astype("float64")).groupby(keys, observed=True)
-        out["n_cases"] = cg.size()
-        out["resolution"] = 100 * cg["resolved"].mean()
-        out["first_contact"] = 100 * cg["one"].mean()
-        out["no_silent_wait"] = 100 * (1 - cg["silent"].mean())
+        cg = cases[keys].merge(out[keys].assign(_g=np.arange(G)), on=keys, how="left")["_g"]
+        cg = cg.fillna(-1).astype("int64").to_numpy()
+        has = cg >= 0
+        cg = cg[has]
+        out["n_cases"] = np.bincount(cg, minlength=G)
+        out["resolution"] = 100 * _mean_by(cg, cases["resolved"].to_numpy(float)[has], G)
+        out["first_contact"] = 100 * _mean_by(cg, (cases["n_contacts"].to_numpy()[has] == 1).astype(float), G)
+        out["no_silent_wait"] = 100 * (1 - _mean_by(cg, cases["silent"].to_numpy(float)[has], G))
     else:
         out["n_cases"] = 0
         out[["resolution", "first_contact", "no_silent_wait"]] = np.nan
-    out["n_cases"] = out["n_cases"].fillna(0).astype("int64")
-    return _finish_index(out.reset_index(), keys, weights)
+    out["n_cases"] = out["n_cases"].astype("int64")
+    return _finish_index(out, keys, weights)
 
 
 def _finish_index(out: pd.DataFrame, keys: list[str], weights: dict[str, float]) -> pd.DataFrame:
@@ -882,23 +961,44 @@ def journey_paths(interactions: pd.DataFrame, *, step: _STEP = "stage_channel",
     data = interactions[[*keys, "occurred_at", "interaction_id", *parts[step]]]
     if unit == "case":
         data = data[data["case_id"].notna().to_numpy(bool)]
-    data = data.sort_values([*keys, "occurred_at", "interaction_id"], kind="stable")
-    label = data[parts[step][0]].astype("string").fillna("?")
-    for p in parts[step][1:]:
-        label = label + " " + data[p].astype("string").fillna("?")
-    data = data.assign(_step=label)
+    gid, out = _group_ids(data, keys)
+    t = data["occurred_at"].to_numpy("datetime64[ns]").view("int64")
+    order = np.lexsort((t, gid))
+    same = (gid[order][1:] == gid[order][:-1]) & (t[order][1:] == t[order][:-1])
+    if same.any():  # simultaneous steps: order them by interaction_id, whatever the row order
+        order = np.lexsort((pd.factorize(data["interaction_id"], sort=True)[0], t, gid))
+    g = gid[order]
+    # a step is a small code; labels are built once per distinct step, not per row
+    code = np.zeros(len(data), np.int64)
+    for col in parts[step]:
+        c, _ = pd.factorize(data[col])
+        code = code * (c.max(initial=0) + 2) + (c + 1)
+    code = code[order]
+    steps, step_of, step_code = np.unique(code, return_index=True, return_inverse=True)
+    step_code = step_code.ravel()
+    first_rows = order[step_of]
+    label_parts = [data[col].astype("string").fillna("?").to_numpy(dtype=object)[first_rows] for col in parts[step]]
+    labels = np.array([" ".join(x) for x in zip(*label_parts)], dtype=object)
     if collapse_repeats:
-        prev = data.groupby(keys, sort=False)["_step"].shift(1)
-        data = data[(data["_step"] != prev).fillna(True).to_numpy(bool)]
-    data = data.assign(_k=data.groupby(keys, sort=False).cumcount())
-    g = data.groupby(keys, sort=True)
-    n_steps = g.size()
-    kept = data if max_steps is None else data[(data["_k"] < max_steps).to_numpy(bool)]
-    path = kept.groupby(keys, sort=True)["_step"].agg(" → ".join)
-    out = pd.DataFrame({"path": path, "n_steps": n_steps}).reset_index()
+        keep = np.r_[True, (g[1:] != g[:-1]) | (step_code[1:] != step_code[:-1])] if len(g) else np.zeros(0, bool)
+        g, step_code = g[keep], step_code[keep]
+    G = len(out)
+    first = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, bool)
+    idx = np.arange(len(g))
+    k = idx - np.maximum.accumulate(np.where(first, idx, 0)) if len(g) else idx
+    n_steps = np.bincount(g, minlength=G)
+    width = int(n_steps.max(initial=0)) if max_steps is None else min(max_steps, int(n_steps.max(initial=0)))
+    kept = k < width
+    grid = np.full((G, max(width, 1)), -1, np.int64)
+    grid[g[kept], k[kept]] = step_code[kept]
+    # distinct paths are few: join each once
+    uniq, inverse = np.unique(grid, axis=0, return_inverse=True)
+    texts = np.array([" → ".join(labels[row[row >= 0]]) for row in uniq], dtype=object)
+    path = texts[inverse.ravel()]
     if max_steps is not None:
-        longer = out["n_steps"] > max_steps
-        out.loc[longer, "path"] = out.loc[longer, "path"] + " → …"
+        path = np.where(n_steps > max_steps, path + " → …", path)
+    out["path"] = path
+    out["n_steps"] = n_steps
     out["path"] = out["path"].astype("string")
     out["n_steps"] = out["n_steps"].astype("int64")
     return out

@@ -261,7 +261,8 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
     after = data[(data["stage"].map(pos) >= pos[sale_stage]).to_numpy(bool)]
     rows, models = [], {}
 
-    present = [s for s in stages[pos[sale_stage]:] if s in set(after["stage"])]
+    seen = set(after["stage"].dropna().unique().tolist())
+    present = [s for s in stages[pos[sale_stage]:] if s in seen]
     if sale_stage in present and len(present) > 1:
         X = pd.get_dummies(after["stage"].astype(str)).reindex(columns=present).astype("float64")
         fit = _cluster_ols(after[measure].to_numpy(float), X.to_numpy(), after["customer_id"])

@@ -342,3 +342,11 @@ def test_path_outcomes_rates_intervals_and_suppression():
     assert t.loc["x", "share"] == pytest.approx(4 / 7)
     assert bool(t.loc["z", "suppressed"]) and np.isnan(t.loc["z", "churn_rate"]) and t.loc["z", "n"] == 1
     assert path_outcomes(paths, out, top=1)["path"].tolist() == ["x"]
+
+
+def test_paths_do_not_depend_on_row_order_and_empty_inputs_give_empty_frames():
+    inter, _ = _random_journeys(60, 5)
+    pd.testing.assert_frame_equal(journey_paths(inter), journey_paths(inter.sample(frac=1, random_state=4)))
+    none = inter.iloc[:0]
+    assert journey_paths(none).empty and case_table(none).empty and journey_index(none, None).empty
+    assert journey_index(none, None).columns.tolist()[:2] == ["customer_id", "journey_index"]
