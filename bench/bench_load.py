@@ -42,8 +42,8 @@ if mode == "baseline":
             else:
                 rows += len(pd.read_csv(p, dtype=str, skiprows=src.skip_rows, encoding=src.encoding or "utf-8"))
 else:
-    from cxlib.workspace import open_client
-    ws = open_client(client, root=root)
+    from cxlib.workspace import Workspace
+    ws = Workspace(client, root)
     ws.refresh(force=True)
     rows = int(ws.reconciliation["rows_read"].sum())
 elapsed = time.perf_counter() - start
