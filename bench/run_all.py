@@ -1,6 +1,7 @@
-"""Run every benchmark in bench/ (quick mode by default) and rebuild docs/benchmarks.md's index.
+"""Run every benchmark in bench/ at the sizes recorded in docs/benchmarks/ (each script rewrites its page).
 
-Usage: ``python bench/run_all.py [--full]``
+Usage: ``python bench/run_all.py [--quick]`` (quick: smaller sizes, for a smoke run; its pages are not the
+recorded ones, so do not commit them).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    full = "--full" in sys.argv
+    full = "--quick" not in sys.argv
     failed = []
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"== {script.name}", flush=True)
