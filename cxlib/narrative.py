@@ -125,7 +125,7 @@ def nps_sentence(row: Mapping[str, Any] | pd.DataFrame, *, label: str = "Relatio
     row : mapping or one-row DataFrame
         ``nps, ci_low, ci_high, n, suppressed`` (a row of :func:`cxlib.metrics.nps`).
     """
-    r = _row(row)
+    r = _row(row) if row is not None else {}
     if not r or bool(r.get("suppressed")) or not _ok(r.get("nps")):
         return f"{label}: insufficient responses to report a score ({int(_num(r.get('n')) or 0):,} respondents)."
     return (f"{label} is {signed(r['nps'])} (95 % CI {signed(r['ci_low'])} to {signed(r['ci_high'])}; "
@@ -141,6 +141,8 @@ def trend_sentence(trend: pd.DataFrame, *, period: str, metric: str = "nps", lab
         :func:`cxlib.metrics.trend` output: ``<period>``, the metric, ``suppressed``,
         ``change``, ``significant_change``.
     """
+    if trend is None:
+        return f"Too few responses to describe a {label} trend."
     shown = trend[~trend["suppressed"].fillna(False).astype(bool)] if "suppressed" in trend else trend
     shown = shown[shown[metric].notna()]
     if len(shown) < 2:
@@ -163,7 +165,7 @@ def index_sentence(row: Mapping[str, Any] | pd.DataFrame, *, label: str = "The c
     row : mapping or one-row DataFrame
         :func:`cxlib.journey.summarise_index` output: ``n, mean, ci_low, ci_high``.
     """
-    r = _row(row)
+    r = _row(row) if row is not None else {}
     if not r or bool(r.get("suppressed")) or not _ok(r.get("mean")):
         return f"{label}: not enough customers to report."
     return (f"{label} averages {_num(r['mean']):.0f} of 100 (95 % CI {_num(r['ci_low']):.0f}-{_num(r['ci_high']):.0f}; "
@@ -172,6 +174,8 @@ def index_sentence(row: Mapping[str, Any] | pd.DataFrame, *, label: str = "The c
 
 def decay_sentence(decay_table: pd.DataFrame, *, sale_stage: str, labels: Mapping[str, str] | None = None) -> str:
     """Does the experience decay after the sale? From :func:`cxlib.lifecycle.decay_test` ``.table``."""
+    if decay_table is None:
+        return "Too few rated interactions around the sale to test for post-sale decay."
     rows = decay_table[~decay_table["suppressed"].fillna(False).astype(bool)] if "suppressed" in decay_table else decay_table
     if not len(rows):
         return "Too few rated interactions around the sale to test for post-sale decay."
@@ -206,7 +210,7 @@ def driver_sentence(drivers: pd.DataFrame, *, labels: Mapping[str, str] | None =
 
 
 def gap_sentence(headline: Any) -> str:
-    """The delivery-gap headline (:func:`cxlib.gap.gap_headline`), as written by the analysis."""
+    """The delivery-gap headline (:func:`cxlib.gap.gap_headline`), as written by the analysis (None: no data)."""
     sentence = getattr(headline, "sentence", None)
     return str(sentence) if sentence else "No self-assessment was supplied, so the delivery gap cannot be measured."
 
@@ -242,6 +246,8 @@ def _costliest_friction(association: pd.DataFrame | None) -> dict | None:
 
 def theme_sentence(impact: pd.DataFrame, *, n_comments: int | None = None) -> str:
     """The comment theme that costs most NPS, from :func:`cxlib.text.theme_impact` ``.table``."""
+    if impact is None:
+        return "Too few coded comments to relate themes to NPS."
     rows = impact[~impact["suppressed"].fillna(False).astype(bool)] if "suppressed" in impact else impact
     rows = rows[rows["ci_high"].astype("float64") < 0]
     if not len(rows):
@@ -269,6 +275,8 @@ def quote_themes(impact: pd.DataFrame, *, min_n_quotes: int, k: int = 3) -> list
     >>> quote_themes(t, min_n_quotes=50)
     ['b']
     """
+    if impact is None:
+        return []
     rows = impact[~impact["suppressed"].fillna(False).astype(bool)
                   & (impact["coef"].astype("float64") < 0)
                   & (impact["n_mentions"].astype("float64") >= min_n_quotes)]
@@ -440,6 +448,8 @@ def quotes_html(quotes: pd.DataFrame, *, text: str = "quote", label: str = "labe
     quotes : DataFrame
         :func:`cxlib.text.select_quotes` output (already redacted there).
     """
+    if quotes is None:
+        return note_html("No theme has enough comments to quote (the client's minimum for quotes applies).")
     rows = quotes
     if "suppressed" in rows:
         rows = rows[~rows["suppressed"].fillna(False).astype(bool)]

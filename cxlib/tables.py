@@ -141,7 +141,7 @@ def _is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
-def table(data: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | None = None,
+def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[str] | None = None,
           formats: Mapping[str, Format] | None = None, ci: Mapping[str, tuple[str, str]] | None = None,
           caption: str | None = None, note: str | None = None, suppressed: str | None = "suppressed",
           keep_when_suppressed: Sequence[str] | None = None, max_rows: int | None = None, max_columns: int = 10,
@@ -150,8 +150,8 @@ def table(data: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | No
 
     Parameters
     ----------
-    data : DataFrame
-        Tidy rows; not modified.
+    data : DataFrame or None
+        Tidy rows; not modified. None (an analysis that had too little data) gives a short note.
     columns : mapping or sequence, optional
         Columns to show, in order; a mapping also gives their headers. Default: every column
         except the interval bounds folded by ``ci`` and the ``suppressed`` flag.
@@ -176,6 +176,9 @@ def table(data: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | No
     -------
     HtmlTable
     """
+    if data is None:
+        what = f"{caption}: n" if caption else "N"
+        return HtmlTable(html=f'<p class="cx-table-note">{_html.escape(what + "ot enough data to show this table.")}</p>')
     frame = data
     formats = dict(formats or {})
     ci = dict(ci or {})

@@ -23,7 +23,7 @@ import pandas as pd
 
 from cxlib.errors import ReportError
 
-__all__ = ["ReportData", "report_data", "AUDIENCE_VALUES"]
+__all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES"]
 
 AUDIENCE_VALUES = ("executive", "analyst")
 
@@ -133,3 +133,43 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
         mentions=mentions, self_assessment=ws.self_assessment, period=period,
     )
+
+
+def attempt(func, *args, what: str | None = None, **kwargs):
+    """Run one analysis; when the data are too thin for it, say so in the report and go on.
+
+    Only :class:`cxlib.errors.DataError` (too few responses, no churners, a single group …) is
+    caught: it is shown as a note (escaped) and None is returned, so the rest of the report still
+    renders. Any other exception is a defect and fails the report as it should.
+
+    Parameters
+    ----------
+    func : callable
+        The analysis, e.g. ``drivers.key_drivers``.
+    *args, **kwargs
+        Passed to ``func``.
+    what : str, optional
+        How the note names the analysis (default: the function's name).
+
+    Returns
+    -------
+    The analysis result, or None.
+
+    Examples
+    --------
+    >>> from cxlib.errors import DataError
+    >>> def thin(): raise DataError("only 3 responses")
+    >>> attempt(thin, what="Key drivers") is None        # doctest: +SKIP
+    True
+    """
+    from cxlib.errors import DataError
+
+    try:
+        return func(*args, **kwargs)
+    except DataError as exc:
+        from IPython.display import display
+
+        from cxlib.narrative import note_html
+
+        display(note_html(f"{what or getattr(func, '__name__', 'This analysis')}: not enough data to report ({exc})"))
+        return None

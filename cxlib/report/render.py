@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import nbformat
 
 from cxlib.report.exceptions import UnsafeReport
 from cxlib.report.execute import SENTINEL_TAG
-from cxlib.report.sanitize import inert_problems, sanitize_fragment
+from cxlib.report.sanitize import inert_problems, sanitize_fragment, sanitize_svg
 
 __all__ = ["ReportMeta", "render_html", "body_html", "ASSETS", "DEFAULT_BRAND"]
 
@@ -116,8 +117,18 @@ def _page_template():
 
 def body_html(nb: nbformat.NotebookNode) -> str:
     """The notebook's visible content as sanitised HTML (no code, no hidden cells)."""
-    nb = nbformat.from_dict(nb)
+    nb = nbformat.from_dict(copy.deepcopy(nb))
     nb.cells = [c for c in nb.cells if not _HIDDEN_TAGS.intersection(c.get("metadata", {}).get("tags", []))]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/svg+xml" in data:
+                svg = data["image/svg+xml"]
+                clean = sanitize_svg("".join(svg) if isinstance(svg, list) else str(svg))
+                if clean is None:
+                    del data["image/svg+xml"]
+                else:
+                    data["image/svg+xml"] = clean
     body, _ = _exporter().from_notebook_node(nb)
     return sanitize_fragment(body)
 

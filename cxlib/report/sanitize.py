@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-__all__ = ["sanitize_fragment", "inert_problems", "ALLOWED_TAGS"]
+__all__ = ["sanitize_fragment", "sanitize_svg", "inert_problems", "ALLOWED_TAGS"]
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
@@ -157,10 +157,64 @@ def sanitize_fragment(html: str) -> str:
     return _IMG_WITHOUT_SRC.sub("", _CLEANER.clean("".join(dropper.out)))
 
 
+_SVG_DROP = frozenset({"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "animate", "set",
+                       "animateMotion", "animateTransform", "handler", "listener"})
+
+
+def sanitize_svg(svg: str) -> str | None:
+    """An SVG image without scripts, event handlers or references outside itself.
+
+    Matplotlib's SVGs survive unchanged in substance (their ``href`` values are ``#id`` anchors
+    or embedded ``data:image`` rasters). Returns None when the text is not well-formed SVG.
+
+    >>> sanitize_svg('<svg xmlns="http://www.w3.org/2000/svg" onload="x()"><script>1</script>'
+    ...              '<image href="https://t.example/p.png"/><rect width="1"/></svg>')
+    '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" /></svg>'
+    """
+    import xml.etree.ElementTree as ET
+
+    if "<!ENTITY" in svg or "<!DOCTYPE" in svg.upper():
+        svg = re.sub(r"<!DOCTYPE[^>\[]*(\[[^\]]*\])?\s*>", "", svg, flags=re.I | re.S)
+        if "<!ENTITY" in svg:
+            return None
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return None
+    ET.register_namespace("", "http://www.w3.org/2000/svg")
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+
+    def local(name: str) -> str:
+        return name.rsplit("}", 1)[-1]
+
+    def clean(element) -> None:
+        for child in list(element):
+            name = local(child.tag)
+            href = child.get("href") or child.get("{http://www.w3.org/1999/xlink}href")
+            outside = href is not None and not (href.startswith("#") or _DATA_IMAGE_PREFIX.match(href.strip()))
+            if name in _SVG_DROP or outside:
+                element.remove(child)
+                continue
+            clean(child)
+        for attr in list(element.attrib):
+            value = element.attrib[attr]
+            if local(attr).lower().startswith("on") or _JS.search(re.sub(r"[\x00-\x20]", "", value)) or \
+                    _CSS_URL.search(value) or _CSS_BAD.search(value):
+                del element.attrib[attr]
+        if local(element.tag) == "style" and element.text and (_CSS_URL.search(element.text) or _CSS_BAD.search(element.text)):
+            element.text = ""
+
+    if local(root.tag) != "svg":
+        return None
+    clean(root)
+    return ET.tostring(root, encoding="unicode")
+
+
 _URL_ATTRS = frozenset({"href", "src", "srcset", "action", "formaction", "background", "poster", "data",
                         "xlink:href", "cite", "longdesc", "usemap", "codebase", "manifest", "ping", "lowsrc", "dynsrc"})
 _LIVE_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
                         "link", "portal", "input", "button", "textarea", "select"})
+_DATA_IMAGE_PREFIX = re.compile(r"^data:image/(png|jpeg|gif|svg\+xml);base64,", re.I)
 _CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*(?!data:|#)", re.I)
 _CSS_BAD = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding", re.I)
 _JS = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:|vbscript\s*:", re.I)
@@ -201,10 +255,32 @@ class _Checker(HTMLParser):
                 self.problems.append(f"<{tag}> {name}=: event handler")
             if _JS.search(compact):
                 self.problems.append(f'<{tag}> {name}="{value}": javascript: URL')
-            elif name in _URL_ATTRS and not (value.startswith("#") or compact.startswith("data:")):
+            elif name in _URL_ATTRS and not (value.startswith("#") or _DATA_IMAGE_PREFIX.match(compact)):
                 self.problems.append(f'<{tag}> {name}="{value}": not an anchor or data: URI')
+            elif name in _URL_ATTRS and compact.lower().startswith("data:image/svg+xml;base64,"):
+                self._check_svg(compact.split(",", 1)[1])
             if name == "style" and (_CSS_URL.search(value) or _CSS_BAD.search(value)):
                 self.problems.append(f'<{tag}> style="{value}": url()/@import/expression')
+
+
+def _check_svg_payload(self, payload: str) -> None:
+    import base64
+    import binascii
+
+    try:
+        svg = base64.b64decode(payload, validate=False).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        self.problems.append("embedded SVG image: not valid base64")
+        return
+    inner = _Checker()
+    inner.feed(svg)
+    inner.close()
+    if re.search(r"<\s*(script|foreignobject)", svg, re.I):
+        inner.problems.append("<script>/<foreignObject> inside the SVG")
+    self.problems.extend(f"embedded SVG image: {p}" for p in inner.problems)
+
+
+_Checker._check_svg = _check_svg_payload
 
 
 def inert_problems(html: str) -> list[str]:
@@ -220,7 +296,8 @@ def inert_problems(html: str) -> list[str]:
     list of str
         One line per problem (empty when the page is inert): ``<script>`` and other live
         elements, ``on*=`` attributes, ``javascript:`` URLs, any ``href``/``src``/… that is not
-        ``#anchor`` or ``data:``, CSS ``url()`` to anything but ``data:``, ``@import``.
+        ``#anchor`` or an embedded ``data:image/…;base64`` image, CSS ``url()`` to anything but
+        ``data:``, ``@import``.
     """
     checker = _Checker()
     checker.feed(html)
