@@ -37,9 +37,31 @@ _TOP_ORDER = ("display_name", "currency", "period", "stages", "sale_stage", "seg
               "min_n", "min_n_quotes", "codebook")
 
 
+def _one_line(text: str | None) -> str | None:
+    """Comments must stay on one line: a newline in a raw column name would end the comment."""
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    # YAML refuses control characters even inside comments: show them escaped
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+class _OneLineDumper(yaml.SafeDumper):
+    """Safe dumper that double-quotes (and so escapes) strings holding line breaks or control characters."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str):
+    style = '"' if not data.isprintable() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_OneLineDumper.add_representer(str, _represent_str)
+
+
 def _flow(value: Any) -> str:
     """One-line YAML for a value (flow style for lists and mappings)."""
-    text = yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True, sort_keys=False)
+    text = yaml.dump(value, Dumper=_OneLineDumper, default_flow_style=True, width=10**9, allow_unicode=True,
+                     sort_keys=False)
     text = text.rstrip("\n")
     if text.endswith("\n..."):
         text = text[: -len("\n...")]
@@ -67,18 +89,18 @@ class _Writer:
 
     def marks(self, key: tuple, indent: int) -> None:
         for f in self.by_key.get(tuple(key), []):
-            self.lines.append(" " * indent + f"# CONFIRM[{f.id}]: {f.message}")
+            self.lines.append(" " * indent + f"# CONFIRM[{f.id}]: {_one_line(f.message)}")
             self.done.add(f.id)
 
     def item(self, key: tuple, value: Any, indent: int) -> None:
         self.marks(key, indent)
-        comment = self.p.comments.get(tuple(key))
+        comment = _one_line(self.p.comments.get(tuple(key)))
         line = " " * indent + f"{_flow(key[-1])}: {_flow(value)}"
         self.lines.append(line + (f"  # {comment}" if comment else ""))
 
     def block(self, key: tuple, indent: int, comment: str | None = None) -> None:
         self.marks(key, indent)
-        comment = comment or self.p.comments.get(tuple(key))
+        comment = _one_line(comment or self.p.comments.get(tuple(key)))
         self.lines.append(" " * indent + f"{_flow(key[-1])}:" + (f"  # {comment}" if comment else ""))
 
 
@@ -107,11 +129,11 @@ def render(proposal) -> str:
     for table, entry in cfg.get("tables", {}).items():
         base = ("tables", table)
         if base in p.comments:
-            w.lines.append(f"  # {p.comments[base]}")
+            w.lines.append(f"  # {_one_line(p.comments[base])}")
         w.marks(base, 2)
         w.lines.append(f"  {_flow(table)}:")
         for key, value in entry.items():
-            if key in ("columns", "scales", "missing_codes") and isinstance(value, dict):
+            if key in ("columns", "scales", "missing_codes") and isinstance(value, dict) and value:
                 w.block(base + (key,), 4)
                 for sub, val in value.items():
                     w.item(base + (key, sub), val, 6)
@@ -125,12 +147,12 @@ def render(proposal) -> str:
             w.lines.append("    # Columns not used (kept in the file, never stored). To use one, add "
                            "`Raw name: canonical_name` under `columns:`:")
             for raw, note in gone:
-                w.lines.append(f"    #   {' '.join(str(raw).split())}: {note}")
+                w.lines.append(f"    #   {_one_line(raw)}: {_one_line(note)}")
     rest = [f for f in p.flags if f.id not in w.done]
     head = _header(p, len(p.flags))
     for f in rest:
-        head.append(f"# CONFIRM[{f.id}]: {f.message}")
-    return "\n".join(head + [""] + w.lines) + "\n"
+        head.append(f"# CONFIRM[{f.id}]: {_one_line(f.message)}")
+    return "\n".join([_one_line(h) if h.startswith("#") else h for h in head] + [""] + w.lines) + "\n"
 
 
 def _header(p, n_flags: int) -> list[str]:
@@ -187,12 +209,7 @@ def apply_answer(config: dict, key: tuple, value: Any) -> dict:
             node[part] = {}
         node = node[part]
     if value is None:
-        node.pop(key[-1], None)
-        if len(key) >= 2 and key[-2] in ("columns", "scales", "missing_codes") and not node:
-            parent = out
-            for part in key[:-2]:
-                parent = parent[part]
-            parent.pop(key[-2], None)
+        node.pop(key[-1], None)  # an emptied mapping stays, as `{}`, the way confirm_text leaves the file
     else:
         node[key[-1]] = value
     return out
@@ -267,7 +284,18 @@ def confirm_text(text: str, ids: Iterable[str] | Literal["all"] = "all", *,
         pad = " " * _indent(lines[j])
         value = answers[fid]
         if value is None:
-            new = [f"{pad}# {key}: left out (confirmed)"]
+            new = [f"{pad}# {_one_line(str(key))}: left out (confirmed)"]
+            parent = next((k for k in range(j - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")
+                           and _indent(lines[k]) < _indent(lines[j])), None)
+            after = lines[end:]
+            still = any(line.strip() and not line.lstrip().startswith("#") and _indent(line) >= _indent(lines[j])
+                        for line in after[: next((n for n, line in enumerate(after) if line.strip()
+                                                   and not line.lstrip().startswith("#")
+                                                   and _indent(line) < _indent(lines[j])), len(after))])
+            siblings = any(line.strip() and not line.lstrip().startswith("#") for line in lines[parent + 1: i]) \
+                if parent is not None else True
+            if parent is not None and not still and not siblings and lines[parent].rstrip().endswith(":"):
+                lines[parent] = lines[parent].rstrip() + " {}"
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             new = [f"{pad}{_flow(key)}:"] + [f"{pad}  - {_flow(v)}" for v in value]
         else:

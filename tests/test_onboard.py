@@ -534,3 +534,36 @@ def test_guide_documents_every_cx_command():
     names = {c.name or c.callback.__name__ for c in app.registered_commands}
     assert {"init", "validate", "demo"} <= names
     assert sorted(n for n in names if f"cx {n}" not in text) == []
+
+
+# --------------------------------------------------------------------------- odd column names survive the YAML
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_RAW_NAMES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30) \
+    .filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(names=st.lists(_RAW_NAMES, min_size=1, max_size=5, unique=True), scale=st.sampled_from(["0-10", "1-10"]))
+def test_any_raw_column_name_round_trips_through_the_yaml(names, scale):
+    from cxlib.onboard import Proposal, _Builder
+
+    b = _Builder()
+    columns = {raw: f"rating_t{i}" for i, raw in enumerate(names)}
+    for raw in names:
+        b.comments[("tables", "responses", "columns", raw)] = f"name `{raw}` looked right"
+        b.flag(("tables", "responses", "columns", raw), f"column `{raw}`: right? confirm", columns[raw])
+    b.flag(("tables", "responses", "scales", "nps"), "nps: which scale? confirm", scale)
+    config = {"stages": ["a", "b"], "segments": ["all"], "touchpoints": [{"id": "t0"}],
+              "tables": {"responses": {"path": "s.csv", "columns": columns, "scales": {"nps": scale}}}}
+    p = Proposal(client="x", source=Path("/src"), path=Path("/p/data/x/client.yaml"), config=config,
+                 flags=tuple(b.flags), comments=b.comments, unmapped={"responses": [(n, f"note {n}") for n in names]})
+    text = p.to_yaml()
+    assert yaml.safe_load(text) == config
+    assert sorted(i.id for i in parse_pending(text)) == sorted(p.pending)
+    first = p.flags[0]
+    answered = confirm_text(text, [], answers={first.id: None})  # leave the first column unmapped
+    assert yaml.safe_load(answered) == p.confirm([], answers={first.id: None}).config
+    assert yaml.safe_load(confirm_text(text, answers={NPS_FLAG: "0-10"}))["tables"]["responses"]["scales"] == \
+        {"nps": "0-10"}

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -111,12 +110,10 @@ def config_error(ctx: Ctx, changes: dict | None = None, *, raw: str | None = Non
     else:
         cfg = yaml.safe_load(yaml.safe_dump(CLIENT_YAML))
         for key, value in (changes or {}).items():
-            node, *rest = key.split(".")
-            target, last = cfg, key
-            if rest:
-                for part in key.split(".")[:-1]:
-                    target = target[part]
-                last = key.split(".")[-1]
+            *parents, last = key.split(".")
+            target = cfg
+            for part in parents:
+                target = target[part]
             if value is _DELETE:
                 target.pop(last)
             else:
