@@ -1270,7 +1270,7 @@ def propose_config(
             # its models' libraries just to name a file
             copy_from = Path(__file__).resolve().parent / "resources" / "codebook_starter.yaml"
             b.flag(("codebook",), "no codebook in the client's folder: the generic starter codebook is copied to "
-                                  "data/<client>/codebook.yaml; adapt its themes to the client (see docs/guide.md)",
+                                  f"data/{client}/codebook.yaml; adapt its themes to the client (see docs/guide.md)",
                    "codebook.yaml")
     config["tables"] = tables
     for fname, why in unused:
