@@ -196,16 +196,22 @@ class DecayTest:
     def summary(self) -> str:
         """A plain-text summary for an analyst."""
         lines = [f"Post-sale decay (sale stage: {self.sale_stage}; highest-rated stage: {self.peak_stage})"]
-        for r in self.table.itertuples(index=False):
-            lines.append(f"  {r.test}: {r.estimate:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}], "
-                         f"p = {r.p_value:.3g}, one-sided p(decay) = {r.p_decay:.3g} (n = {r.n}, "
-                         f"{r.n_customers} customers)")
+        by = list(self.table.columns[: self.table.columns.get_loc("test")])
+        for r in self.table.to_dict("records"):
+            group = "".join(f"{r[c]} / " for c in by)
+            if r["suppressed"]:
+                lines.append(f"  {group}{r['test']}: suppressed (n = {r['n']})")
+                continue
+            lines.append(f"  {group}{r['test']}: {r['estimate']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}], "
+                         f"p = {r['p_value']:.3g}, one-sided p(decay) = {r['p_decay']:.3g} (n = {r['n']}, "
+                         f"{r['n_customers']} customers)")
         return "\n".join(lines)
 
 
 def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, stages: Sequence[str],
                sale_stage: str, customers: pd.DataFrame | None = None, measure: Measure = "rating",
-               ci: float = 0.95, min_n: int | None = None, exclude_flags: Sequence[str] = ()) -> DecayTest:
+               by: Sequence[str] = (), period: str = "Q", ci: float = 0.95, min_n: int | None = None,
+               exclude_flags: Sequence[str] = ()) -> DecayTest:
     """Does the experience decay after the sale? Three tests, all customer-clustered.
 
     Parameters
@@ -220,6 +226,11 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
         Canonical customers; when given, the tenure test is added.
     measure : str, keyword-only
         As in :func:`stage_curve`.
+    by : sequence of str, keyword-only
+        Repeat the tests within groups: interaction columns, customer columns (``segment``;
+        needs ``customers``) or ``period`` (of the rated interaction, frequency ``period``).
+    period : str, keyword-only
+        Period frequency when ``by`` holds ``period``.
     ci : float, keyword-only
         Confidence level.
     min_n : int, keyword-only
@@ -230,12 +241,14 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
     Returns
     -------
     DecayTest
-        ``.table`` columns: ``test`` ("later stages − sale stage": mean of the later stages'
+        ``.table`` columns: ``by`` columns, ``test`` ("later stages − sale stage": mean of the later stages'
         means minus the sale stage's mean; "trend per stage after sale": OLS slope of the measure on
         stage position from the sale stage on; "trend per year of tenure": OLS slope per 12 months
         since acquisition, after acquisition only), ``estimate``, ``se``, ``ci_low``, ``ci_high``,
         ``p_value`` (two-sided), ``p_decay`` (one-sided, H1: estimate < 0), ``n`` (ratings),
-        ``n_customers``, ``suppressed``. ``.peak_stage``: the stage with the highest mean.
+        ``n_customers``, ``peak_stage`` (the group's highest-rated stage), ``suppressed``.
+        ``.model``: the statsmodels fits by test name (by (group..., test) with ``by``).
+        ``.peak_stage``: the stage with the highest mean overall.
 
     Notes
     -----
@@ -255,49 +268,74 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
     stages = _check_stages(stages, sale_stage)
     data = _scored(interactions, responses, measure, exclude_flags)
     data = data[data["stage"].isin(stages).fillna(False).to_numpy(bool)]
-    means = data.groupby("stage", observed=True)[measure].mean()
-    peak = str(means.idxmax()) if len(means) else None
-    pos = {s: i for i, s in enumerate(stages)}
-    after = data[(data["stage"].map(pos) >= pos[sale_stage]).to_numpy(bool)]
+    data = _add_groups(data, list(by), customers=customers, period=period)
+    peak = _peak(data, measure)
     rows, models = [], {}
-
-    seen = set(after["stage"].dropna().unique().tolist())
-    present = [s for s in stages[pos[sale_stage]:] if s in seen]
-    if sale_stage in present and len(present) > 1:
-        X = pd.get_dummies(after["stage"].astype(str)).reindex(columns=present).astype("float64")
-        fit = _cluster_ols(after[measure].to_numpy(float), X.to_numpy(), after["customer_id"])
-        c = np.array([-1.0] + [1.0 / (len(present) - 1)] * (len(present) - 1))
-        rows.append(_contrast_row("later stages − sale stage", fit, c, after, ci))
-        models["later stages − sale stage"] = fit
-    if len(present) > 1:
-        x = after["stage"].map(pos).astype("float64") - pos[sale_stage]
-        fit = _cluster_ols(after[measure].to_numpy(float), sm.add_constant(x.to_numpy()), after["customer_id"])
-        rows.append(_contrast_row("trend per stage after sale", fit, np.array([0.0, 1.0]), after, ci))
-        models["trend per stage after sale"] = fit
-    if customers is not None:
-        ten = _with_tenure(data, customers)
-        ten = ten[(ten["tenure_months"] >= 0).to_numpy(bool)]
-        if ten["tenure_months"].nunique() > 1:
-            X = sm.add_constant(ten["tenure_months"].to_numpy(float) / 12)
-            fit = _cluster_ols(ten[measure].to_numpy(float), X, ten["customer_id"])
-            rows.append(_contrast_row("trend per year of tenure", fit, np.array([0.0, 1.0]), ten, ci))
-            models["trend per year of tenure"] = fit
+    groups = data.groupby(list(by), observed=True, sort=True) if by else [((), data)]
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        for name, fit, row in _decay_rows(part, stages, sale_stage, customers, measure, ci):
+            rows.append({**dict(zip(by, key)), **row, "peak_stage": _peak(part, measure)})
+            models[(*key, name) if by else name] = fit
     if not rows:
         raise DataError(f"Cannot test post-sale decay: no ratings at the sale stage {sale_stage!r} and a later stage. "
                         "Check that transactional responses link to interactions (interaction_id).")
     table = _suppress(pd.DataFrame(rows), min_n=min_n,
                       value_cols=["estimate", "se", "ci_low", "ci_high", "p_value", "p_decay"])
+    table["peak_stage"] = table["peak_stage"].astype("string")
     return DecayTest(table=table, model=models, peak_stage=peak, sale_stage=sale_stage)
 
 
+def _peak(data: pd.DataFrame, measure: str) -> str | None:
+    means = data.groupby("stage", observed=True)[measure].mean()
+    return str(means.idxmax()) if len(means) else None
+
+
+def _decay_rows(data: pd.DataFrame, stages: list[str], sale_stage: str, customers: pd.DataFrame | None,
+                measure: str, ci: float) -> list[tuple[str, Any, dict]]:
+    pos = {s: i for i, s in enumerate(stages)}
+    after = data[(data["stage"].map(pos) >= pos[sale_stage]).to_numpy(bool)]
+    out = []
+    seen = set(after["stage"].dropna().unique().tolist())
+    present = [s for s in stages[pos[sale_stage]:] if s in seen]
+    if sale_stage in present and len(present) > 1:
+        X = pd.get_dummies(after["stage"].astype(str)).reindex(columns=present).astype("float64")
+        fit, ok = _cluster_ols(after[measure].to_numpy(float), X.to_numpy(), after["customer_id"])
+        c = np.array([-1.0] + [1.0 / (len(present) - 1)] * (len(present) - 1))
+        out.append(("later stages − sale stage", fit,
+                    _contrast_row("later stages − sale stage", fit, c, after, ci, ok)))
+    if len(present) > 1:
+        x = after["stage"].map(pos).astype("float64") - pos[sale_stage]
+        fit, ok = _cluster_ols(after[measure].to_numpy(float), sm.add_constant(x.to_numpy(), has_constant="add"),
+                               after["customer_id"])
+        out.append(("trend per stage after sale", fit,
+                    _contrast_row("trend per stage after sale", fit, np.array([0.0, 1.0]), after, ci, ok)))
+    if customers is not None:
+        ten = _with_tenure(data, customers)
+        ten = ten[(ten["tenure_months"] >= 0).to_numpy(bool)]
+        if ten["tenure_months"].nunique() > 1:
+            X = sm.add_constant(ten["tenure_months"].to_numpy(float) / 12, has_constant="add")
+            fit, ok = _cluster_ols(ten[measure].to_numpy(float), X, ten["customer_id"])
+            out.append(("trend per year of tenure", fit,
+                        _contrast_row("trend per year of tenure", fit, np.array([0.0, 1.0]), ten, ci, ok)))
+    return out
+
+
 def _cluster_ols(y: np.ndarray, X: np.ndarray, groups: pd.Series):
+    """OLS with customer-clustered (CR1) covariance; plain OLS when CR1 is undefined (flagged)."""
     codes = pd.factorize(groups)[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
+        if codes.max(initial=-1) + 1 < 2 or len(y) <= X.shape[1]:
+            return sm.OLS(y, X).fit(), False  # one customer or no residual df: estimate only
+        return sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes}), True
 
 
-def _contrast_row(name: str, fit, c: np.ndarray, data: pd.DataFrame, ci: float) -> dict:
+def _contrast_row(name: str, fit, c: np.ndarray, data: pd.DataFrame, ci: float, has_se: bool = True) -> dict:
+    if not has_se:
+        return {"test": name, "estimate": float(c @ fit.params), "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                "p_value": np.nan, "p_decay": np.nan, "n": int(len(data)),
+                "n_customers": int(data["customer_id"].nunique())}
     t = fit.t_test(c.reshape(1, -1))
     est = float(np.squeeze(t.effect))
     se = float(np.squeeze(t.sd))

@@ -155,3 +155,23 @@ def test_decay_is_found_when_planted_and_not_when_absent():
             assert row["p_decay"] < 0.001 and row["ci_high"] < -0.5
         else:
             assert row["ci_low"] < 0 < row["ci_high"]
+
+
+def test_decay_test_by_segment():
+    inter, resp, cust = frames()
+    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, by=["segment"])
+    t = d.table[d.table["test"] == "later stages − sale stage"].set_index("segment")
+    # s1 (a, b): buy 4.5, onboard 4, use 8/3; s2 (c): buy 5, use 4
+    assert t.loc["s1", "estimate"] == pytest.approx((4 + 8 / 3) / 2 - 4.5)
+    assert t.loc["s2", "estimate"] == pytest.approx(-1.0)
+    assert t.loc["s1", "peak_stage"] == "buy" and t.loc["s2", "peak_stage"] == "buy"
+    assert ("s1", "later stages − sale stage") in d.model
+    assert d.peak_stage == "buy"
+
+
+def test_decay_test_one_customer_group_has_an_estimate_but_no_interval():
+    inter, resp, cust = frames()
+    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, by=["segment"])
+    s2 = d.table[(d.table["segment"] == "s2")].set_index("test")
+    assert s2.loc["later stages − sale stage", "n_customers"] == 1
+    assert np.isnan(s2.loc["later stages − sale stage", "se"]) and np.isnan(s2.loc["later stages − sale stage", "p_value"])
