@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -350,3 +353,10 @@ def test_paths_do_not_depend_on_row_order_and_empty_inputs_give_empty_frames():
     none = inter.iloc[:0]
     assert journey_paths(none).empty and case_table(none).empty and journey_index(none, None).empty
     assert journey_index(none, None).columns.tolist()[:2] == ["customer_id", "journey_index"]
+
+
+@pytest.mark.parametrize("module", ["cxlib.journey", "cxlib.lifecycle", "cxlib.consistency", "cxlib.friction",
+                                    "cxlib.journey_value"])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10 and result.failed == 0
