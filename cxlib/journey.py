@@ -4,11 +4,13 @@ The building blocks of the journey family (:mod:`cxlib.lifecycle`, :mod:`cxlib.c
 :mod:`cxlib.friction`, :mod:`cxlib.journey_value`) live here:
 
 * :func:`touchpoint_scores` -- one row per interaction with the rating the customer gave it;
-* :func:`case_table` -- one row per case (contacts about one issue) with its friction flags;
-* :func:`journey_index` -- one row per customer (optionally per period): the journey index and
-  the components it is made of;
+* :func:`case_table` / :func:`contact_flags` -- one row per case (contacts about one issue) with
+  its friction, and the flagged contacts behind it;
+* :func:`journey_index` (pandas or DuckDB) / :func:`journey_index_duckdb` (any DuckDB connection)
+  -- one row per customer (optionally per period): the journey index and its components;
 * :func:`index_contributions` -- the index explained: how many points each component adds;
 * :func:`summarise_index` -- the index by segment / period with intervals and minimum-n suppression;
+* :func:`customer_outcomes` -- relationship NPS and churn per customer;
 * :func:`touchpoint_vs_journey` -- good touchpoints but a poor journey (and the reverse);
 * :func:`journey_paths` / :func:`path_outcomes` -- the most common journeys and how they end.
 
@@ -26,7 +28,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from cxlib.errors import DataError
-from cxlib.schema import rating_column, rating_columns
+from cxlib.schema import rating_column
 
 __all__ = [
     "COMPONENTS",
