@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from cxlib.friction import customer_friction, friction_association, repeat_contacts, repeated_info, silent_waits
@@ -166,3 +168,17 @@ def test_association_recovers_a_planted_effect():
     t = friction_association(inter, cust, resp, signals=["n_silent_cases"], outcomes=["nps"]).iloc[0]
     assert t["effect_ci_low"] < -1.0 < t["effect_ci_high"]
     assert t["effect_ci_high"] < 0 and t["difference"] < 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["phone", "web", "chat"]), st.sampled_from([True, False, None])),
+                min_size=1, max_size=40))
+def test_repeated_info_rates_are_proportions_with_intervals_around_them(rows):
+    inter = pd.DataFrame({"interaction_id": _s([f"i{j}" for j in range(len(rows))]),
+                          "customer_id": _s(["c"] * len(rows)), "channel": _s([r[0] for r in rows]),
+                          "asked_known_info": pd.array([r[1] for r in rows], dtype="boolean")})
+    t = repeated_info(inter)
+    assert t["n"].sum() == sum(r[1] is not None for r in rows)
+    assert (t["n_asked"] <= t["n"]).all()
+    assert ((0 <= t["ci_low"]) & (t["ci_low"] <= t["rate"] + 1e-12) & (t["rate"] <= t["ci_high"] + 1e-12)
+            & (t["ci_high"] <= 1)).all()

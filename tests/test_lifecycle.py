@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from cxlib.errors import ConfigError, DataError
@@ -175,3 +177,21 @@ def test_decay_test_one_customer_group_has_an_estimate_but_no_interval():
     s2 = d.table[(d.table["segment"] == "s2")].set_index("test")
     assert s2.loc["later stages − sale stage", "n_customers"] == 1
     assert np.isnan(s2.loc["later stages − sale stage", "se"]) and np.isnan(s2.loc["later stages − sale stage", "p_value"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(STAGES + ["elsewhere"]), st.integers(1, 5), st.integers(0, 5)),
+                min_size=1, max_size=40))
+def test_stage_curve_counts_every_rating_once_and_intervals_hold_the_mean(rows):
+    inter = pd.DataFrame({"interaction_id": _s([f"i{j}" for j in range(len(rows))]),
+                          "customer_id": _s([f"c{r[2]}" for r in rows]), "stage": _s([r[0] for r in rows]),
+                          "touchpoint": _s(["tp"] * len(rows)),
+                          "occurred_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(range(len(rows)), unit="h")})
+    resp = pd.DataFrame({"response_id": _s([f"r{j}" for j in range(len(rows))]), "interaction_id": inter["interaction_id"],
+                         "csat": pd.array([r[1] for r in rows], dtype="Int64")})
+    t = stage_curve(inter, resp, stages=STAGES)
+    assert t["stage"].tolist() == STAGES
+    assert t["n"].sum() == sum(r[0] in STAGES for r in rows)
+    shown = t.dropna(subset=["ci_low"])
+    assert ((shown["ci_low"] <= shown["mean"] + 1e-12) & (shown["mean"] <= shown["ci_high"] + 1e-12)).all()
+    assert t["mean"].dropna().between(1, 5).all()
