@@ -16,6 +16,7 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cxlib.errors import CxError
@@ -43,7 +44,7 @@ def friendly_errors(func):
         try:
             return func(*args, **kwargs)
         except CxError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -102,8 +103,8 @@ def _reasons_table(result, top: int) -> tuple[Table, list[str]] | None:
     for col in ("table", "reason", "rows", "first example"):
         table.add_column(col, justify="right" if col == "rows" else "left", overflow="fold")
     for row in grouped.itertuples():
-        table.add_row(row.table, row.reason_code, f"{row.rows:,}", f"{row.file} row {row.first_row}: {row.example}")
-    hints = [f"[bold]{code}[/]: {FIX_HINTS[code]}" for code in dict.fromkeys(grouped["reason_code"]) if code in FIX_HINTS]
+        table.add_row(row.table, row.reason_code, f"{row.rows:,}", escape(f"{row.file} row {row.first_row}: {row.example}"))
+    hints = [f"[bold]{code}[/]: {escape(FIX_HINTS[code])}" for code in dict.fromkeys(grouped["reason_code"]) if code in FIX_HINTS]
     return table, hints
 
 
@@ -129,8 +130,15 @@ def validate(
     if not names:
         raise CxError("No clients found under data/. Run `cx demo` or `cx init <client> --from <folder>`.")
     failed = []
+    from cxlib.onboard_yaml import pending
+
     for name in names:
         ws = Workspace(name, root)
+        unconfirmed = pending(ws.config.path)
+        if unconfirmed:
+            console.print(f"[yellow]![/] {name}: {len(unconfirmed)} proposed setting(s) still to confirm in client.yaml "
+                          f"({escape(', '.join(i.id for i in unconfirmed[:5]))}{' …' if len(unconfirmed) > 5 else ''}). "
+                          f"`cx init {name} --pending` lists them.", highlight=False)
         start = time.perf_counter()
         with console.status(f"validating {name}…") as status:
             result = validate_client(ws.config, progress=lambda msg: status.update(f"{name}: {msg}"))
@@ -144,9 +152,9 @@ def validate(
                 console.print(f"  {hint}", highlight=False)
         for row in result.reconciliation.itertuples():
             if row.notes:
-                console.print(f"[dim]{row.table}: {row.notes}[/]", highlight=False)
+                console.print(f"[dim]{row.table}: {escape(row.notes)}[/]", highlight=False)
         for problem in result.problems:
-            err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False, soft_wrap=True)
         if result.ok:
             console.print(f"[green]✓[/] {name}: store {ws.store_path} ({time.perf_counter() - start:.1f} s)\n")
         else:

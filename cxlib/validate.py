@@ -182,7 +182,7 @@ def _map_columns(raw: io.RawTable, source: TableSource, spec: TableSpec) -> tupl
         raise DataError(
             f"{raw.source.name}: client.yaml maps column(s) {', '.join(f'{a!r} (to {mapping[a]})' for a in absent)} "
             "but the file has no such column and no column of the canonical name either. "
-            f"column. The file's columns are: {', '.join(map(str, frame.columns[:30]))}. Fix `tables.{spec.name}.columns`."
+            f"The file's columns are: {', '.join(map(str, frame.columns[:30]))}. Fix `tables.{spec.name}.columns`."
         )
     canonical_of = {c: mapping.get(c, c) for c in frame.columns}
     known = set(spec.names)

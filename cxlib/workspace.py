@@ -14,6 +14,8 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+import glob
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,6 +42,10 @@ __all__ = [
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FORMATS = ("csv", "excel", "parquet", "spss", "qualtrics")
+_SOURCE_KEYS = {"path", "format", "encoding", "delimiter", "sheet", "skip_rows", "columns", "scales", "missing_codes",
+                "dayfirst"}
+_TOP_KEYS = {"display_name", "currency", "period", "stages", "sale_stage", "segments", "channels", "touchpoints",
+             "min_n", "min_n_quotes", "brand", "quality", "tables", "codebook"}
 DEFAULT_BRAND = {"primary": "#1F3A5F", "accent": "#E07A1F", "neutral": "#6B7280"}
 DEFAULT_QUALITY = {
     "speeder_fraction": 0.33,
@@ -95,7 +101,8 @@ def _expand(folder: Path, spec, key: str, cfg_path: Path) -> tuple[tuple[Path, .
     for item in items:
         item = str(item)
         if any(ch in item for ch in "*?["):
-            matches = sorted(folder.glob(item))
+            # glob.glob accepts absolute patterns too (Path.glob does not)
+            matches = sorted(Path(m) for m in glob.glob(str(folder / item)))
             if not matches:
                 raise _fail(cfg_path, key, f"the pattern {item!r} matches no file in {folder}",
                             "Check the file names, or fix the pattern.")
@@ -244,6 +251,14 @@ def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
         if not isinstance(spec, dict) or "path" not in spec:
             raise _fail(path, f"tables.{name}", f"expected a mapping with `path`, got {spec!r}",
                         f"Write `{name}: {{path: {name}.csv}}`.")
+        unknown_keys = sorted(set(spec) - _SOURCE_KEYS)
+        if unknown_keys:
+            raise _fail(path, f"tables.{name}", f"unknown setting(s) {', '.join(unknown_keys)}",
+                        f"Known settings: {', '.join(sorted(_SOURCE_KEYS))}.")
+        delimiter = spec.get("delimiter")
+        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+            raise _fail(path, f"tables.{name}.delimiter", f"{delimiter!r} is not a single character",
+                        'Write one character in quotes, e.g. `delimiter: ";"`, or leave it out to have it detected.')
         fmt = spec.get("format")
         if fmt is not None and fmt not in _FORMATS:
             raise _fail(path, f"tables.{name}.format", f"{fmt!r} is not a known format", f"Use one of {', '.join(_FORMATS)}.")
@@ -293,6 +308,12 @@ def load_config(path: str | os.PathLike) -> ClientConfig:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings at the top level.")
     name = path.parent.name
+    unknown = sorted(set(map(str, raw)) - _TOP_KEYS)
+    if unknown:
+        hints = [f"`{k}` (did you mean `{m[0]}`?)" if (m := difflib.get_close_matches(k, _TOP_KEYS, n=1)) else f"`{k}`"
+                 for k in unknown]
+        raise ConfigError(f"{path.name}: unknown key(s) {', '.join(hints)}. "
+                          f"Known keys: {', '.join(sorted(_TOP_KEYS))} (see docs/client-yaml.md).")
     stages = _str_list(raw, "stages", path)
     sale_stage = str(raw.get("sale_stage", stages[min(1, len(stages) - 1)]))
     if sale_stage not in stages:

@@ -46,3 +46,12 @@ def test_validate_needs_client_or_all(tiny_root):
 def test_clients_lists_workspaces(tiny_root):
     result = runner.invoke(app, ["clients", "--root", str(tiny_root)])
     assert result.exit_code == 0 and "Tiny Telco" in result.output
+
+
+def test_validate_warns_about_unconfirmed_settings(tiny_root):
+    path = tiny_root / "data" / "tiny" / "client.yaml"
+    text = path.read_text().replace("min_n: 2", "# CONFIRM[min_n]: proposed from the data; check it\nmin_n: 2")
+    path.write_text(text)
+    result = runner.invoke(app, ["validate", "tiny", "--root", str(tiny_root)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "still to confirm" in result.output and "min_n" in result.output
