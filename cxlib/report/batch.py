@@ -196,7 +196,7 @@ def _run_dask(jobs: list[ReportJob], scheduler: str, display: _Display) -> dict[
             future = client.submit(render_client, job, key=f"cx-report-{job.client}-{batch_id}", pure=False, retries=0)
             futures[future] = index
             display.start(job.client, " (dask)")
-        for future in as_completed(futures):
+        for future in as_completed(list(futures), loop=client.loop):
             index = futures[future]
             try:
                 result = future.result()

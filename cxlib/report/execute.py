@@ -236,7 +236,10 @@ class Kernel:
         # JPY_PARENT_PID: ipykernel exits by itself when this process dies (no orphan kernels).
         env = {**os.environ, **KERNEL_ENV, "JPY_PARENT_PID": str(os.getpid()), **dict(self.settings.env)}
         self._log = open(self.workdir / "kernel.log", "ab")  # noqa: SIM115 - lives as long as the kernel
-        _sync(km.start_kernel)(cwd=str(self.workdir), env=env, stdout=self._log, stderr=self._log)
+        # No history database: kernels run unattended, and a warm kernel whose counter is reset would
+        # otherwise print "Session/line number was not unique in database" into the next report.
+        _sync(km.start_kernel)(cwd=str(self.workdir), env=env, stdout=self._log, stderr=self._log,
+                               extra_arguments=["--HistoryManager.enabled=False"])
         _sync(self._ping)()
 
     async def _ping(self, code: str | None = None) -> dict | None:

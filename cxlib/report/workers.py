@@ -219,9 +219,11 @@ class WorkerPool:
                     worker.job = None
                     remaining -= 1
                     self._replace(worker)
+                    hint = ("; a worker that dies at once usually means run_batch was called from a script "
+                            "without an `if __name__ == \"__main__\":` guard") if code == 1 else ""
                     yield PoolEvent("done", index, worker.slot, self.on_death(
                         jobs[index], f"worker process died while running it (exit code {code}); "
-                                     "its kernel and children were killed"))
+                                     f"its kernel and children were killed{hint}"))
                 elif worker.deadline is not None and time.monotonic() >= worker.deadline:
                     worker.job = None
                     remaining -= 1
