@@ -106,6 +106,11 @@ def _pct(value: Any, digits: int = 0) -> str:
     return f"{_num(value):.{digits}f} %"
 
 
+def _count(value: Any) -> int:
+    number = _num(value)
+    return 0 if math.isnan(number) else int(number)
+
+
 def _label(labels: Mapping[str, str] | None, key: Any) -> str:
     key = str(key)
     return (labels or {}).get(key, key.replace("_", " "))
@@ -127,7 +132,7 @@ def nps_sentence(row: Mapping[str, Any] | pd.DataFrame, *, label: str = "Relatio
     """
     r = _row(row) if row is not None else {}
     if not r or bool(r.get("suppressed")) or not _ok(r.get("nps")):
-        return f"{label}: insufficient responses to report a score ({int(_num(r.get('n')) or 0):,} respondents)."
+        return f"{label}: insufficient responses to report a score ({_count(r.get('n')):,} respondents)."
     return (f"{label} is {signed(r['nps'])} (95 % CI {signed(r['ci_low'])} to {signed(r['ci_high'])}; "
             f"{int(r['n']):,} respondents).")
 
@@ -405,7 +410,7 @@ def headline_cards(*, nps: pd.DataFrame | None = None, index: pd.DataFrame | Non
     if nps is not None and len(nps):
         r = _row(nps)
         if bool(r.get("suppressed")) or not _ok(r.get("nps")):
-            cards.append(("Relationship NPS", "–", f"insufficient responses (n = {int(_num(r.get('n')) or 0):,})"))
+            cards.append(("Relationship NPS", "–", f"insufficient responses (n = {_count(r.get('n')):,})"))
         else:
             cards.append(("Relationship NPS", signed(r["nps"]),
                           f"95 % CI {signed(r['ci_low'])} to {signed(r['ci_high'])} \u00b7 n = {int(r['n']):,}"))
