@@ -235,8 +235,9 @@ def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[st
         cap = ""
         if caption:
             suffix = f" ({number + 1}/{len(chunks)})" if len(chunks) > 1 else ""
-            cap = f"<caption>{_html.escape(caption + suffix)}</caption>"
-        parts.append(f'<table class="cx-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+            # a paragraph rather than <caption>: print engines keep it with its table (break-after: avoid)
+            cap = f'<p class="cx-caption">{_html.escape(caption + suffix)}</p>'
+        parts.append(f'{cap}<table class="cx-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
     notes = []
     if max_rows is not None and len(frame) > max_rows:
         notes.append(f"Showing {max_rows} of {len(frame):,} rows.")

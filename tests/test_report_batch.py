@@ -32,6 +32,28 @@ NOTEBOOK = str(FIXTURES / "client_report.ipynb")
 SETTINGS = ExecutionSettings(cell_timeout=60, start_timeout=60)
 
 
+def _pool_job(x: str):
+    if x == "die":
+        os._exit(3)  # the worker process dies mid-job
+    if x == "raise":
+        raise ValueError("boom")
+    return x * 2
+
+
+def test_pool_runs_each_job_once_and_a_dying_worker_fails_only_its_job():
+    from cxlib.report.workers import WorkerPool
+
+    jobs = ["a", "die", "b", "raise", "c", "d"]
+    with WorkerPool(2, func=_pool_job, on_death=lambda job, msg: ("died", job, msg)) as pool:
+        events = list(pool.run(jobs))
+    done = {e.index: e.result for e in events if e.kind == "done"}
+    assert sorted(done) == list(range(len(jobs)))
+    assert [e.index for e in events if e.kind == "start"].count(1) == 1  # never re-run
+    assert done[0] == "aa" and done[2] == "bb" and done[4] == "cc" and done[5] == "dd"
+    assert done[1][:2] == ("died", "die") and "exit code 3" in done[1][2]
+    assert isinstance(done[3], ValueError)
+
+
 def kernels_alive() -> list[psutil.Process]:
     out = []
     for proc in psutil.Process().children(recursive=True):

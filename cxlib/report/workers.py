@@ -198,6 +198,8 @@ class WorkerPool:
                     worker.send(index, jobs[index], self.job_timeout)
                     yield PoolEvent("start", index, worker.slot)
             busy = [w for w in self.workers if w.job is not None]
+            if not busy:  # cannot happen while jobs remain; never block on an empty wait
+                raise RuntimeError(f"worker pool lost track of {remaining} job(s)")
             deadlines = [w.deadline for w in busy if w.deadline is not None]
             timeout = max(0.05, min(deadlines) - time.monotonic()) if deadlines else None
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
