@@ -44,7 +44,8 @@ def test_pool_runs_each_job_once_and_a_dying_worker_fails_only_its_job():
     from cxlib.report.workers import WorkerPool
 
     jobs = ["a", "die", "b", "raise", "c", "d"]
-    with WorkerPool(2, func=_pool_job, on_death=lambda job, msg: ("died", job, msg)) as pool:
+    # fork: this test is about the pool's bookkeeping, not about warm imports
+    with WorkerPool(2, func=_pool_job, on_death=lambda job, msg: ("died", job, msg), start_method="fork") as pool:
         events = list(pool.run(jobs))
     done = {e.index: e.result for e in events if e.kind == "done"}
     assert sorted(done) == list(range(len(jobs)))
@@ -114,11 +115,14 @@ def test_one_client_publishes_reports_notebooks_and_a_manifest(project):
 
 
 def test_a_failing_client_publishes_nothing_new_and_keeps_its_notebook(project):
+    from cxlib.report.execute import Kernel
+
+    kernel = Kernel(SETTINGS)  # one kernel for the three runs (replaced after the failure)
     quick = {"audiences": ("executive",), "formats": ("html",)}
-    assert render_client(job(project, "bad", **quick)).ok  # a previous, complete report
+    assert render_client(job(project, "bad", **quick), kernel=kernel).ok  # a previous, complete report
     out = project / "reports" / "bad"
     before = {p.name: sha256_file(p) for p in out.glob("bad-*.*")}
-    result = render_client(job(project, "bad", parameters=(("fail_client", "bad"),), **quick))
+    result = render_client(job(project, "bad", parameters=(("fail_client", "bad"),), **quick), kernel=kernel)
     assert not result.ok and result.error_type == "NotebookFailed" and "planted data failure" in result.error
     assert result.kept == ("bad-executive.failed.ipynb",)
     kept = json.loads((out / "bad-executive.failed.ipynb").read_text())
@@ -129,8 +133,9 @@ def test_a_failing_client_publishes_nothing_new_and_keeps_its_notebook(project):
     assert manifest["status"] == "failed" and manifest["outputs"] == {}
     assert manifest["error"]["type"] == "NotebookFailed" and manifest["error"]["kept_notebooks"] == list(result.kept)
     # the next good run publishes and removes the stale failed notebook
-    assert render_client(job(project, "bad", **quick)).ok
+    assert render_client(job(project, "bad", **quick), kernel=kernel).ok
     assert not (out / "bad-executive.failed.ipynb").exists()
+    kernel.shutdown()
 
 
 def test_a_data_error_fails_the_client_without_starting_a_kernel(project):
