@@ -26,6 +26,13 @@ from cxlib.errors import ReportError
 __all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES"]
 
 AUDIENCE_VALUES = ("executive", "analyst")
+#: How the report names a table the client did not provide.
+TABLE_NAMES = {
+    "customers": "CRM extract (customers)",
+    "interactions": "interaction log (interactions)",
+    "self_assessment": "self-assessment of its touchpoints (self_assessment)",
+    "mentions": "social posts or reviews (mentions)",
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,8 @@ class ReportData:
     labels : dict
         Touchpoint and stage id -> readable label.
     customers, interactions, responses : DataFrame
-        Validated tables; interactions and responses restricted to the period.
+        Validated tables; interactions and responses restricted to the period. customers and
+        interactions are None for a client that sent only survey data (see :meth:`lacks`).
     relationship, transactional : DataFrame
         Responses of each survey type with ``segment``, ``region``, ``stage``, ``channel``,
         ``touchpoint``, ``month``, ``quarter`` joined (:func:`cxlib.metrics.with_context`).
@@ -52,8 +60,8 @@ class ReportData:
     ws: Any
     audience: str
     labels: dict
-    customers: pd.DataFrame
-    interactions: pd.DataFrame
+    customers: pd.DataFrame | None
+    interactions: pd.DataFrame | None
     responses: pd.DataFrame
     relationship: pd.DataFrame
     transactional: pd.DataFrame
@@ -64,6 +72,28 @@ class ReportData:
     @property
     def config(self):
         return self.ws.config
+
+    def lacks(self, *tables: str, section: str) -> bool:
+        """True (and a plain note in the report) when the client provided none of some table a section needs.
+
+        A client may send only a survey export; sections built on the interaction log, the CRM
+        extract or the self-assessment then say so instead of failing.
+
+        Examples
+        --------
+        >>> if not data.lacks("interactions", section="The journey curve"):   # doctest: +SKIP
+        ...     curve = lifecycle.stage_curve(data.interactions, data.responses, stages=cfg.stages)
+        """
+        missing = [t for t in tables if getattr(self, t) is None]
+        if missing:
+            from IPython.display import display
+
+            from cxlib.narrative import note_html
+
+            what = " and no ".join(TABLE_NAMES.get(t, t) for t in missing)
+            display(note_html(f"{section}: not available, because this client's data has no {what}. "
+                              "Provide it in client.yaml `tables:` to unlock this section."))
+        return bool(missing)
 
 
 def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame | None:
