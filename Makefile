@@ -22,7 +22,11 @@ $(STAMP): pyproject.toml
 demo: env
 	$(BIN)/cx demo
 	$(BIN)/cx validate --all
-	@if $(BIN)/cx --help | grep -q ' batch '; then $(BIN)/cx batch; fi
+	$(BIN)/cx batch
+	@echo
+	@echo "Reports (open the HTML in a browser, or the PDF):"
+	@ls -1 reports/*/*.html reports/*/*.pdf 2>/dev/null | sed 's/^/  /'
+	@echo "Executed notebooks for audit sit beside them; inputs in data/, validated stores in build/."
 
 test: env
 	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
