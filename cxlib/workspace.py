@@ -396,7 +396,7 @@ class Workspace:
         return self
 
     def input_fingerprint(self) -> dict[str, str]:
-        """sha256 of client.yaml, the codebook and every table's input file."""
+        """sha256 of client.yaml and of every table's input file (the codebook is read by the analyses, not stored)."""
         from cxlib.store import file_sha256
 
         files = {"client.yaml": self.config.path}
