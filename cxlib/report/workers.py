@@ -209,6 +209,7 @@ class WorkerPool:
                     try:
                         got_index, result = worker.conn.recv()
                     except (EOFError, OSError):
+                        worker.process.join(timeout=5)  # reap it, so its exit code is known
                         got_index, result = index, self.on_death(
                             jobs[index], f"worker process died (exit code {worker.process.exitcode})")
                         self._replace(worker)
@@ -217,6 +218,8 @@ class WorkerPool:
                     remaining -= 1
                     yield PoolEvent("done", got_index, worker.slot, result)
                 elif worker.process.sentinel in ready:
+                    # the sentinel can fire a moment before the process is reapable: join so exitcode is set
+                    worker.process.join(timeout=5)
                     code = worker.process.exitcode
                     worker.job = None
                     remaining -= 1
