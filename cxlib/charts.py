@@ -22,12 +22,13 @@ Examples
 
 from __future__ import annotations
 
-import re
 from typing import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+from cxlib.workspace import DEFAULT_BRAND, brand_colours
 
 __all__ = [
     "DEFAULT_BRAND",
@@ -44,22 +45,10 @@ __all__ = [
     "TALL",
 ]
 
-DEFAULT_BRAND = {"primary": "#1F3A5F", "accent": "#E07A1F", "neutral": "#6B7280"}
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: Figure sizes in inches: the A4 text width, short and tall.
 WIDE = (7.2, 3.4)
 TALL = (7.2, 4.6)
 _THEME: dict[str, str] = dict(DEFAULT_BRAND)
-
-
-def brand_colours(brand: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The brand's ``primary``, ``accent`` and ``neutral`` colours, defaults for anything not ``#RRGGBB``."""
-    out = dict(DEFAULT_BRAND)
-    for key in out:
-        value = (brand or {}).get(key)
-        if isinstance(value, str) and _HEX.match(value):
-            out[key] = value
-    return out
 
 
 def set_theme(brand: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -33,6 +33,7 @@ from cxlib.schema import rating_column
 __all__ = [
     "COMPONENTS",
     "touchpoint_scores",
+    "relationship_answers",
     "case_table",
     "contact_flags",
     "journey_index",
@@ -853,15 +854,7 @@ def customer_outcomes(customers: pd.DataFrame, responses: pd.DataFrame | None = 
     out["nps"] = np.nan
     out["nps_answered_at"] = pd.NaT
     if responses is not None and len(responses) and "nps" in responses.columns:
-        r = responses
-        if "survey" in r.columns:
-            rel = r["survey"].astype("string").eq("relationship")
-        else:
-            rel = r["interaction_id"].isna() if "interaction_id" in r.columns else pd.Series(True, index=r.index)
-        r = r[rel.fillna(False).to_numpy(bool)]
-        for f in exclude_flags:
-            if f in r.columns:
-                r = r[~r[f].fillna(False).astype(bool).to_numpy()]
+        r = relationship_answers(responses, exclude_flags=exclude_flags)
         r = r.assign(_nps=_num(r["nps"])).dropna(subset=["_nps"])
         sort = ["customer_id", "answered_at", "response_id"] if "answered_at" in r.columns else ["customer_id", "response_id"]
         last = r.sort_values(sort, kind="stable").groupby("customer_id", sort=False).tail(1)
@@ -1068,3 +1061,22 @@ def path_outcomes(paths: pd.DataFrame, outcomes: pd.DataFrame, *, top: int | Non
         if c in table.columns:
             table[c] = table[c].fillna(0).astype("int64")
     return _suppress(table, min_n=min_n, value_cols=values)
+
+
+def relationship_answers(responses: pd.DataFrame, *, exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+    """Relationship-survey answers (``survey`` column, else no ``interaction_id``), flagged rows left out.
+
+    >>> r = pd.DataFrame({"survey": ["relationship", "transactional"], "flag_speeder": [False, False]})
+    >>> len(relationship_answers(r, exclude_flags=["flag_speeder"]))
+    1
+    """
+    r = responses
+    if "survey" in r.columns:
+        rel = r["survey"].astype("string").eq("relationship")
+    else:
+        rel = r["interaction_id"].isna() if "interaction_id" in r.columns else pd.Series(True, index=r.index)
+    r = r[rel.fillna(False).to_numpy(bool)]
+    for f in exclude_flags:
+        if f in r.columns:
+            r = r[~r[f].fillna(False).astype(bool).to_numpy()]
+    return r

@@ -26,7 +26,7 @@ from sklearn.model_selection import train_test_split
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 from cxlib.errors import DataError
-from cxlib.journey import _require, touchpoint_scores
+from cxlib.journey import _require, relationship_answers, touchpoint_scores
 from cxlib.schema import RATING_PREFIX, rating_columns
 
 __all__ = ["touchpoint_measures", "compare_predictive", "PredictiveComparison", "delong_test", "auc_interval"]
@@ -103,15 +103,7 @@ def touchpoint_measures(interactions: pd.DataFrame, responses: pd.DataFrame | No
 
 
 def _relationship_ratings(responses: pd.DataFrame, *, as_of, exclude_flags: Sequence[str]) -> pd.DataFrame:
-    r = responses
-    if "survey" in r.columns:
-        rel = r["survey"].astype("string").eq("relationship")
-    else:
-        rel = r["interaction_id"].isna() if "interaction_id" in r.columns else pd.Series(True, index=r.index)
-    r = r[rel.fillna(False).to_numpy(bool)]
-    for f in exclude_flags:
-        if f in r.columns:
-            r = r[~r[f].fillna(False).astype(bool).to_numpy()]
+    r = relationship_answers(responses, exclude_flags=exclude_flags)
     if as_of is not None and "answered_at" in r.columns:
         r = r[(r["answered_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
     cols = rating_columns(r.columns)

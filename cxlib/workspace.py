@@ -37,6 +37,8 @@ __all__ = [
     "list_clients",
     "project_root",
     "load_config",
+    "brand_colours",
+    "DEFAULT_BRAND",
 ]
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -54,6 +56,20 @@ DEFAULT_QUALITY = {
     "exclude_duplicate_respondents": True,
     "duplicate_window_days": 7,
 }
+
+
+def brand_colours(brand: dict | None = None) -> dict[str, str]:
+    """The brand's ``primary``, ``accent`` and ``neutral`` colours; the defaults for anything missing or not ``#RRGGBB``.
+
+    >>> brand_colours({"primary": "#0B3C5D", "accent": "orange"})["accent"]
+    '#E07A1F'
+    """
+    out = dict(DEFAULT_BRAND)
+    for key in out:
+        value = (brand or {}).get(key)
+        if isinstance(value, str) and _HEX.match(value):
+            out[key] = value
+    return out
 
 
 @dataclass(frozen=True)

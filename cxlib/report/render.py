@@ -30,12 +30,12 @@ import nbformat
 from cxlib.report.exceptions import UnsafeReport
 from cxlib.report.execute import SENTINEL_TAG
 from cxlib.report.sanitize import inert_problems, sanitize_fragment, sanitize_svg
+from cxlib.workspace import DEFAULT_BRAND
+from cxlib.workspace import brand_colours as _colours
 
 __all__ = ["ReportMeta", "render_html", "body_html", "ASSETS", "DEFAULT_BRAND"]
 
 ASSETS = Path(str(resources.files("cxlib.report") / "assets"))
-DEFAULT_BRAND = {"primary": "#1F3A5F", "accent": "#E07A1F", "neutral": "#6B7280"}
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HIDDEN_TAGS = {SENTINEL_TAG, "injected-parameters", "parameters", "remove-cell", "cx-hide"}
 
 
@@ -68,15 +68,6 @@ class ReportMeta:
     @property
     def title(self) -> str:
         return f"{self.display_name}: customer experience report ({self.audience})"
-
-
-def _colours(brand: dict | None) -> dict[str, str]:
-    out = dict(DEFAULT_BRAND)
-    for key in out:
-        value = (brand or {}).get(key)
-        if isinstance(value, str) and _HEX.match(value):
-            out[key] = value
-    return out
 
 
 @lru_cache(maxsize=1)
