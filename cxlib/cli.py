@@ -7,7 +7,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cxlib.cli_errors import err_console, friendly_errors
 from cxlib.errors import CxError
 
 __all__ = ["app", "main"]
@@ -31,23 +31,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err_console = Console(stderr=True)
 
 ROOT_OPTION = typer.Option(None, "--root", help="Project folder holding data/ (default: CX_ROOT or the nearest parent with data/).")
-
-
-def friendly_errors(func):
-    """Turn the workbench's own errors into a short message and exit status 2 (no traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except CxError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 @app.command()

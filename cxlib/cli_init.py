@@ -9,7 +9,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Optional
 
@@ -19,27 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cxlib.cli_errors import friendly_errors
 from cxlib.errors import ConfigError, CxError
 
 __all__ = ["register", "init"]
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _friendly(func):
-    """The workbench's own errors become a one-line message and exit status 2 (as in cxlib.cli)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except CxError as exc:
-            # escaped: messages quote YAML such as `[a, b]`, which rich would take for markup
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _parse_answers(items: list[str]) -> dict:
@@ -163,4 +148,4 @@ def init(
 
 def register(app: typer.Typer) -> None:
     """Add the ``init`` command to the ``cx`` application."""
-    app.command("init")(_friendly(init))
+    app.command("init")(friendly_errors(init))

@@ -11,13 +11,13 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
+from cxlib.cli_errors import friendly_errors
 from cxlib.errors import CxError
 
 __all__ = ["register", "parse_param", "split_list"]
@@ -56,25 +56,11 @@ def parse_param(text: str) -> tuple[str, Any]:
     return name.strip(), value
 
 
-def _friendly(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except CxError as exc:
-            from rich.console import Console
-
-            Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``batch`` commands to ``app``."""
 
     @app.command()
-    @_friendly
+    @friendly_errors
     def report(
         client: str = typer.Argument(..., help="Client folder name under data/."),
         audience: str = typer.Option("executive,analyst", "--audience", "-a", help="executive, analyst or both (comma-separated)."),
@@ -117,7 +103,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(1)
 
     @app.command()
-    @_friendly
+    @friendly_errors
     def batch(
         clients: Optional[list[str]] = typer.Argument(None, help="Clients to render (default: every data/*/client.yaml)."),
         audience: str = typer.Option("executive,analyst", "--audience", "-a", help="executive, analyst or both."),
