@@ -105,6 +105,13 @@ def demo_workspaces(demo_root):
     return {name: open_client(name, root=demo_root) for name in DEMO_CLIENTS}
 
 
+@pytest.fixture(scope="module", params=("acme-telecom", "bluebird-retail", "crest-insurance"))
+def planted_client(request, demo_workspaces):
+    """(workspace, planted effects) for each demo client in turn: the planted-truth tests' subject."""
+    ws = demo_workspaces[request.param]
+    return ws, yaml.safe_load(ws.planted_path.read_text(encoding="utf-8"))["effects"]
+
+
 def read_frame(text: str) -> pd.DataFrame:
     from io import StringIO
 

@@ -8,7 +8,6 @@ not available. planted.yaml is read here only, never by the analyses.
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from cxlib.consistency import channel_gaps
 from cxlib.friction import friction_association, repeated_info
@@ -16,14 +15,10 @@ from cxlib.journey import case_table, customer_outcomes, journey_index, touchpoi
 from cxlib.journey_value import compare_predictive, touchpoint_measures
 from cxlib.lifecycle import decay_test, stage_curve
 
-DEMO_CLIENTS = ("acme-telecom", "bluebird-retail", "crest-insurance")
-
-
-@pytest.fixture(scope="module", params=DEMO_CLIENTS)
-def client(request, demo_workspaces):
-    ws = demo_workspaces[request.param]
-    planted = yaml.safe_load(ws.planted_path.read_text(encoding="utf-8"))["effects"]
-    return ws, planted
+@pytest.fixture
+def client(planted_client):
+    """(workspace, planted effects) of one demo client (tests/conftest.py)."""
+    return planted_client
 
 
 def test_post_sale_decay_is_found(client):

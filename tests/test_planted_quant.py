@@ -8,18 +8,13 @@ is not available. planted.yaml is read here only, never by the analyses.
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from cxlib import churn, drivers, gap, metrics
 
-DEMO_CLIENTS = ("acme-telecom", "bluebird-retail", "crest-insurance")
-
-
-@pytest.fixture(scope="module", params=DEMO_CLIENTS)
-def client(request, demo_workspaces):
-    ws = demo_workspaces[request.param]
-    planted = yaml.safe_load(ws.planted_path.read_text(encoding="utf-8"))["effects"]
-    return ws, planted
+@pytest.fixture
+def client(planted_client):
+    """(workspace, planted effects) of one demo client (tests/conftest.py)."""
+    return planted_client
 
 
 def _relationship(ws):
