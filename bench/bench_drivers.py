@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "benchmarks" / "drivers.md"
 
-from cxlib import drivers as D  # noqa: E402
+from cxlib.analysis import drivers as D  # noqa: E402
 
 
 def make_data(n: int, k: int, *, missing: float, seed: int = 0) -> pd.DataFrame:

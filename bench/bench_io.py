@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "benchmarks" / "io.md"
 
-from cxlib.io import read_table  # noqa: E402
-from cxlib.parsing import coerce  # noqa: E402
-from cxlib.scales import map_scale  # noqa: E402
+from cxlib.ingest.io import read_table  # noqa: E402
+from cxlib.ingest.parsing import coerce  # noqa: E402
+from cxlib.ingest.scales import map_scale  # noqa: E402
 
 
 def best_of(fn, repeat: int) -> float:

@@ -115,7 +115,8 @@ def _rss_mb() -> float:
 def _child(task: str, folder: Path, threads: int) -> dict:
     import pandas as pd
 
-    from cxlib import consistency, friction, journey, lifecycle
+    from cxlib.analysis.journey import consistency, friction, lifecycle
+    from cxlib.analysis import journey
 
     out: dict = {"task": task}
     if task == "duckdb_parquet":

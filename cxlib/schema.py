@@ -1,7 +1,7 @@
 """The canonical data model of a client workspace: tables, columns, types, ranges.
 
 This module is the single source of truth for column names. Readers map raw
-files onto these names (through ``client.yaml``), :mod:`cxlib.validate` checks
+files onto these names (through ``client.yaml``), :mod:`cxlib.ingest.validate` checks
 rows against these specs, and every analysis reads these names.
 
 Examples

@@ -51,7 +51,7 @@ class ReportData:
         interactions are None for a client that sent only survey data (see :meth:`lacks`).
     relationship, transactional : DataFrame
         Responses of each survey type with ``segment``, ``region``, ``stage``, ``channel``,
-        ``touchpoint``, ``month``, ``quarter`` joined (:func:`cxlib.metrics.with_context`).
+        ``touchpoint``, ``month``, ``quarter`` joined (:func:`cxlib.analysis.metrics.with_context`).
     mentions, self_assessment : DataFrame or None
     period : str
         The reporting period as text.
@@ -88,7 +88,7 @@ class ReportData:
         if missing:
             from IPython.display import display
 
-            from cxlib.narrative import note_html
+            from cxlib.present.narrative import note_html
 
             what = " and no ".join(TABLE_NAMES.get(t, t) for t in missing)
             display(note_html(f"{section}: not available, because this client's data has no {what}. "
@@ -132,8 +132,8 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     ReportError
         An unknown audience or an unreadable period date.
     """
-    from cxlib import metrics
-    from cxlib.tables import label_map
+    from cxlib.analysis import metrics
+    from cxlib.present.tables import label_map
     from cxlib.workspace import open_client
 
     if audience not in AUDIENCE_VALUES:
@@ -199,7 +199,7 @@ def attempt(func, *args, what: str | None = None, **kwargs):
     except DataError as exc:
         from IPython.display import display
 
-        from cxlib.narrative import note_html
+        from cxlib.present.narrative import note_html
 
         display(note_html(f"{what or getattr(func, '__name__', 'This analysis')}: not enough data to report ({exc})"))
         return None

@@ -30,8 +30,8 @@ import nbformat
 from cxlib.report.exceptions import UnsafeReport
 from cxlib.report.execute import SENTINEL_TAG
 from cxlib.report.sanitize import inert_problems, sanitize_fragment, sanitize_svg
-from cxlib.workspace import DEFAULT_BRAND
-from cxlib.workspace import brand_colours as _colours
+from cxlib.config import DEFAULT_BRAND
+from cxlib.config import brand_colours as _colours
 
 __all__ = ["ReportMeta", "render_html", "body_html", "ASSETS", "DEFAULT_BRAND"]
 

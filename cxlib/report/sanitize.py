@@ -1,6 +1,6 @@
 """Make report HTML inert, and prove it.
 
-Customer text is escaped where it enters (:mod:`cxlib.tables`, :mod:`cxlib.narrative`). This
+Customer text is escaped where it enters (:mod:`cxlib.present.tables`, :mod:`cxlib.present.narrative`). This
 module is the second line: whatever the notebook's outputs hold (a raw DataFrame Styler, an
 ``HTML(...)`` someone wrote by hand, markdown with an image link), :func:`sanitize_fragment`
 keeps only an allow-list of tags and attributes, so the published file has

@@ -1,0 +1,14 @@
+"""Input: reading a client's files, turning text into typed values, survey scales, validation, the store.
+
+Data flows one way through these modules:
+
+==============  ==========================================================================
+``io``          read a file (CSV, Excel, Parquet, SPSS, Qualtrics) into raw text columns
+``parsing``     raw cells -> typed values, with a reason for every cell that fails
+``scales``      survey answers -> the canonical scales (NPS 0-10, CSAT 1-5, CES 1-7)
+``validate``    one client's tables: types, ranges, keys, references, quarantine, reconciliation
+``store``       the validated tables in a DuckDB file per client, rebuilt when an input changes
+==============  ==========================================================================
+
+Only :mod:`cxlib.workspace` drives this layer; analyses read the validated tables it gives.
+"""

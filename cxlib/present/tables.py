@@ -1,0 +1,321 @@
+"""Tidy frames as report tables: escaped, page-width, suppression shown in words.
+
+Every cell is escaped where it enters (customer text is untrusted; ``DataFrame.style.to_html``
+does not escape), numbers are formatted for reading, confidence intervals can be folded into
+their estimate's cell to save width, and a row whose group is below the client's minimum size
+(``suppressed``) shows **insufficient responses** instead of its scores. Tables wider than a
+printed page are split into several tables that repeat the label columns.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"segment": ["<b>smb</b>", "tiny"], "n": [120, 4], "nps": [12.34, float("nan")],
+...                    "ci_low": [3.1, float("nan")], "ci_high": [21.0, float("nan")], "suppressed": [False, True]})
+>>> html = table(df, formats={"nps": "signed1"}, ci={"nps": ("ci_low", "ci_high")}).html
+>>> "&lt;b&gt;smb&lt;/b&gt;" in html, '+12.3<span class="cx-ci">(+3.1 to +21.0)</span>' in html, "insufficient responses" in html
+(True, True, True)
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "INSUFFICIENT",
+    "HtmlTable",
+    "table",
+    "format_value",
+    "label_map",
+    "with_labels",
+    "quarantine_summary",
+    "suppress_small",
+]
+
+#: What a suppressed score cell says.
+INSUFFICIENT = "insufficient responses"
+
+Format = str | Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    """Escaped HTML of one or more tables; displays itself in Jupyter.
+
+    Attributes
+    ----------
+    html : str
+        The markup (safe to embed: every value was escaped).
+    n_rows : int
+        Rows shown.
+    """
+
+    html: str
+    n_rows: int = 0
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value: Any, fmt: Format | None = None) -> str:
+    """Format one value for a report (unescaped text).
+
+    Parameters
+    ----------
+    value : any
+    fmt : str or callable, optional
+        ``"int"`` (thousands separators), ``"0"``/``"1"``/``"2"`` (decimals), ``"pct0"``/``"pct1"``
+        (value already in percent), ``"frac0"``/``"frac1"`` (a 0-1 fraction shown in percent), ``"signed0"``/``"signed1"`` (explicit +/−, for NPS and
+        differences), ``"p"`` (p-value, ``< 0.001``), ``"bool"`` (yes/no), ``"text"``, or a
+        callable returning text. Default: by type.
+
+    Returns
+    -------
+    str
+        ``"–"`` for missing values.
+
+    Examples
+    --------
+    >>> format_value(-3.25, "signed1"), format_value(0.0004, "p"), format_value(1234, "int"), format_value(12.5, "pct0")
+    ('−3.2', '< 0.001', '1,234', '12 %')
+    """
+    if callable(fmt):
+        return str(fmt(value))
+    if _missing(value):
+        return "–"
+    if fmt in (None, "text"):
+        if isinstance(value, (bool, np.bool_)):
+            return "yes" if value else "no"
+        if isinstance(value, (int, np.integer)):
+            return f"{int(value):,}"
+        if isinstance(value, (float, np.floating)):
+            return f"{float(value):,.2f}"
+        if isinstance(value, (tuple, list)):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+    if fmt == "bool":
+        return "yes" if bool(value) else "no"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if fmt == "int":
+        return f"{number:,.0f}"
+    if fmt == "p":
+        return "< 0.001" if number < 0.001 else f"{number:.3f}"
+    if fmt.startswith("frac"):
+        return f"{100 * number:,.{int(fmt[4:] or 0)}f} %"
+    if fmt.startswith("pct"):
+        return f"{number:,.{int(fmt[3:] or 0)}f} %"
+    if fmt.startswith("signed"):
+        text = f"{number:+,.{int(fmt[6:] or 0)}f}"
+        return text.replace("-", "\u2212")
+    if fmt.isdigit():
+        return f"{number:,.{int(fmt)}f}".replace("-", "\u2212")
+    raise ValueError(f"Unknown format {fmt!r}; use int, 0-9, pct0/pct1, signed0/signed1, p, bool, text or a callable.")
+
+
+def _header(name: str) -> str:
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[str] | None = None,
+          formats: Mapping[str, Format] | None = None, ci: Mapping[str, tuple[str, str]] | None = None,
+          caption: str | None = None, note: str | None = None, suppressed: str | None = "suppressed",
+          keep_when_suppressed: Sequence[str] | None = None, max_rows: int | None = None, max_columns: int = 10,
+          key_columns: int = 1) -> HtmlTable:
+    """Render a tidy frame as an escaped, page-width HTML table.
+
+    Parameters
+    ----------
+    data : DataFrame or None
+        Tidy rows; not modified. None (an analysis that had too little data) gives a short note.
+    columns : mapping or sequence, optional
+        Columns to show, in order; a mapping also gives their headers. Default: every column
+        except the interval bounds folded by ``ci`` and the ``suppressed`` flag.
+    formats : mapping, optional
+        column -> format (see :func:`format_value`).
+    ci : mapping, optional
+        column -> (low column, high column): the cell reads ``estimate`` with ``(low to high)`` in
+        small print under it.
+    caption, note : str, optional
+        Title above and small print below (escaped).
+    suppressed : str, optional
+        Boolean column marking groups below the minimum size; their score cells read
+        "insufficient responses".
+    keep_when_suppressed : sequence, optional
+        Columns still shown for suppressed rows (default: text columns and counts ``n``, ``n_*``).
+    max_rows : int, optional
+        Show at most this many rows (a note says how many were left out).
+    max_columns : int
+        Split wider tables into several, each repeating the first ``key_columns`` columns.
+
+    Returns
+    -------
+    HtmlTable
+    """
+    if data is None:
+        what = f"{caption}: n" if caption else "N"
+        return HtmlTable(html=f'<p class="cx-table-note">{_html.escape(what + "ot enough data to show this table.")}</p>')
+    frame = data
+    formats = dict(formats or {})
+    ci = dict(ci or {})
+    folded = {c for pair in ci.values() for c in pair}
+    if columns is None:
+        names = [c for c in frame.columns if c not in folded and c != suppressed]
+        headers = {c: _header(str(c)) for c in names}
+    elif isinstance(columns, Mapping):
+        names, headers = list(columns), {k: str(v) for k, v in columns.items()}
+    else:
+        names = list(columns)
+        headers = {c: _header(str(c)) for c in names}
+    missing = [c for c in names + [c for pair in ci.values() for c in pair] if c not in frame.columns]
+    if missing:
+        raise KeyError(f"table(): columns {missing} are not in the frame (columns: {list(frame.columns)}).")
+    shown = frame if max_rows is None else frame.head(max_rows)
+    numeric = {c for c in names if _is_numeric(frame[c])}
+    if keep_when_suppressed is None:
+        keep = {c for c in names if c not in numeric or c == "n" or str(c).startswith("n_")}
+    else:
+        keep = set(keep_when_suppressed)
+    is_suppressed = (shown[suppressed].fillna(False).astype(bool).to_numpy()
+                     if suppressed and suppressed in shown.columns else np.zeros(len(shown), dtype=bool))
+
+    cells: list[list[tuple[str, str]]] = []  # (escaped cell HTML, css class)
+    for pos, (_, row) in enumerate(shown.iterrows()):
+        out = []
+        for col in names:
+            if is_suppressed[pos] and col not in keep:
+                out.append((_html.escape(INSUFFICIENT), "cx-suppressed"))
+                continue
+            cell = _html.escape(format_value(row[col], formats.get(col)))
+            if col in ci:
+                low, high = (format_value(row[c], formats.get(col)) for c in ci[col])
+                if low != "–" and high != "–":
+                    cell += f'<span class="cx-ci">({_html.escape(low)} to {_html.escape(high)})</span>'
+            out.append((cell, "cx-num" if col in numeric else ""))
+        cells.append(out)
+
+    key = names[:key_columns]
+    rest = names[key_columns:]
+    width = max(1, max_columns - len(key))
+    chunks = [rest[i:i + width] for i in range(0, len(rest), width)] or [[]]
+    parts = []
+    for number, chunk in enumerate(chunks):
+        cols = key + chunk
+        idx = [names.index(c) for c in cols]
+        head = "".join(
+            f'<th scope="col" class="{"cx-num" if c in numeric else ""}">{_html.escape(headers[c])}'
+            + (" (95 % CI)" if c in ci else "") + "</th>" for c in cols)
+        body = "".join(
+            "<tr>" + "".join(f'<td class="{cells[r][i][1]}">{cells[r][i][0]}</td>' for i in idx) + "</tr>"
+            for r in range(len(cells)))
+        cap = ""
+        if caption:
+            suffix = f" ({number + 1}/{len(chunks)})" if len(chunks) > 1 else ""
+            # a paragraph rather than <caption>: print engines keep it with its table (break-after: avoid)
+            cap = f'<p class="cx-caption">{_html.escape(caption + suffix)}</p>'
+        parts.append(f'{cap}<table class="cx-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    notes = []
+    if max_rows is not None and len(frame) > max_rows:
+        notes.append(f"Showing {max_rows} of {len(frame):,} rows.")
+    if is_suppressed.any():
+        notes.append(f"Groups below the minimum size show \u201c{INSUFFICIENT}\u201d.")
+    if note:
+        notes.append(note)
+    if notes:
+        parts.append(f'<p class="cx-table-note">{_html.escape(" ".join(notes))}</p>')
+    return HtmlTable(html="\n".join(parts), n_rows=len(cells))
+
+
+def label_map(config: Any) -> dict[str, str]:
+    """Touchpoint id -> label from a client's config (``ws.config``), plus readable stage names.
+
+    >>> from types import SimpleNamespace as NS
+    >>> label_map(NS(touchpoints=[NS(id="support_call", label="Support call")], stages=["buy"]))
+    {'buy': 'Buy', 'support_call': 'Support call'}
+    """
+    out = {stage: _header(stage) for stage in getattr(config, "stages", [])}
+    out.update({tp.id: tp.label for tp in getattr(config, "touchpoints", [])})
+    return out
+
+
+def with_labels(data: pd.DataFrame, labels: Mapping[str, str], *, column: str, to: str | None = None) -> pd.DataFrame:
+    """A copy of ``data`` with ``to`` (default ``<column>_label``): ids mapped to readable labels.
+
+    Unknown ids are shown with underscores as spaces.
+
+    >>> with_labels(pd.DataFrame({"tp": ["billing", "app_store"]}), {"billing": "Billing"}, column="tp")["tp_label"].tolist()
+    ['Billing', 'App store']
+    """
+    target = to or f"{column}_label"
+    values = data[column].astype("string")
+    mapped = values.map(lambda v: labels.get(v, _header(str(v))) if not _missing(v) else "–")
+    return data.assign(**{target: mapped.astype("string")})
+
+
+def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined rows counted by table and reason, with the first example.
+
+    Parameters
+    ----------
+    quarantine : DataFrame
+        ``ws.quarantine`` (columns ``table, file, row, column, reason_code, reason, value``).
+
+    Returns
+    -------
+    DataFrame
+        ``table, reason_code, column, rows, first_row, example`` sorted by ``rows`` descending.
+        The example is the validator's reason text, redacted (it may quote a raw value).
+    """
+    cols = ["table", "reason_code", "column", "rows", "first_row", "example"]
+    if quarantine is None or not len(quarantine):
+        return pd.DataFrame(columns=cols)
+    grouped = (quarantine.groupby(["table", "reason_code", "column"], dropna=False, observed=True)
+               .agg(rows=("row", "size"), first_row=("row", "min"), example=("reason", "first"))
+               .reset_index().sort_values(["rows", "table"], ascending=[False, True], kind="stable"))
+    out = grouped[cols].reset_index(drop=True)
+    try:
+        from cxlib.text.redact import redact_series
+
+        out["example"] = redact_series(out["example"].astype("string"), corpus_vocabulary=False)["text"]
+    except ImportError:  # the text helpers are optional here; escaping still applies
+        pass
+    return out
+
+
+def suppress_small(data: pd.DataFrame, *, n: str = "n", min_n: int, flag: str = "suppressed") -> pd.DataFrame:
+    """Add (or tighten) a ``suppressed`` flag for rows with fewer than ``min_n`` responses.
+
+    For frames from analyses that report ``n`` but do not suppress themselves. The analyses of
+    :mod:`cxlib.analysis.metrics` already suppress (including complementary suppression); use theirs.
+
+    >>> suppress_small(pd.DataFrame({"n": [3, 50]}), min_n=30)["suppressed"].tolist()
+    [True, False]
+    """
+    small = data[n].astype("float64").fillna(0) < min_n
+    if flag in data.columns:
+        small = small | data[flag].fillna(False).astype(bool)
+    return data.assign(**{flag: small.to_numpy()})
