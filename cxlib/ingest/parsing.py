@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
