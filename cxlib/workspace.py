@@ -79,9 +79,14 @@ class Workspace:
         self.root = project_root(root)
         self.data_dir = self.root / "data" / name
         if not (self.data_dir / "client.yaml").exists():
-            known = ", ".join(list_clients(self.root)) or "none"
+            import difflib
+
+            clients = list_clients(self.root)
+            close = difflib.get_close_matches(name, clients, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]}?" if close else ""
             raise ConfigError(
-                f"No client {name!r}: {self.data_dir / 'client.yaml'} does not exist (clients here: {known}). "
+                f"No client {name!r}: {self.data_dir / 'client.yaml'} does not exist.{hint} "
+                f"Clients here: {', '.join(clients) or 'none'}. "
                 "Run `cx demo` for the demo clients or `cx init <client> --from <folder>`."
             )
         self.config = load_config(self.data_dir / "client.yaml")

@@ -525,6 +525,7 @@ REPORTS: dict[str, Callable] = {
     "Parameter name not allowed": _params("ok.ipynb", {"_secret": 1}),
     "Parameter value not a primitive": _params("ok.ipynb", {"client": ["a", "b"]}),
     "Parameter not a finite number": _params("ok.ipynb", {"client": float("nan")}),
+    "Parameter of the wrong type": _params("ok.ipynb", {"n": "[1,2]"}),
     "`--param` without `=`": lambda ctx: raised(lambda: importlib.import_module("cxlib.cli.report").parse_param("seed")),
     "Unknown audience or format (`cx report`)": lambda ctx: raised(
         lambda: importlib.import_module("cxlib.cli.report").split_list("docx", ("html", "pdf"), "format")),
