@@ -9,7 +9,7 @@ the client's ``min_n_quotes`` comments; scores of groups below ``min_n`` are sup
 
 Examples
 --------
->>> explorer = Explorer(root=".", client="acme-telecom")     # doctest: +SKIP
+>>> explorer = Explorer(client="acme-telecom")     # doctest: +SKIP
 >>> explorer.widget                                          # doctest: +SKIP
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Filters", "filter_responses", "headline", "verbatims", "Explorer"]
+__all__ = ["Filters", "filter_responses", "headline", "verbatims", "Explorer", "no_clients_message"]
 
 
 @dataclass(frozen=True)
@@ -111,27 +111,44 @@ def verbatims(filtered: pd.DataFrame, *, min_n_quotes: int, n: int = 8, seed: in
                          "needs_review": red["needs_review"].to_numpy()})
 
 
+def no_clients_message(root) -> str:
+    """What the explorer says when ``<root>/data`` holds no client workspace."""
+    return (f"No client workspace under {root}/data (a folder with a client.yaml). Run `cx demo` for the demo "
+            "clients, or `cx init <client> --from <folder>` for a real one, then run this cell again. "
+            "(The project folder is found as `cx` finds it: the `root` parameter, CX_ROOT, or the nearest "
+            "folder upwards holding data/.)")
+
+
 class Explorer:
     """Widgets: client picker, filters, headline numbers, NPS-by-segment chart, verbatims.
 
     Parameters
     ----------
-    root : str
-        Project folder holding ``data/``.
+    root : str, optional
+        Project folder holding ``data/``. Default: found as ``cx`` finds it
+        (:func:`cxlib.workspace.project_root`: ``CX_ROOT``, else the nearest folder upwards
+        holding ``data/``), so the notebook opened from ``notebooks/`` in JupyterLab finds it.
     client : str, optional
         Client to open first (default: the first one found).
+
+    Attributes
+    ----------
+    message : ipywidgets.HTML
+        What went wrong, in words (no client, a client that cannot be opened); empty when all is well.
+    ws : Workspace or None
+        The open client (None when there is none).
     """
 
-    def __init__(self, root: str = ".", client: str | None = None) -> None:
+    def __init__(self, root: str | None = None, client: str | None = None) -> None:
         import ipywidgets as w
 
-        from cxlib.workspace import list_clients
+        from cxlib.workspace import list_clients, project_root
 
-        self.root = root
-        clients = list_clients(root)
+        self.root = project_root(root)
+        clients = list_clients(self.root)
         self.w = w
-        self.client_box = w.Dropdown(options=clients, value=client or (clients[0] if clients else None),
-                                     description="Client")
+        self.message = w.HTML()
+        self.client_box = w.Dropdown(options=clients, value=None, description="Client")
         self.segments = w.SelectMultiple(description="Segment", rows=4)
         self.channels = w.SelectMultiple(description="Channel", rows=4)
         self.stages = w.SelectMultiple(description="Stage", rows=4)
@@ -147,25 +164,74 @@ class Explorer:
             control.observe(lambda _: self.refresh(), names="value")
         filters = w.VBox([self.client_box, w.HBox([self.segments, self.channels, self.stages]),
                           w.HBox([self.start, self.end])])
-        self.widget = w.VBox([filters, self.numbers, self.chart, w.HTML("<b>Verbatims (redacted)</b>"), self.quotes])
-        if self.client_box.value:
-            self.load()
+        self.widget = w.VBox([self.message, filters, self.numbers, self.chart,
+                              w.HTML("<b>Verbatims (redacted)</b>"), self.quotes])
+        if not clients:
+            self._say(no_clients_message(self.root))
+            return
+        if client is not None and client not in clients:
+            import difflib
+
+            close = difflib.get_close_matches(client, clients, n=1)
+            self._say(f"No client {client!r} under {self.root}/data." + (f" Did you mean {close[0]}?" if close else "")
+                      + f" Clients here: {', '.join(clients)}. Showing {clients[0]}.")
+            client = None
+        self.client_box.value = client or clients[0]  # observed: loads the client
+
+    def _say(self, text: str) -> None:
+        self.message.value = (f'<div style="padding:6px 10px;border-left:4px solid #C0392B;background:#FDF2F0">'
+                              f"{html.escape(text)}</div>") if text else ""
 
     def load(self) -> None:
         """Open the selected client and reset the filters to its segments, channels and stages."""
         from cxlib.analysis import metrics
+        from cxlib.errors import CxError
         from cxlib.workspace import open_client
 
-        self.ws = open_client(self.client_box.value, root=self.root)
+        try:
+            ws = open_client(self.client_box.value, root=self.root)
+            context = metrics.with_context(ws.responses, customers=ws.customers, interactions=ws.interactions)
+        except CxError as exc:
+            self.ws, self.context = None, None
+            self._say(f"{self.client_box.value}: {exc}")
+            return
+        self.ws, self.context = ws, context
         cfg = self.ws.config
-        self.context = metrics.with_context(self.ws.responses, customers=self.ws.customers,
-                                            interactions=self.ws.interactions)
         self._loading = True
         self.segments.options, self.channels.options, self.stages.options = cfg.segments, cfg.channels, cfg.stages
         self.start.value = cfg.period_start.date() if cfg.period_start is not None else None
         self.end.value = cfg.period_end.date() if cfg.period_end is not None else None
         self._loading = False
         self.refresh()
+
+    def reconciliation_table(self):
+        """The open client's reconciliation (rows read = used + quarantined), or a note saying why there is none."""
+        from cxlib.present import narrative, tables
+
+        if self.ws is None:
+            return narrative.note_html(self.message_text or no_clients_message(self.root))
+        return tables.table(self.ws.reconciliation, columns=["table", "file", "rows_read", "rows_used",
+                                                             "rows_quarantined"], suppressed=None,
+                            caption="Reconciliation")
+
+    def coding_panel(self, *, coder: str, n: int = 200):
+        """The hand-coding panel for the open client's comments, or a note when no client is open."""
+        from cxlib.interactive.panel import coding_panel
+        from cxlib.present import narrative
+        from cxlib.text import load_codebook, starter_codebook
+
+        if self.ws is None:
+            return narrative.note_html(self.message_text or no_clients_message(self.root))
+        path = self.ws.codebook_path
+        codebook = load_codebook(path) if path and path.exists() else starter_codebook()
+        return coding_panel(self.ws.responses, codebook, self.ws.data_dir / "hand_coded.csv", coder=coder, n=n)
+
+    @property
+    def message_text(self) -> str:
+        """The message shown, as plain text."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self.message.value))
 
     def current_filters(self) -> Filters:
         return Filters(segments=tuple(self.segments.value), channels=tuple(self.channels.value),
