@@ -21,7 +21,7 @@ import typer
 from cxlib.cli.errors import EXIT_DATA, friendly_errors
 from cxlib.errors import CxError
 
-__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight"]
+__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view"]
 
 
 def split_list(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -81,6 +81,22 @@ def parse_params(texts: list[str] | None, notebook: Path | str) -> tuple[tuple[s
     return tuple(out)
 
 
+def with_view(job, view: str, base: Path, out: Path | None):
+    """The job rendering a saved explorer view: the ``view`` parameter, and its own output folder.
+
+    The view must exist (a command error otherwise, with the saved views listed); its reports go
+    to ``<root>/reports/views/<view>/<client>/`` unless ``--out`` says otherwise, so the client's
+    full reports are not overwritten.
+    """
+    from cxlib.analysis.selection import load_view
+
+    load_view(base / "data" / job.client, view)
+    if any(name == "view" for name, _ in job.parameters):
+        raise CxError("Give the view once: --view NAME, not also -p view=NAME.")
+    out_dir = str(out) if out else str(base / "reports" / "views" / view)
+    return replace(job, parameters=(*job.parameters, ("view", view)), out_dir=out_dir)
+
+
 def preflight(client: str, root: Path, notebook: Path, parameters: dict[str, Any]) -> None:
     """What ``cx report`` checks before any kernel starts (each a command error, exit status 2).
 
@@ -112,6 +128,8 @@ def register(app: typer.Typer) -> None:
         cell_timeout: float = typer.Option(600.0, "--cell-timeout", min=1, help="Seconds a notebook cell may run."),
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Extra notebook parameter name=value (repeatable)."),
+        view: Optional[str] = typer.Option(None, "--view", metavar="NAME", help="Render a view saved in the explorer "
+                                           "(data/<client>/views/NAME.yaml): its selection, into reports/views/NAME/."),
     ) -> None:
         """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest).
 
@@ -133,6 +151,11 @@ def register(app: typer.Typer) -> None:
                         formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings)
         job = replace(job, parameters=parse_params(param, job.notebook_path))
+        if view is not None:
+            from cxlib.workspace import Workspace
+
+            Workspace(client, base)  # an unknown client first: its message is the useful one
+            job = with_view(job, view, base, out)
         preflight(client, base, job.notebook_path,
                   {"client": client, "audience": job.audiences[0], "root": str(base), **dict(job.parameters)})
         with console.status(f"rendering {client}…"), Kernel(settings) as kernel:

@@ -55,6 +55,9 @@ class ReportData:
     mentions, self_assessment : DataFrame or None
     period : str
         The reporting period as text.
+    selection : str
+        When the report renders a saved explorer view: the view's name and selection in words
+        ("" otherwise).
     """
 
     ws: Any
@@ -68,6 +71,7 @@ class ReportData:
     mentions: pd.DataFrame | None
     self_assessment: pd.DataFrame | None
     period: str
+    selection: str = ""
 
     @property
     def config(self):
@@ -108,7 +112,7 @@ def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame
 
 
 def report_data(client: str, *, root: str, audience: str = "executive", period_start: str | None = None,
-                period_end: str | None = None, seed: int = 7) -> ReportData:
+                period_end: str | None = None, seed: int = 7, view: str | None = None) -> ReportData:
     """Open a client and prepare its tables for the report.
 
     Parameters
@@ -122,6 +126,10 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         ``YYYY-MM-DD``; default the client.yaml period (no filter when that is absent too).
     seed : int
         Seeds Python's and numpy's global generators (analyses take their own ``seed=`` too).
+    view : str, optional
+        A saved explorer view (``data/<client>/views/<view>.yaml``): its period (unless
+        ``period_start``/``period_end`` are given) and its segments, channels and stages
+        (:func:`cxlib.analysis.selection.select_tables`).
 
     Returns
     -------
@@ -142,15 +150,33 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     np.random.seed(seed)
     ws = open_client(client, root=root)
     cfg = ws.config
+    saved = None
+    if view:
+        from cxlib.analysis.selection import load_view
+
+        saved = load_view(ws.data_dir, view)
+    default_start = saved.filters.start if saved is not None and saved.filters.start is not None else cfg.period_start
+    default_end = saved.filters.end if saved is not None and saved.filters.end is not None else cfg.period_end
     try:
-        start = pd.Timestamp(period_start) if period_start else cfg.period_start
-        end = pd.Timestamp(period_end) if period_end else cfg.period_end
+        start = pd.Timestamp(period_start) if period_start else default_start
+        end = pd.Timestamp(period_end) if period_end else default_end
     except ValueError as exc:
         raise ReportError(f"period_start/period_end: {exc}. Write dates as YYYY-MM-DD.") from None
     customers = ws.customers
     interactions = _within(ws.interactions, "occurred_at", start, end)
     responses = _within(ws.responses, "answered_at", start, end)
     mentions = _within(ws.mentions, "posted_at", start, end)
+    selection = ""
+    if saved is not None:
+        from cxlib.analysis.selection import Filters, select_tables
+
+        within = Filters(segments=saved.filters.segments, channels=saved.filters.channels, stages=saved.filters.stages)
+        picked = select_tables(within, customers=customers, interactions=interactions, responses=responses,
+                               mentions=mentions)
+        customers, interactions = picked["customers"], picked["interactions"]
+        responses, mentions = picked["responses"], picked["mentions"]
+        shown = Filters(segments=within.segments, channels=within.channels, stages=within.stages, start=start, end=end)
+        selection = f"Saved view {saved.name}: {shown.describe()}." + (f" {saved.note}" if saved.note else "")
     context = metrics.with_context(responses, customers=customers, interactions=interactions)
     survey = context["survey"].astype("string")
     period = "" if start is None and end is None else \
@@ -161,7 +187,7 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         responses=responses,
         relationship=context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True),
         transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
-        mentions=mentions, self_assessment=ws.self_assessment, period=period,
+        mentions=mentions, self_assessment=ws.self_assessment, period=period, selection=selection,
     )
 
 

@@ -26,7 +26,7 @@ def test_declared_parameters_of_the_fixture_come_from_papermills_inspect_api():
 
 def test_report_notebook_declares_the_documented_parameters():
     declared = declared_parameters(REPORT)
-    assert set(declared) == {"client", "audience", "root", "period_start", "period_end", "seed"}
+    assert set(declared) == {"client", "audience", "root", "period_start", "period_end", "seed", "view"}
 
 
 @pytest.mark.parametrize("name,hint", [("clinet", "client"), ("audiance", "audience"), ("greting", "greeting")])
