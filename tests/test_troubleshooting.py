@@ -541,6 +541,10 @@ COMMAND_LINE: dict[str, Callable] = {
     "`cx validate` without a client": lambda ctx: cli("validate", "--root", str(ctx.tmp)),
     "No clients yet": lambda ctx: cli("validate", "--all", "--root", str(ctx.tmp)),
     "Unknown demo client": lambda ctx: cli("demo", "--client", "nobody", "--root", str(ctx.tmp)),
+    "No such view": lambda ctx: (write_workspace(ctx.tmp), cli("report", "tiny", "--root", str(ctx.tmp), "--view",
+                                                               "nope"))[1],
+    "View name not allowed": lambda ctx: raised(lambda: importlib.import_module("cxlib.analysis.selection")
+                                                .load_view(ctx.tmp, "Bad Name")),
 }
 
 

@@ -363,9 +363,14 @@ class Explorer:
         return self.data.compare(filters, choice)
 
     def bar_label(self, by: str, value: str) -> str:
+        """How a bar is named: theme and touchpoint labels, readable stage and segment names."""
         if by == "theme":
             return self.data.theme_labels().get(value, value)
-        return str(value)
+        if by in ("touchpoint", "stage"):
+            from cxlib.present.tables import label_map
+
+            return label_map(self.ws.config).get(value, str(value).replace("_", " "))
+        return str(value).replace("_", " ")
 
     def _draw_bars(self, filters: Filters) -> None:
         from cxlib.interactive import explore_html as H
@@ -384,8 +389,9 @@ class Explorer:
             label = self.bar_label(by, value)
             hidden = bool(row["suppressed"]) or pd.isna(row["nps"])
             width = 4 if hidden else max(4, int(round(60 * abs(float(row["nps"])) / top)))
-            bar = w.Button(description="insufficient responses" if hidden else f"{row['nps']:+.1f}",
-                           tooltip=f"{label}: click for the comments and customers behind it",
+            bar = w.Button(description="not scored" if hidden else f"{row['nps']:+.1f}",
+                           tooltip=(f"{label}: fewer than {self.ws.config.min_n} answers, not scored; " if hidden
+                                    else f"{label}: ") + "click for the comments and customers behind it",
                            layout=w.Layout(width=f"{width}%", min_width="90px"),
                            button_style="" if hidden else ("danger" if row["nps"] < 0 else "info"))
             bar.on_click(lambda _b, v=value: self.drill_down(v))

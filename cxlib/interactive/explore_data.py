@@ -163,6 +163,7 @@ class Drill:
     by: str
     value: str
     responses: int
+    with_nps: int
     comments: pd.DataFrame
     customers: pd.DataFrame
     suppressed: bool
@@ -505,8 +506,10 @@ class ExplorerData:
                     agg[col] = (col, "first")
             customers = (ordered.groupby("customer_id", observed=True, dropna=True).agg(**agg).reset_index()
                          .sort_values(["responses", "last_answered"], ascending=False, kind="stable"))
-        return Drill(by=by, value=value, responses=int(mask.sum()), comments=comments,
-                     customers=customers.reset_index(drop=True), suppressed=suppressed)
+        if "last_answered" in customers:
+            customers["last_answered"] = pd.to_datetime(customers["last_answered"]).dt.strftime("%Y-%m-%d")
+        return Drill(by=by, value=value, responses=int(mask.sum()), with_nps=int((mask & self.has_nps).sum()),
+                     comments=comments, customers=customers.reset_index(drop=True), suppressed=suppressed)
 
     # -- compare ----------------------------------------------------------------------------------------
     def other_selection(self, filters: Filters, compare_with: str) -> tuple[np.ndarray, str]:
@@ -564,7 +567,8 @@ class ExplorerData:
                         + ("significant after Holm's correction)." if row["significant"] else
                            "not significant after Holm's correction)."))
         else:
-            sentence = f"Too few NPS answers to compare (the client's minimum is {self.config.min_n} per group)."
+            sentence = (f"Too few NPS answers to compare the selection ({len(a):,}) with {label_b} ({len(b):,}): the "
+                        f"client's minimum is {self.config.min_n} per group and survey type.")
         if overlap:
             sentence += f" The two selections share {overlap:,} responses: the test assumes they do not."
         return Comparison(table=table, label_a=label_a, label_b=label_b, overlap=overlap, sentence=sentence)

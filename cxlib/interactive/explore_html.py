@@ -127,7 +127,7 @@ def search_block(result, *, colour: str) -> str:
 
 def drill_block(drill, *, label: str, colour: str, terms: tuple[str, ...] = ()) -> str:
     head = (f'<h4 style="margin:6px 0">Behind {_E(label)}: <span data-cx="drill-n">{drill.responses:,}</span> '
-            "responses</h4>")
+            f"responses</h4>{note(f'{drill.with_nps:,} of them answered the NPS question (the n of the bar).')}")
     if drill.suppressed:
         quotes = note("Fewer comments than the client's minimum for quotes: none are shown.")
     elif len(drill.comments):
