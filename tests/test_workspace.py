@@ -65,7 +65,7 @@ def test_invalid_yaml_names_the_line(tmp_path):
 
 
 def test_unknown_client_lists_known_ones(tiny_root):
-    with pytest.raises(ConfigError, match="clients here: tiny"):
+    with pytest.raises(ConfigError, match="Clients here: tiny"):
         Workspace("nobody", tiny_root)
     with pytest.raises(ConfigError, match="not a valid client name"):
         Workspace("../etc", tiny_root)

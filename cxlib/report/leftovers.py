@@ -4,28 +4,31 @@ Every kernel a report starts gets its own folder under one parent,
 ``<tmp>/cx-kernels-<user>/`` (``CX_KERNEL_DIR`` overrides it): the connection file
 (``kernel.json``, which holds the kernel's HMAC key), its IPC sockets and its log. A normal
 exit removes the folder (:meth:`cxlib.report.execute.Kernel.shutdown`). A run killed with
-SIGKILL cannot clean up after itself, so each folder records its owner (pid and process start
-time) and the next kernel started on the machine removes the folders whose owner is gone
-(:func:`sweep`). The kernel itself exits once its parent dies (``JPY_PARENT_PID``).
+SIGKILL cannot clean up after itself, so each folder's *name* records its owner
+(``<pid>-<process start, ms>-<random>``: written in the one call that creates the folder, so a
+sweep running in another process at the same moment can never find a folder without its owner),
+and the next kernel started on the machine removes the folders whose owner is gone
+(:func:`sweep`). Names that are not ours are left alone. The kernel itself exits once its parent
+dies (``JPY_PARENT_PID``).
 
 Examples
 --------
 >>> folder = new_kernel_dir()            # doctest: +SKIP
->>> (folder / "owner.json").exists()     # doctest: +SKIP
+>>> owner(folder) == (os.getpid(), process_started_ms(os.getpid()))   # doctest: +SKIP
 True
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["kernels_root", "new_kernel_dir", "sweep", "OWNER_FILE"]
+__all__ = ["kernels_root", "new_kernel_dir", "sweep", "owner", "process_started_ms"]
 
-OWNER_FILE = "owner.json"
+_NAME = re.compile(r"^(\d+)-(\d+)-[A-Za-z0-9_]+$")
 
 
 def kernels_root() -> Path:
@@ -36,25 +39,26 @@ def kernels_root() -> Path:
     return Path(tempfile.gettempdir()) / f"cx-kernels-{user}"
 
 
-def _started(pid: int) -> float | None:
-    """Start time of process ``pid`` (seconds since the epoch), or None when there is none."""
+def process_started_ms(pid: int) -> int | None:
+    """Start time of process ``pid`` in milliseconds since the epoch, or None when there is none."""
     import psutil
 
     try:
-        return psutil.Process(pid).create_time()
+        return int(psutil.Process(pid).create_time() * 1000)
     except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
         return None
 
 
-def _owner_alive(folder: Path) -> bool:
-    try:
-        owner = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
-        pid, started = int(owner["pid"]), float(owner["started"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return False  # no readable owner: a half-made folder of a killed run
-    now = _started(pid)
+def owner(folder: Path) -> tuple[int, int] | None:
+    """(pid, start ms) of the process that made a kernel folder, from its name; None if not ours."""
+    m = _NAME.match(Path(folder).name)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _owner_alive(pid: int, started_ms: int) -> bool:
+    now = process_started_ms(pid)
     # a reused pid belongs to a process started later than the folder's owner
-    return now is not None and abs(now - started) < 1.0
+    return now is not None and abs(now - started_ms) < 1000
 
 
 def sweep(root: Path | None = None) -> list[Path]:
@@ -64,7 +68,8 @@ def sweep(root: Path | None = None) -> list[Path]:
     if not root.is_dir():
         return removed
     for folder in root.iterdir():
-        if folder.is_dir() and not _owner_alive(folder):
+        who = owner(folder) if folder.is_dir() else None
+        if who is not None and not _owner_alive(*who):
             shutil.rmtree(folder, ignore_errors=True)
             if not folder.exists():
                 removed.append(folder)
@@ -76,7 +81,4 @@ def new_kernel_dir() -> Path:
     root = kernels_root()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     sweep(root)
-    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
-    owner = {"pid": os.getpid(), "started": _started(os.getpid())}
-    (folder / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
-    return folder
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{process_started_ms(os.getpid())}-", dir=root))

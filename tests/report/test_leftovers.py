@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -33,20 +32,42 @@ def _dead_pid() -> int:
 
 
 def test_folders_of_dead_runs_are_swept_and_live_ones_kept(kernels):
+    import os
+
     mine = leftovers.new_kernel_dir()
-    dead = kernels / "999-dead"
+    assert leftovers.owner(mine) == (os.getpid(), leftovers.process_started_ms(os.getpid()))
+    dead = kernels / f"{_dead_pid()}-1700000000000-abc"
     dead.mkdir()
-    (dead / "kernel-1.json").write_text('{"key": "secret"}')
-    (dead / leftovers.OWNER_FILE).write_text(json.dumps({"pid": _dead_pid(), "started": 0.0}))
-    reused = kernels / "998-reused"  # a pid that is alive now but started after the folder's owner
+    (dead / "kernel.json").write_text('{"key": "secret"}')
+    reused = kernels / "1-12000-xyz"  # pid 1 is alive, but it started long after this folder's owner
     reused.mkdir()
-    (reused / leftovers.OWNER_FILE).write_text(json.dumps({"pid": 1, "started": 12.0}))
-    half = kernels / "997-half"      # killed before it wrote its owner
-    half.mkdir()
+    foreign = kernels / "not-ours"     # a name we did not make: left alone
+    foreign.mkdir()
     removed = leftovers.sweep()
-    assert set(removed) == {dead, reused, half}
-    assert mine.is_dir() and (mine / leftovers.OWNER_FILE).exists()
+    assert set(removed) == {dead, reused}
+    assert mine.is_dir() and foreign.is_dir()
     assert leftovers.sweep() == []
+
+
+def test_a_sweep_in_another_process_never_removes_a_live_folder(kernels):
+    """Two workers starting kernels at once (the batch): each folder is owned from its first instant."""
+    import concurrent.futures as cf
+
+    with cf.ProcessPoolExecutor(2) as pool:
+        folders = list(pool.map(_make_and_sweep, [str(kernels)] * 8))
+    mine = [Path(f) for f in folders]
+    assert all(leftovers.owner(f) is not None for f in mine)
+
+
+def _make_and_sweep(root: str) -> str:
+    import os
+
+    os.environ["CX_KERNEL_DIR"] = root
+    folder = leftovers.new_kernel_dir()
+    for _ in range(20):
+        leftovers.sweep()
+        assert folder.is_dir(), "a live worker's folder was swept"
+    return str(folder)
 
 
 def test_the_connection_file_lives_in_the_kernel_folder(kernels):
