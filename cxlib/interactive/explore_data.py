@@ -214,6 +214,16 @@ class ExplorerData:
         self.filler[self.has_comment] = [is_filler(t) for t in comment[self.has_comment]]
         self.has_nps = ctx["nps"].notna().to_numpy(bool) if "nps" in ctx else np.zeros(len(ctx), dtype=bool)
         self._lower = comment.str.lower()
+        # what the scores need, without the comment text and the other wide columns: every grouped
+        # count of a filter change works on this narrow frame (fewer copies, nothing for gc to walk)
+        keep = [c for c in ("response_id", "customer_id", "survey", "nps", "answered_at", "segment", "region", "stage",
+                            "channel", "touchpoint", "quarter", "churned") if c in ctx]
+        self.scores = ctx[keep].copy()
+        self._ids = ctx["response_id"].astype("string") if "response_id" in ctx else pd.Series(dtype="string")
+        self.mention_filler = (self.mentions["text"].map(is_filler).to_numpy(bool) if self.mentions is not None
+                               else np.zeros(0, dtype=bool))
+        #: Bumped whenever something long-lived is loaded (a client, themes, sentiment).
+        self.generation = 1
         self._themes: pd.DataFrame | None = None
         self._sentiment: pd.Series | None = None
         self._mention_sentiment: pd.Series | None = None
@@ -307,6 +317,7 @@ class ExplorerData:
                                      "theme": coded["theme"].astype("string")})
 
             self._themes = self._cached("themes", compute)
+            self.generation += 1
         return self._themes
 
     def theme_labels(self) -> dict[str, str]:
@@ -325,7 +336,8 @@ class ExplorerData:
 
             frame = self._cached("sentiment", compute)
             labels = dict(zip(frame["response_id"], frame["label"]))
-            self._sentiment = self.context["response_id"].astype("string").map(labels).astype("string")
+            self._sentiment = self._ids.map(labels).astype("string")
+            self.generation += 1
         return self._sentiment
 
     # -- selections ---------------------------------------------------------------------------------
@@ -358,7 +370,7 @@ class ExplorerData:
         from cxlib.analysis import metrics
 
         mask = self.mask(filters)
-        sel = self.context[mask & self.has_nps]
+        sel = self.scores[mask & self.has_nps]
         selected, with_nps = int(mask.sum()), len(sel)
         survey = self.context.loc[mask, "survey"].astype("string").fillna("unknown") if "survey" in self.context \
             else pd.Series("all", index=self.context.index[mask])
@@ -397,7 +409,7 @@ class ExplorerData:
         if by not in CHART_BY:
             raise DataError(f"Chart by {by!r}: choose one of {', '.join(CHART_BY)}.")
         cols = [by, "n", "nps", "ci_low", "ci_high", "suppressed"]
-        sel = self.context[self.mask(filters) & self.has_nps]
+        sel = self.scores[self.mask(filters) & self.has_nps]
         if by == "theme":
             themes = self.themes()
             sel = sel[["response_id", "nps"]].astype({"response_id": "string"}).merge(themes, on="response_id")
@@ -435,7 +447,7 @@ class ExplorerData:
         if query.theme:
             themes = self.themes()
             ids = set(themes.loc[themes["theme"] == query.theme, "response_id"])
-            hit &= self.context["response_id"].astype("string").isin(ids).to_numpy(bool)
+            hit &= self._ids.isin(ids).to_numpy(bool)
         if query.sentiment:
             hit &= (self.sentiment() == query.sentiment).fillna(False).to_numpy(bool)
         self._search_cache[key] = hit
@@ -484,12 +496,12 @@ class ExplorerData:
         if by == "theme":
             themes = self.themes()
             ids = set(themes.loc[themes["theme"] == value, "response_id"])
-            mask &= self.context["response_id"].astype("string").isin(ids).to_numpy(bool)
+            mask &= self._ids.isin(ids).to_numpy(bool)
         elif by in self.context:
             mask &= (self.context[by].astype("string") == value).fillna(False).to_numpy(bool)
         else:
             raise DataError(f"Drill down by {by!r}: this client has no such column.")
-        rows = self.context[mask]
+        rows = self.scores[mask]
         commented = mask & self.has_comment
         suppressed = int(commented.sum()) < self.config.min_n_quotes
         shown_rows = self.context[commented & ~self.filler]
@@ -542,8 +554,9 @@ class ExplorerData:
         else:
             mask_b, label_b = self.other_selection(filters, compare_with)
         overlap = int((mask_a & mask_b).sum())
-        a = self.context[mask_a & self.has_nps].assign(selection="selection")
-        b = self.context[mask_b & self.has_nps].assign(selection="comparison")
+        cols = [c for c in ("nps", "survey") if c in self.scores]
+        a = self.scores.loc[mask_a & self.has_nps, cols].assign(selection="selection")
+        b = self.scores.loc[mask_b & self.has_nps, cols].assign(selection="comparison")
         both = pd.concat([a, b], ignore_index=True)
         within = "survey" if "survey" in both and both["survey"].notna().any() else None
         cols = ["survey", "n_a", "n_b", "score_a", "score_b", "diff", "ci_low", "ci_high", "p_adjusted",
@@ -605,6 +618,7 @@ class ExplorerData:
             frame = self._cached("mention-sentiment", compute)
             labels = dict(zip(frame["mention_id"], frame["label"]))
             self._mention_sentiment = self.mentions["mention_id"].astype("string").map(labels).astype("string")
+            self.generation += 1
         return self._mention_sentiment
 
     def social(self, filters: Filters, query: SearchQuery = SearchQuery(), *, limit: int = 10) -> dict:
@@ -628,7 +642,8 @@ class ExplorerData:
             hit &= text.str.contains(r"(?<!\w)" + re.escape(term) + r"(?!\w)", regex=True).fillna(False).to_numpy(bool)
         if query.sentiment:
             hit &= (labels == query.sentiment).fillna(False).to_numpy(bool)
-        picked = rows[hit & ~rows["text"].map(is_filler).to_numpy(bool)]
+        filler = self.mention_filler[self.mentions.index.get_indexer(rows.index)]
+        picked = rows[hit & ~filler]
         picked = picked.sort_values("posted_at", ascending=False, kind="stable").head(limit)
         red = redact_series(picked["text"].astype("string"))
         shown = pd.DataFrame({"quote": red["text"].to_numpy(), "label": picked["source"].astype("string").to_numpy(),
