@@ -61,6 +61,9 @@ def show(ax) -> None:
     from IPython.display import display
 
     figure = ax.figure
+    # Draw once before the image is made, as the notebook's own end-of-cell display does: the first
+    # draw settles the layout (constrained layout, label offsets), so the picture is the same either way.
+    figure.canvas.draw()
     display(figure)
     plt.close(figure)
 
