@@ -22,16 +22,13 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import pandas as pd
 
 from cxlib.present.findings import Finding
 from cxlib.report.audiences import AUDIENCES
 from cxlib.schema import RATING_PREFIX
-
-if TYPE_CHECKING:
-    from cxlib.report.context import ReportData
 
 __all__ = [
     "SECTION_MIME",
@@ -167,6 +164,17 @@ class Section:
     def for_audience(self, audience: str) -> bool:
         return audience in self.audiences
 
+    @property
+    def all_needs(self) -> dict[str, tuple[str, ...]]:
+        """Everything the section and its parts use, table by table (``csat|ces`` covers csat and ces)."""
+        merged: dict[str, list[str]] = {}
+        for spec in (self.needs, *(p.needs for p in self.parts)):
+            for table, columns in spec.items():
+                listed = merged.setdefault(table, [])
+                named = {a for c in listed for a in c.split("|")}
+                listed += [c for c in columns if c not in named]
+        return {t: tuple(c) for t, c in merged.items()}
+
 
 def needs_text(needs: Needs) -> str:
     """``{"responses": ("nps",)}`` -> ``'responses (nps)'``: how the coverage table lists needs (``a|b``: "a or b")."""
@@ -202,13 +210,13 @@ def lacking(tables: Mapping[str, pd.DataFrame | None], needs: Needs) -> dict[str
     return out
 
 
-def _tables(data: "ReportData | Mapping[str, pd.DataFrame | None]") -> Mapping[str, pd.DataFrame | None]:
+def _tables(data: Any) -> Mapping[str, pd.DataFrame | None]:
     if isinstance(data, Mapping):
         return data
     return {name: getattr(data, name, None) for name in TABLE_NAMES}
 
 
-def has_data(data: "ReportData | Mapping[str, pd.DataFrame | None]", needs: Needs) -> bool:
+def has_data(data: Any, needs: Needs) -> bool:
     """Whether the report data (or a table mapping) meets ``needs``; sections test their parts with it."""
     return not lacking(_tables(data), needs)
 

@@ -108,9 +108,10 @@ def coverage(config: Any, *, tables: Mapping[str, pd.DataFrame | None] | None = 
     -------
     DataFrame
         One row per section that needs data, in report order: ``section`` (its title), ``needs`` (the tables
-        and columns it and its optional parts use), ``status`` (``available`` | ``partial`` |
-        ``missing``: all, some or none of them present), ``what_to_provide`` (empty when
-        available; otherwise what the section, and each optional part it lacks, would need).
+        and columns it and its optional parts use), ``status`` (``available``: everything present;
+        ``partial``: the section runs without some optional part, or has some but not all of what it
+        needs; ``missing``: none of what it needs), ``what_to_provide`` (empty when available; otherwise
+        what the section, and each optional part it lacks, would need).
     """
     provided = set(getattr(config, "sources", {}) or {})
 
@@ -129,18 +130,14 @@ def coverage(config: Any, *, tables: Mapping[str, pd.DataFrame | None] | None = 
             continue
         own = met(s.needs)
         parts = [(p, met(p.needs)) for p in s.parts]
-        flags = own + [f for _, fl in parts for f in fl]
-        status = "available" if all(flags) else ("partial" if any(flags) else "missing")
+        if all(own):
+            status = "available" if all(f for _, fl in parts for f in fl) else "partial"
+        else:  # the section itself cannot run; its parts do not count
+            status = "partial" if any(own) else "missing"
         provide = []
         if not all(own):
             provide.append(s.unlock)
         provide += [f"{p.name}: {p.unlock[:1].lower()}{p.unlock[1:]}" for p, fl in parts if not all(fl)]
-        needs: dict[str, list[str]] = {}
-        for spec in (s.needs, *(p.needs for p in s.parts)):
-            for t, cols in spec.items():
-                listed = needs.setdefault(t, [])
-                named = {a for c in listed for a in c.split("|")}  # "csat|ces" already names csat and ces
-                listed += [c for c in cols if c not in named]
-        rows.append({"section": s.title, "needs": needs_text({t: tuple(c) for t, c in needs.items()}), "status": status,
+        rows.append({"section": s.title, "needs": needs_text(s.all_needs), "status": status,
                      "what_to_provide": "" if status == "available" else " ".join(provide)})
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS).astype("string")

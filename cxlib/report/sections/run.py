@@ -22,14 +22,11 @@ Examples
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from cxlib.report import audiences
 from cxlib.report.sections.base import SECTION_MIME, TABLE_NAMES, SectionResult, lacking, unavailable_text
 from cxlib.report.sections.registry import section
-
-if TYPE_CHECKING:
-    from cxlib.report.context import ReportData
 
 __all__ = ["ReportRun"]
 
@@ -51,7 +48,7 @@ class ReportRun:
         Apply the client's chart theme (brand colours, print sizes) now.
     """
 
-    def __init__(self, data: "ReportData", *, audience: str | None = None, theme: bool = True) -> None:
+    def __init__(self, data: Any, *, audience: str | None = None, theme: bool = True) -> None:
         self.data = data
         self.audience = audiences.check_audience(audience or data.audience)
         self._tables = _tables(data)
