@@ -154,7 +154,7 @@ def format_value(value: Any, fmt: Format | None = None) -> str:
     except (TypeError, ValueError):
         return str(value)
     if fmt == "int":
-        return f"{number:,.0f}".replace("-", MINUS)
+        return _fixed(number, 0, sign=False)
     if fmt == "p":
         return "< 0.001" if number < 0.001 else f"{number:.3f}"
     for prefix, scale, suffix, sign in (("frac", 100.0, " %", False), ("pct", 1.0, " %", False),
