@@ -110,7 +110,7 @@ def init(
     The files are only read; the YAML points at them. Items the tool is unsure of are marked
     `# CONFIRM[<id>]:` in the file: review them, then `--confirm all` (or `--answer ID=VALUE`).
     """
-    from cxlib.onboard.core import init_client
+    from cxlib.onboard.propose import init_client
     from cxlib.onboard.confirm import confirm_file, pending
     from cxlib.workspace import project_root
 
