@@ -68,7 +68,7 @@ def _summary(proposal) -> None:
 def _check(path: Path) -> None:
     """Validate the written client.yaml without storing anything, and say how it went."""
     from cxlib.ingest.validate import validate_client
-    from cxlib.config import load_config
+    from cxlib.workspace import load_config
 
     try:
         result = validate_client(load_config(path))

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-from cxlib.config import load_config
+from cxlib.workspace import load_config
 from cxlib.errors import ConfigError, DataError
 from cxlib.ingest import readers
 from cxlib.ingest.readers import Reader, ReadOptions, detect_format, read_table, register

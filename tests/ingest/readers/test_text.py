@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cxlib.config import load_config
+from cxlib.workspace import load_config
 from cxlib.errors import DataError
 from cxlib.ingest.readers import read_table
 from cxlib.ingest.validate import validate_client
