@@ -40,6 +40,8 @@ class ScorecardResult(SectionResult):
     trend : DataFrame
         Per touchpoint and quarter, with ``csat_change``/``ces_change`` against the previous quarter and their
         Holm-adjusted p-values ``csat_p``/``ces_p`` (across every touchpoint and quarter).
+    quiet : tuple of str
+        Touchpoints too small to score in any quarter (their rows of ``trend`` are all suppressed).
     n_without_touchpoint : int
         Transactional answers not linked to a touchpoint (left out of the scorecard).
     """
@@ -48,6 +50,7 @@ class ScorecardResult(SectionResult):
     by_touchpoint: pd.DataFrame | None = None
     by_channel: pd.DataFrame | None = None
     trend: pd.DataFrame | None = None
+    quiet: tuple[str, ...] = ()
     n_without_touchpoint: int = 0
 
 
@@ -111,6 +114,14 @@ def _lowest(table: pd.DataFrame | None, overall: pd.DataFrame | None, prefix: st
                                "overlaps that of all touchpoints together).")
 
 
+def _in_order(frame: pd.DataFrame | None, rank: dict) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    order = frame["touchpoint"].map(rank).astype("float64").fillna(len(rank))
+    return frame.assign(_order=order.to_numpy()).sort_values("_order", kind="stable").drop(columns="_order") \
+        .reset_index(drop=True)
+
+
 def _changes(trend: pd.DataFrame | None) -> Finding | None:
     if trend is None or "csat_p" not in trend:
         return None
@@ -166,7 +177,12 @@ def compute(data) -> ScorecardResult:
     if by_touchpoint is not None:
         by_touchpoint = by_touchpoint.sort_values(["csat", "ces"], na_position="last", kind="stable") \
             .reset_index(drop=True)
-    trend = joined("trend")
+    by_channel, trend = joined("channel"), joined("trend")
+    if by_touchpoint is not None:  # every table in the order of the scorecard: lowest CSAT first
+        rank = {tp: i for i, tp in enumerate(by_touchpoint["touchpoint"])}
+        by_channel, trend = (_in_order(t, rank) for t in (by_channel, trend))
+    quiet = () if trend is None else tuple(
+        str(label) for label, rows in trend.groupby("touchpoint_label", sort=False) if rows["suppressed"].all())
     findings = [f for f in (
         _lowest(by_touchpoint, overall, "csat", label="CSAT", unit="% of ratings 4-5 of 5",
                 scale="share of transactional ratings 4 or 5 of 5"),
@@ -174,8 +190,8 @@ def compute(data) -> ScorecardResult:
                 scale="mean effort, 1-7, 7 = very easy"),
         _changes(trend),
     ) if f is not None]
-    return ScorecardResult(overall=overall, by_touchpoint=by_touchpoint, by_channel=joined("channel"), trend=trend,
-                           n_without_touchpoint=int((~linked).sum()),
+    return ScorecardResult(overall=overall, by_touchpoint=by_touchpoint, by_channel=by_channel, trend=trend,
+                           quiet=quiet, n_without_touchpoint=int((~linked).sum()),
                            findings=tuple(findings), notes=tried.notes)
 
 
@@ -217,9 +233,14 @@ def show(result: ScorecardResult, audience: str) -> None:
                    note="CSAT: share of 4-5 ratings of 5, Wilson interval; CES: mean of 1-7 (7 = very easy), "
                         "t interval." + left_out))
     display(_table(result.by_channel, "channel", "Touchpoint scorecard by channel"))
-    display(_table(result.trend, "trend", "Touchpoint scorecard by quarter",
+    trend = result.trend
+    quiet = ""
+    if trend is not None and result.quiet:
+        trend = trend[~trend["touchpoint_label"].isin(result.quiet)]
+        quiet = f" Too few answers in every quarter to show: {', '.join(result.quiet)}."
+    display(_table(trend, "trend", "Touchpoint scorecard by quarter",
                    note="Change: against the previous quarter; p-values Holm-adjusted across every touchpoint and "
-                        "quarter."))
+                        "quarter." + quiet))
 
 
 SECTION = Section(

@@ -76,6 +76,8 @@ def test_channels_and_quarters(result):
     q = result.trend.set_index(["touchpoint", "quarter"])
     assert q.loc[("billing", "2025Q2"), "csat_change"] == pytest.approx(12.5)
     assert bool(q.loc[("store", "2025Q1"), "suppressed"]) and bool(q.loc[("web", "2025Q1"), "suppressed"])
+    assert result.quiet == ("Store", "Website")  # never shown by quarter: named in the note instead
+    assert list(dict.fromkeys(result.trend["touchpoint"])) == list(result.by_touchpoint["touchpoint"])
     assert q.loc[("app", "2025Q2"), "csat_change"] == pytest.approx(-100.0)  # 100 % then 0 %
     assert q.loc[("app", "2025Q2"), "csat_p"] < 0.05
 
