@@ -1,7 +1,7 @@
 """Churn and value at risk: how a per-customer experience measure relates to leaving.
 
 A logistic regression of ``churned`` on one per-customer measure (the journey
-index of :mod:`cxlib.analysis.journey.core`, a mean touchpoint rating, relationship NPS —
+index of :mod:`cxlib.analysis.journey`, a mean touchpoint rating, relationship NPS —
 any column) gives the odds ratio per unit of the measure; its predictions give
 the customers and annual value at risk by segment, and what a one-unit better
 experience is associated with. Association, not proof of cause: the
@@ -237,7 +237,7 @@ def churn_link(
         Canonical customers table (``customer_id``, ``churned``, ``segment``, ``annual_value``).
     measures : DataFrame, optional
         One row per customer: ``customer_id`` and the ``measure`` column (e.g. the output of
-        :func:`cxlib.analysis.journey.core.journey_index`). Omit when ``measure`` is already a customers column.
+        :func:`cxlib.analysis.journey.index.journey_index`). Omit when ``measure`` is already a customers column.
     measure : str
         The measure column; higher = better experience.
     unit : float
