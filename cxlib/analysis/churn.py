@@ -164,7 +164,7 @@ def value_at_risk(
     *,
     by: str | None = "segment",
     value: str = "annual_value",
-    min_n: int = 30,
+    min_n: int = _s.DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Customers and annual value at risk by group, from per-customer churn probabilities.
 
@@ -225,7 +225,7 @@ def churn_link(
     by: str | None = "segment",
     value: str = "annual_value",
     ci: float = 0.95,
-    min_n: int = 30,
+    min_n: int = _s.DEFAULT_MIN_N,
     currency: str = "",
     measure_label: str | None = None,
 ) -> ChurnLink:

@@ -25,8 +25,9 @@ from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
-from cxlib.errors import DataError
 from cxlib.analysis.journey.common import require
+from cxlib.analysis.stats import z_critical
+from cxlib.errors import DataError
 from cxlib.analysis.journey.scores import relationship_answers, touchpoint_scores
 from cxlib.schema import RATING_PREFIX, rating_columns
 
@@ -181,7 +182,7 @@ def auc_interval(y: Sequence[float], score: Sequence[float], *, ci: float = 0.95
         raise DataError("AUC needs both outcomes (0 and 1) among the customers; found only one.")
     auc, cov = _delong_cov(s, y)
     se = float(np.sqrt(cov[0, 0]))
-    z = stats.norm.ppf((1 + ci) / 2)
+    z = z_critical(ci)
     return {"auc": float(auc[0]), "se": se, "ci_low": max(0.0, auc[0] - z * se), "ci_high": min(1.0, auc[0] + z * se)}
 
 
@@ -223,7 +224,7 @@ def delong_test(y: Sequence[float], score_a: Sequence[float], score_b: Sequence[
     var = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
     se = float(np.sqrt(max(var, 0.0)))
     z = diff / se if se > 0 else (0.0 if diff == 0 else np.inf * np.sign(diff))
-    q = stats.norm.ppf((1 + ci) / 2)
+    q = z_critical(ci)
     return {"auc_a": float(auc[0]), "auc_b": float(auc[1]), "difference": diff, "se": se,
             "ci_low": diff - q * se, "ci_high": diff + q * se, "z": float(z),
             "p_value": float(2 * stats.norm.sf(abs(z)))}
