@@ -272,7 +272,7 @@ def test_proportion_interval_equals_statsmodels_wilson():
     assert np.isnan(lo[1]) and np.isnan(hi[1])
 
 
-@pytest.mark.parametrize("module", ["cxlib.analysis.stats", "cxlib.analysis.stats.intervals", "cxlib.analysis.stats.significance", "cxlib.analysis.stats.suppression", "cxlib.analysis.metrics", "cxlib.analysis.drivers", "cxlib.analysis.churn", "cxlib.analysis.gap"])
+@pytest.mark.parametrize("module", ["cxlib.analysis.stats", "cxlib.analysis.stats.intervals", "cxlib.analysis.stats.significance", "cxlib.analysis.stats.suppression", "cxlib.analysis.metrics", "cxlib.analysis.score_tables", "cxlib.analysis.comparisons", "cxlib.analysis.context", "cxlib.analysis.importance", "cxlib.analysis.drivers", "cxlib.analysis.churn", "cxlib.analysis.gap"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
