@@ -132,7 +132,8 @@ def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, 
     ci : float, keyword-only
         Confidence level.
     correction : {"holm", "fdr_bh", "bonferroni", "none"}, keyword-only
-        Multiple-comparison correction across all shown rows
+        Multiple-comparison correction across every comparison made: rows with both sides at
+        the minimum, including those then hidden by complementary suppression
         (:func:`cxlib.analysis.stats.adjust_pvalues`).
     exclude_flags : sequence of str, keyword-only
         Quality flags of ``responses`` whose True rows are left out.
@@ -194,7 +195,9 @@ def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, 
     table["ci_low"] = np.where(testable, res["ci_low"], np.nan)
     table["ci_high"] = np.where(testable, res["ci_high"], np.nan)
     table["p_value"] = np.where(testable, res["p_value"], np.nan)
-    table["p_adjusted"] = stats.adjust_pvalues(np.where(hidden, np.nan, table["p_value"]), method=correction)
+    # the family is every comparison made (both sides at the minimum), shown or hidden by complementary
+    # suppression, so that hiding one row never moves another row's adjusted p
+    table["p_adjusted"] = stats.adjust_pvalues(np.where(small, np.nan, table["p_value"]), method=correction)
     table = table.drop(columns=["var", "var_other"])
     table = stats.suppress(table, min_n=None, also_hide=hidden,
                            value_cols=["mean", "mean_other", "gap", "ci_low", "ci_high", "p_value", "p_adjusted"])

@@ -97,7 +97,7 @@ def test_channel_gaps_suppression_excludes_small_rows_from_the_correction():
     big = t[t["touchpoint"] == "call"]
     assert not big["suppressed"].any()
     np.testing.assert_allclose(big["p_adjusted"], _holm(big["p_value"]))
-    # the correction runs over shown rows only
+    # the correction runs over every comparison made (both sides at the minimum)
     shown = channel_gaps(inter, resp, min_n=1)
     np.testing.assert_allclose(shown["p_adjusted"], _holm(shown["p_value"]))
 
