@@ -91,7 +91,7 @@ def compute(data) -> HeadlineResult:
     cfg = data.config
     tried = Attempts()
     nps_all = metrics.nps(data.relationship, min_n=cfg.min_n)
-    trend = tried(metrics.trend, data.relationship, freq="quarter", min_n=cfg.min_n, what="NPS trend")
+    trend = tried(metrics.trend, data.relationship, period="quarter", min_n=cfg.min_n, what="NPS trend")
     with_index = has_data(data, JOURNEY_INDEX.needs)
     index = tried(journey.journey_index, data.interactions, data.responses, what="Journey index") if with_index else None
     summary = tried(journey.summarise_index, index, min_n=cfg.min_n, what="Journey index") if index is not None else None

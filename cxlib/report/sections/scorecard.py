@@ -161,7 +161,7 @@ def compute(data) -> ScorecardResult:
                                  prefix, _KEYS["touchpoint"]),
             "channel": _score(tried(score, rated, by=["touchpoint", "channel"], min_n=min_n,
                                     what=f"{name} by touchpoint and channel"), prefix, _KEYS["channel"]),
-            "trend": _score(tried(metrics.trend, rated, metric=prefix, freq="quarter", by="touchpoint", min_n=min_n,
+            "trend": _score(tried(metrics.trend, rated, metric=prefix, period="quarter", by="touchpoint", min_n=min_n,
                                   what=f"{name} by quarter"), prefix, _KEYS["trend"], trend=True),
         }
 
