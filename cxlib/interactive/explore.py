@@ -69,7 +69,7 @@ def verbatims(filtered: pd.DataFrame, *, min_n_quotes: int, n: int = 8, seed: in
     DataFrame
         ``quote`` (redacted), ``nps``, ``segment``, ``needs_review``; empty below the minimum.
     """
-    from cxlib.interactive.explore_data import is_filler
+    from cxlib.interactive.verbatims import is_filler
     from cxlib.text import redact_series
 
     cols = ["quote", "nps", "segment", "needs_review"]

@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-from cxlib.interactive.explore_data import term_pattern
+from cxlib.interactive.verbatims import term_pattern
 
 __all__ = ["highlight", "quotes_block", "note", "warning", "table_block", "headline_block", "compare_block",
            "drill_block", "social_block", "search_block", "strip_tags", "MARK"]
