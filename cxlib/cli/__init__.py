@@ -120,6 +120,10 @@ def _reasons_table(result, top: int):
         .sort_values("rows", ascending=False)
         .head(top)
     )
+    # the reason quotes the raw value, which may be personal data: the terminal (and any log of it) is an output
+    from cxlib.text.redact import redact_series
+
+    grouped["example"] = redact_series(grouped["example"].astype("string"), corpus_vocabulary=False)["text"]
     table = Table(title="Top quarantine reasons", title_justify="left")
     for col in ("table", "reason", "rows", "first example"):
         table.add_column(col, justify="right" if col == "rows" else "left", overflow="fold")

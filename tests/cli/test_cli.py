@@ -179,3 +179,14 @@ def test_data_errors_exit_1_command_errors_exit_2():
 
     assert exit_status(DataError("x")) == exit_status(ScaleError("x")) == 1
     assert exit_status(ConfigError("x")) == exit_status(CxError("x")) == 2
+
+
+def test_quarantine_examples_in_the_terminal_are_redacted(tmp_path):
+    """The terminal output of `cx validate` (and any log of it) is an output: raw values are redacted."""
+    bad = RESPONSES.replace("R04,C003,I05,2025-04-11T13:00:00,8,", "R04,C003,I05,ring 07700 900123 jo@example.com,8,")
+    write_workspace(tmp_path, files={"responses.csv": bad})
+    result = runner.invoke(app, ["validate", "tiny", "--root", str(tmp_path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "07700" not in flat and "jo@example.com" not in flat
+    assert "[PHONE]" in flat and "[EMAIL]" in flat and "is not a date" in flat
