@@ -177,7 +177,8 @@ class Explorer:
         self.timing = w.HTML()
 
         self.client_box.observe(lambda _: self.load(), names="value")
-        self.view_box.observe(lambda change: self.open_view(change["new"]) if change["new"] else None, names="value")
+        self.view_box.observe(lambda change: self.open_view(change["new"]) if change["new"] and not self._loading
+                              else None, names="value")
         for control in (self.segments, self.channels, self.stages, self.start, self.end):
             control.observe(lambda _: self.refresh(), names="value")
         for control in (self.chart_by, self.query, self.theme_box, self.sentiment_box, self.compare_with,
