@@ -549,6 +549,10 @@ COMMAND_LINE: dict[str, Callable] = {
     "Unknown demo client": lambda ctx: cli("demo", "--client", "nobody", "--root", str(ctx.tmp)),
     "No such view": lambda ctx: (write_workspace(ctx.tmp), cli("report", "tiny", "--root", str(ctx.tmp), "--view",
                                                                "nope"))[1],
+    "View given twice": lambda ctx: (write_workspace(ctx.tmp), importlib.import_module("cxlib.analysis.selection")
+                                     .save_view(ctx.tmp / "data" / "tiny", importlib.import_module(
+                                         "cxlib.analysis.selection").View(name="v")),
+                                     cli("report", "tiny", "--root", str(ctx.tmp), "--view", "v", "-p", "view=v"))[2],
     "View name not allowed": lambda ctx: raised(lambda: importlib.import_module("cxlib.analysis.selection")
                                                 .load_view(ctx.tmp, "Bad Name")),
 }
