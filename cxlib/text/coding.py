@@ -97,7 +97,7 @@ def _normalise_all(texts: list[str]) -> list[str]:
 def resolve_columns(data: pd.DataFrame, text: str | None, ref: str | None) -> tuple[str, str]:
     """Pick the text and reference columns: ``comment``/``response_id`` or ``text``/``mention_id``."""
     if ref is None:
-        ref = next((c for c in ("response_id", "mention_id", "comment_ref") if c in data.columns), None)
+        ref = next((c for c in ("response_id", "mention_id", "comment_ref", "ref") if c in data.columns), None)
     if text is None:
         text = next((c for c in ("comment", "text") if c in data.columns), None)
     missing = [name for name, col in (("reference", ref), ("text", text)) if col is None or col not in data.columns]
