@@ -164,7 +164,7 @@ def suggest_to_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.D
     counts = model.features.counts(texts)[0]
     words = model.features.words(counts)
     if model.model is not None:
-        p = model.proba(model.design(words, match_rules(texts, codebook)))
+        p = model.proba(model.design(words), match_rules(texts, codebook))
         top2 = np.sort(p, axis=1)[:, -2:]
         uncertainty = 1 - (top2[:, 1] - top2[:, 0])
     else:

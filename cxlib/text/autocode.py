@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
@@ -37,8 +37,8 @@ __all__ = ["AutoCodeResult", "CodingModel", "auto_code", "fit_coding_model", "ha
 
 #: A theme needs this many training examples (hand codes + codebook examples) to be learned.
 MIN_EXAMPLES = 3
-#: Scale of the rule features next to the TF-IDF features (unit-length rows).
-RULE_WEIGHT = 2.0
+#: Log-odds a matching rule adds to its theme before hand codes can say how reliable rules are.
+RULE_PRIOR = 2.0
 #: A learned theme other than the primary is listed in ``themes`` from this probability on.
 SECONDARY_THRESHOLD = 0.35
 
@@ -78,7 +78,7 @@ class CodingModel:
     model: LogisticRegression | None
     classes: list[str]
     temperature: float
-    rule_ids: list[str]
+    rule_weight: float
     counts: dict[str, int]
     columns: np.ndarray | None = None
     oof: pd.DataFrame | None = None
@@ -88,24 +88,27 @@ class CodingModel:
     def learned(self) -> list[str]:
         return [c for c in self.classes if c != UNCODED]
 
-    def design(self, words: sp.csr_matrix, rules: list[dict]) -> sp.csr_matrix:
-        pos = {t: j for j, t in enumerate(self.rule_ids)}
-        rows, cols = [], []
+    def design(self, words: sp.csr_matrix) -> sp.csr_matrix:
+        """The classifier's inputs: TF-IDF weights of the hashed columns seen in training."""
+        return words[:, self.columns] if self.columns is not None else words
+
+    def rule_matrix(self, rules: list[dict]) -> np.ndarray:
+        """1 where a rule of the class's theme matches the text (texts x :attr:`classes`)."""
+        pos = {t: j for j, t in enumerate(self.classes)}
+        r = np.zeros((len(rules), len(self.classes)))
         for i, found in enumerate(rules):
             for t in found:
                 if t in pos:
-                    rows.append(i); cols.append(pos[t])
-        r = sp.csr_matrix((np.full(len(rows), RULE_WEIGHT), (rows, cols)), shape=(len(rules), len(self.rule_ids)))
-        if self.columns is not None:  # only the hashed columns seen in training carry weights
-            words = words[:, self.columns]
-        return sp.hstack([words, r], format="csr")
+                    r[i, pos[t]] = 1.0
+        return r
 
-    def proba(self, x: sp.csr_matrix) -> np.ndarray:
-        """Calibrated class probabilities (columns: :attr:`classes`)."""
+    def scores(self, x: sp.csr_matrix) -> np.ndarray:
         z = self.model.decision_function(x)
-        if z.ndim == 1:  # two classes
-            z = np.column_stack([-z / 2, z / 2])
-        return _softmax(z / self.temperature)
+        return np.column_stack([-z / 2, z / 2]) if z.ndim == 1 else z
+
+    def proba(self, x: sp.csr_matrix, rules: list[dict]) -> np.ndarray:
+        """Calibrated class probabilities (columns: :attr:`classes`): softmax(z / T + w * rule)."""
+        return _softmax(self.scores(x) / self.temperature + self.rule_weight * self.rule_matrix(rules))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -121,12 +124,21 @@ def _fit_lr(x, y, seed: int) -> LogisticRegression:
         return LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000, random_state=seed).fit(x, y)
 
 
-def _temperature(z: np.ndarray, y_idx: np.ndarray) -> float:
-    """The temperature minimising the log loss of softmax(z / T) (Guo et al. 2017)."""
-    def nll(log_t):
-        p = _softmax(z / np.exp(log_t))
-        return -np.mean(np.log(np.clip(p[np.arange(len(y_idx)), y_idx], 1e-12, None)))
-    return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
+def _calibrate(z: np.ndarray, r: np.ndarray, y_idx: np.ndarray) -> tuple[float, float]:
+    """(T, w) minimising the log loss of softmax(z / T + w r) on out-of-fold scores.
+
+    T is temperature scaling (Guo et al. 2017); w is how many log-odds a matching rule adds, learned
+    from how often the rules agree with the consultant: rules as a prior whose strength the hand
+    codes set (a stacked combination, Wolpert 1992).
+    """
+    rows = np.arange(len(y_idx))
+
+    def nll(v):
+        p = _softmax(z / np.exp(v[0]) + v[1] * r)
+        return -np.mean(np.log(np.clip(p[rows, y_idx], 1e-12, None)))
+
+    res = minimize(nll, x0=np.array([0.0, RULE_PRIOR]), method="L-BFGS-B", bounds=[(-3, 3), (0, 10)])
+    return float(np.exp(res.x[0])), float(res.x[1])
 
 
 def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFrame | None = None, *,
@@ -155,8 +167,7 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     feats.fit(sp.vstack([all_counts, ex_counts[n_hand:]]) if len(examples) else all_counts)
     n_per = pd.Series(train_y, dtype="object").value_counts().to_dict()
     classes = sorted(c for c, k in n_per.items() if k >= MIN_EXAMPLES)
-    rule_ids = [t.id for t in codebook.codable()]
-    model = CodingModel(codebook, feats, None, classes, 1.0, rule_ids, {str(k): int(v) for k, v in n_per.items()})
+    model = CodingModel(codebook, feats, None, classes, 1.0, RULE_PRIOR, {str(k): int(v) for k, v in n_per.items()})
     for t in codebook.leaves():
         k = n_per.get(t.id, 0)
         if 0 < k < MIN_EXAMPLES:
@@ -169,18 +180,20 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     keep = np.array([y in classes for y in train_y])
     train_words = feats.words(ex_counts)
     model.columns = np.unique(train_words[np.flatnonzero(keep)].indices)
-    x_train = model.design(train_words, match_rules(train_text, codebook))[keep]
+    x_train = model.design(train_words)[keep]
     y_train = np.array(train_y, dtype=object)[keep]
     model.model = _fit_lr(x_train, y_train, seed)
     model.classes = list(model.model.classes_)
     hand_keep = np.flatnonzero(keep[:n_hand])
     if cv and len(hand_keep) >= 20:
-        model.oof = _out_of_fold(model, x_train, y_train, hand_keep, hand["comment_ref"].to_numpy()[hand_keep], seed)
+        hand_text = [train_text[i] for i in hand_keep]
+        model.oof = _out_of_fold(model, x_train, y_train, hand_keep, hand["comment_ref"].to_numpy()[hand_keep],
+                                 match_rules(hand_text, codebook), seed)
     return model
 
 
-def _out_of_fold(model: CodingModel, x, y, hand_rows, refs, seed) -> pd.DataFrame:
-    """Out-of-fold predictions for the hand-coded rows (codebook examples always train); fits the temperature."""
+def _out_of_fold(model: CodingModel, x, y, hand_rows, refs, rules, seed) -> pd.DataFrame:
+    """Out-of-fold predictions for the hand-coded rows (codebook examples always train); fits T and w."""
     n_hand = len(hand_rows)
     yh = y[:n_hand]
     k = int(min(5, n_hand))  # classes with fewer members than folds only warn
@@ -203,8 +216,9 @@ def _out_of_fold(model: CodingModel, x, y, hand_rows, refs, seed) -> pd.DataFram
                 full[:, cls.index(c)] = zz[:, j]
             z[te] = full
     y_idx = np.array([cls.index(v) for v in yh])
-    model.temperature = _temperature(z, y_idx)
-    p = _softmax(z / model.temperature)
+    r = model.rule_matrix(rules)
+    model.temperature, model.rule_weight = _calibrate(z, r, y_idx)
+    p = _softmax(z / model.temperature + model.rule_weight * r)
     top = p.argmax(axis=1)
     return pd.DataFrame({"comment_ref": pd.array(refs, dtype="string"), "truth": pd.array(yh, dtype="string"),
                          "predicted": pd.array([cls[j] for j in top], dtype="string"),
@@ -318,7 +332,7 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
     source_u = np.full(n_u, "none", dtype=object)
     probs = None
     if model.model is not None:
-        probs = model.proba(model.design(model.features.words(feats_counts), rules))
+        probs = model.proba(model.design(model.features.words(feats_counts)), rules)
         top = probs.argmax(axis=1)
         theme_u = np.array(model.classes, dtype=object)[top]
         conf_u = probs[np.arange(n_u), top]
