@@ -332,3 +332,60 @@ def auto_agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, coder: str | None
     comments = sorted(set(human["comment_ref"]) & set(coded["comment_ref"]))
     return agreement(human, coded[["comment_ref", "theme"]], themes=themes, comments=comments,
                      names=(str(coder), auto_name))
+
+
+HAND_SENTIMENT_COLUMNS = ["comment_ref", "coder", "sentiment", "coded_at"]
+_SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def hand_sentiment_path(path: str | os.PathLike) -> Path:
+    """Where the panel keeps hand-coded sentiment: beside ``hand_coded.csv``, as ``hand_coded_sentiment.csv``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_sentiment{path.suffix or '.csv'}")
+
+
+def append_hand_sentiment(path: str | os.PathLike, comment_ref: str, coder: str, sentiment: str, *,
+                          coded_at: pd.Timestamp | None = None) -> pd.Timestamp:
+    """Append one coder's sentiment for one comment (positive / neutral / negative), durably (flush, fsync)."""
+    if sentiment not in _SENTIMENTS:
+        raise DataError(f"Sentiment {sentiment!r} is not one of {', '.join(_SENTIMENTS)}.")
+    if not str(comment_ref) or not str(coder):
+        raise DataError("append_hand_sentiment needs a comment_ref and a coder name.")
+    path = Path(path)
+    stamp = coded_at if coded_at is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if not path.exists() or path.stat().st_size == 0:
+        w.writerow(HAND_SENTIMENT_COLUMNS)
+    elif not path.read_bytes().endswith(b"\n"):
+        buf.write("\n")
+    w.writerow([comment_ref, coder, sentiment, stamp.isoformat(timespec="microseconds")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        fh.write(buf.getvalue())
+        fh.flush()
+        os.fsync(fh.fileno())
+    return stamp
+
+
+def read_hand_sentiment(path: str | os.PathLike) -> pd.DataFrame:
+    """The latest hand-coded sentiment per (comment, coder): ``comment_ref``, ``coder``, ``sentiment``, ``coded_at``."""
+    path = Path(path)
+    cols = {c: pd.array([], dtype="string") for c in HAND_SENTIMENT_COLUMNS[:3]}
+    if not path.exists() or path.stat().st_size == 0:
+        return pd.DataFrame(cols).assign(coded_at=pd.to_datetime(pd.Series([], dtype="object")))
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    if not rows or [h.strip() for h in rows[0]] != HAND_SENTIMENT_COLUMNS:
+        raise DataError(f"{path}: header is {rows[0] if rows else []}, expected {HAND_SENTIMENT_COLUMNS}.")
+    good = [r for r in rows[1:] if len(r) == 4 and all(r) and r[2] in _SENTIMENTS]
+    out = pd.DataFrame(good, columns=HAND_SENTIMENT_COLUMNS).astype(
+        {"comment_ref": "string", "coder": "string", "sentiment": "string"})
+    out["coded_at"] = pd.to_datetime(out["coded_at"], errors="coerce", format="ISO8601")
+    out = out.dropna(subset=["coded_at"]).sort_values("coded_at", kind="stable")
+    return out.drop_duplicates(["comment_ref", "coder"], keep="last").reset_index(drop=True)
+
+
+__all__ += ["HAND_SENTIMENT_COLUMNS", "hand_sentiment_path", "append_hand_sentiment", "read_hand_sentiment"]
