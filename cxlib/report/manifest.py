@@ -8,8 +8,9 @@ of a batch with their status; a batch killed half-way leaves the previous batch 
 
 Examples
 --------
->>> sorted(package_versions())[:3]
-['cxlib', 'ipykernel', 'jupyter_client']
+>>> versions = package_versions()
+>>> {"cxlib", "pandas", "papermill"} <= set(versions)
+True
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ default report. Here every name must be a plain identifier declared in the noteb
 Examples
 --------
 >>> import nbformat
->>> nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python"}})
+>>> nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+...                                                            "display_name": "Python 3"}})
 >>> nb.cells = [nbformat.v4.new_code_cell("client = 'x'\\naudience = 'executive'", metadata={"tags": ["parameters"]})]
 >>> sorted(declared_parameters(nb))
 ['audience', 'client']

@@ -19,16 +19,18 @@ PosixPath('/tmp/hi.pdf')
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Literal
 
 from cxlib.errors import ReportError
 
-__all__ = ["PdfEngine", "DataOnlyFetcher", "html_to_pdf_bytes", "html_to_pdf", "chromium_path", "CHROMIUM_ARGS"]
+__all__ = ["PdfEngine", "DataOnlyFetcher", "reproducible_font_dates", "FONT_DATE_EPOCH", "html_to_pdf_bytes", "html_to_pdf", "chromium_path", "CHROMIUM_ARGS"]
 
 PdfEngine = Literal["weasyprint", "chromium"]
 
@@ -70,6 +72,34 @@ def DataOnlyFetcher():  # noqa: N802 - reads like the class it returns
     return _fetcher_class()()
 
 
+#: Date stamped into the fonts embedded in a PDF (seconds since 1970; 0 is 1970-01-01).
+FONT_DATE_EPOCH = "0"
+_CLOCK_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def reproducible_font_dates():
+    """Fonts subset while this is active carry a fixed date, not the time of the render.
+
+    Without the HarfBuzz subsetting library (Debian's ``libharfbuzz-subset0``, often absent),
+    WeasyPrint subsets the embedded fonts with fontTools, and fontTools writes the current time,
+    to the second, into each font's ``head.modified`` field. The same page rendered twice gave
+    different bytes whenever the two renders fell in different seconds: rarely on an idle machine,
+    often on a loaded one. fontTools takes the time from ``SOURCE_DATE_EPOCH`` when it is set
+    (reproducible-builds.org); we set it for the render unless the caller already has, and restore
+    the environment afterwards.
+    """
+    with _CLOCK_LOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        if before is None:
+            os.environ["SOURCE_DATE_EPOCH"] = FONT_DATE_EPOCH
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def _weasyprint(html: str, fetcher=None) -> bytes:
     import logging
 
@@ -79,8 +109,9 @@ def _weasyprint(html: str, fetcher=None) -> bytes:
     # WeasyPrint logs each refused fetch as a warning; the refusal is the point, not news.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render()
-    # A fixed identifier and no creation date: the same HTML gives the same PDF bytes.
-    return document.write_pdf(pdf_identifier=b"cx-workbench-report", custom_metadata=False)
+    # A fixed identifier, no creation date and fixed font dates: the same HTML gives the same PDF bytes.
+    with reproducible_font_dates():
+        return document.write_pdf(pdf_identifier=b"cx-workbench-report", custom_metadata=False)
 
 
 def _chromium(html: str, timeout: float) -> bytes:
