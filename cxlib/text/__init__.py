@@ -27,7 +27,7 @@ _WHERE = {
     "CODED_COLUMNS": "coding", "code_comments": "coding", "combine_codes": "coding", "comment_themes": "coding",
     "theme_indicator": "coding",
     "AutoCodeResult": "autocode", "auto_code": "autocode",
-    "suggest_to_code": "active", "stopping_hint": "active", "learning_curve": "active", "kappa_interval": "active",
+    "suggest_to_code": "active", "stopping_hint": "active", "learning_curve": "active", "kappa_interval": "reliability",
     "clean_text": "normalize", "expand_contractions": "normalize",
     "emerging_themes": "emerging",
     "code_matrix": "export", "export_code_matrix": "export", "safe_cell": "export", "to_csv_safe": "export",

@@ -5,7 +5,7 @@
   spread over the kinds of comment (one per cluster of the uncertain ones; Brinker 2003), and
   comments the rules give to themes with too few examples. Before any hand code: one typical
   comment per cluster of all comments.
-* :func:`coding_agreement` -- Cohen's kappa of the coder's out-of-fold primary theme with the
+* :func:`cxlib.text.reliability.coding_agreement` -- Cohen's kappa of the coder's out-of-fold primary theme with the
   hand codes, overall and per theme, each with its 95 % interval (statsmodels' asymptotic
   standard error), and how well confidence matches accuracy.
 * :func:`learning_curve` / :func:`stopping_hint` -- kappa at growing numbers of hand codes, an
@@ -27,93 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import curve_fit
-from scipy.stats import norm
 from sklearn.cluster import MiniBatchKMeans
-from statsmodels.stats.inter_rater import cohens_kappa
 from threadpoolctl import threadpool_limits
 
-from cxlib.text.codebook import UNCODED, Codebook
+from cxlib.text.autocode import auto_code, fit_coding_model, hand_primary
+from cxlib.text.codebook import Codebook
 from cxlib.text.coding import comment_frame, match_rules
+from cxlib.text.reliability import CodingAgreement, coding_agreement
 
-__all__ = ["CodingAgreement", "coding_agreement", "kappa_interval", "suggest_to_code", "LearningCurve",
+__all__ = ["suggest_to_code", "LearningCurve",
            "learning_curve", "StoppingHint", "stopping_hint", "power_law"]
-
-
-def kappa_interval(a, b, *, ci: float = 0.95) -> tuple[float, float, float]:
-    """(kappa, low, high) of two raters' labels: Cohen's kappa and its asymptotic interval.
-
-    The interval uses the large-sample standard error of statsmodels' ``cohens_kappa`` (Fleiss,
-    Cohen & Everitt 1969). NaN when kappa is undefined (one category only).
-
-    >>> k, lo, hi = kappa_interval([1, 1, 0, 0, 1, 0], [1, 0, 0, 0, 1, 0])
-    >>> round(k, 3), lo < k < hi
-    (0.667, True)
-    """
-    a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
-    cats = sorted(set(a.tolist()) | set(b.tolist()), key=str)
-    if len(cats) < 2:
-        return float("nan"), float("nan"), float("nan")
-    pos = {c: i for i, c in enumerate(cats)}
-    table = np.zeros((len(cats), len(cats)))
-    np.add.at(table, ([pos[x] for x in a], [pos[x] for x in b]), 1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = cohens_kappa(table)
-    k = float(res.kappa)
-    if not np.isfinite(k):
-        return float("nan"), float("nan"), float("nan")
-    half = float(norm.ppf(0.5 + ci / 2) * np.sqrt(max(float(res.var_kappa), 0.0)))
-    return k, k - half, k + half
-
-
-@dataclass(frozen=True)
-class CodingAgreement:
-    """Out-of-fold agreement of the coder's primary theme with the hand codes.
-
-    ``per_theme``: ``theme``, ``n_hand`` (hand codes with it), ``n_coder`` (coder gave it),
-    ``kappa``, ``kappa_low``, ``kappa_high`` (theme vs not), ``precision``, ``recall``;
-    ``calibration``: per confidence band, ``n``, ``mean_confidence``, ``accuracy``.
-    """
-
-    n: int
-    accuracy: float
-    kappa: float
-    kappa_low: float
-    kappa_high: float
-    uncoded_pct: float
-    per_theme: pd.DataFrame
-    calibration: pd.DataFrame
-
-    def summary(self) -> str:
-        return (f"Agreement with the hand codes (out-of-fold, {self.n} comments): accuracy {self.accuracy:.2f}, "
-                f"Cohen's kappa {self.kappa:.2f} (95 % CI {self.kappa_low:.2f}-{self.kappa_high:.2f}).")
-
-
-def coding_agreement(oof: pd.DataFrame, codebook: Codebook | None = None) -> CodingAgreement:
-    """Agreement of out-of-fold predictions (``truth``, ``predicted``, ``confidence``) with the hand codes."""
-    truth = oof["truth"].astype(str).to_numpy()
-    pred = oof["predicted"].astype(str).to_numpy()
-    k, lo, hi = kappa_interval(truth, pred)
-    themes = [t.id for t in codebook.leaves()] if codebook is not None else sorted(set(truth) | set(pred))
-    rows = []
-    for t in themes:
-        x, y = truth == t, pred == t
-        if not x.any() and not y.any():
-            continue
-        kt, klo, khi = kappa_interval(x, y)
-        both = int((x & y).sum())
-        rows.append({"theme": t, "n_hand": int(x.sum()), "n_coder": int(y.sum()), "kappa": kt, "kappa_low": klo,
-                     "kappa_high": khi, "precision": both / y.sum() if y.sum() else np.nan,
-                     "recall": both / x.sum() if x.sum() else np.nan})
-    per = pd.DataFrame(rows, columns=["theme", "n_hand", "n_coder", "kappa", "kappa_low", "kappa_high", "precision",
-                                      "recall"])
-    conf = oof["confidence"].to_numpy(dtype="float64")
-    bands = pd.cut(conf, [0, 0.5, 0.7, 0.9, 1.0001], right=False, labels=["<0.5", "0.5-0.7", "0.7-0.9", ">=0.9"])
-    cal = (pd.DataFrame({"band": bands, "confidence": conf, "right": truth == pred})
-           .groupby("band", observed=False).agg(n=("right", "size"), mean_confidence=("confidence", "mean"),
-                                                accuracy=("right", "mean")).reset_index())
-    return CodingAgreement(len(truth), float((truth == pred).mean()), k, lo, hi, float((pred == UNCODED).mean() * 100),
-                           per, cal)
 
 
 def suggest_to_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFrame | None = None,
@@ -143,7 +66,6 @@ def suggest_to_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.D
         likeliest themes; 1 without a model), ``reason`` (``uncertain``, ``rare theme``,
         ``typical``).
     """
-    from cxlib.text.autocode import auto_code, hand_primary
 
     frame = comment_frame(comments)
     done = set(hand_primary(hand_coded, codebook)["comment_ref"])
@@ -258,7 +180,6 @@ __all__.append("fit_power_law")
 def learning_curve(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFrame, *, seed: int = 0,
                    points: int = 5) -> LearningCurve:
     """Out-of-fold kappa on the first 40 %, 55 %, ... 100 % of the hand codes (in coding order), and its fit."""
-    from cxlib.text.autocode import fit_coding_model, hand_primary
 
     hand = hand_primary(hand_coded, codebook)
     total = len(hand)
@@ -292,7 +213,6 @@ class StoppingHint:
 def stopping_hint(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFrame, *, more: int = 50,
                   seed: int = 0, agreement: CodingAgreement | None = None) -> StoppingHint:
     """What agreement is now and what ``more`` hand codes would likely add (from the fitted learning curve)."""
-    from cxlib.text.autocode import fit_coding_model, hand_primary
 
     n = len(hand_primary(hand_coded, codebook))
     if agreement is None:

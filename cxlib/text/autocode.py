@@ -31,9 +31,11 @@ from threadpoolctl import threadpool_limits
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
 from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, match_rules
-from cxlib.text.features import TextFeatures, distinct, hasher, prepare
+from cxlib.text.features import Featurised, TextFeatures, distinct, featurise, hasher
+from cxlib.text.reliability import coding_agreement
 
-__all__ = ["AutoCodeResult", "CodingModel", "auto_code", "fit_coding_model", "hand_primary", "MIN_EXAMPLES"]
+__all__ = ["AutoCodeResult", "CodingModel", "auto_code", "fit_coding_model", "hand_primary", "best_terms", "locate",
+           "MIN_EXAMPLES"]
 
 #: A theme needs this many training examples (hand codes + codebook examples) to be learned.
 MIN_EXAMPLES = 3
@@ -81,6 +83,7 @@ class CodingModel:
     rule_weight: float
     counts: dict[str, int]
     columns: np.ndarray | None = None
+    vocab: dict[int, str] = field(default_factory=dict)
     oof: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -150,8 +153,7 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     """
     frame = comment_frame(comments)
     hand = hand_primary(hand_coded, codebook)
-    known = set(frame["comment_ref"])
-    hand = hand[hand["comment_ref"].isin(known)].reset_index(drop=True)
+    hand = hand[hand["comment_ref"].isin(frame["comment_ref"])].reset_index(drop=True)
     text_of = dict(zip(frame["comment_ref"], frame["text"]))
     examples = [(ex, t.id) for t in codebook.themes for ex in t.examples if str(ex).strip()]
     train_text = [text_of[r] for r in hand["comment_ref"]] + [e for e, _ in examples]
@@ -163,7 +165,7 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     else:
         _, uniq = distinct(frame["text"])
         all_counts = feats.counts(uniq)[0]
-    ex_counts = feats.counts(train_text)[0]
+    ex_counts, train_tokens = feats.counts(train_text)
     feats.fit(sp.vstack([all_counts, ex_counts[n_hand:]]) if len(examples) else all_counts)
     n_per = pd.Series(train_y, dtype="object").value_counts().to_dict()
     classes = sorted(c for c, k in n_per.items() if k >= MIN_EXAMPLES)
@@ -180,6 +182,8 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     keep = np.array([y in classes for y in train_y])
     train_words = feats.words(ex_counts)
     model.columns = np.unique(train_words[np.flatnonzero(keep)].indices)
+    terms = sorted({t for toks in train_tokens for t in toks + [a + " " + b for a, b in zip(toks, toks[1:])]})
+    model.vocab = dict(zip(hasher().transform([[t] for t in terms]).tocsr().indices.tolist(), terms))
     x_train = model.design(train_words)[keep]
     y_train = np.array(train_y, dtype=object)[keep]
     model.model = _fit_lr(x_train, y_train, seed)
@@ -225,25 +229,35 @@ def _out_of_fold(model: CodingModel, x, y, hand_rows, refs, rules, seed) -> pd.D
                          "confidence": p[np.arange(n_hand), top]})
 
 
-_EVID = re.compile(r"\w+")
+def best_terms(model: CodingModel, x: sp.csr_matrix, class_index: np.ndarray) -> list[str | None]:
+    """For each row of the design ``x``, the word or pair that pushed hardest towards its class."""
+    coef = model.model.coef_
+    if coef.shape[0] == 1:  # two classes: one coefficient row, negative for the first class
+        coef = np.vstack([-coef[0], coef[0]])
+    x = x.tocsr()
+    row_of = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    contrib = x.data * coef[class_index[row_of], x.indices]
+    out: list[str | None] = [None] * x.shape[0]
+    if not len(contrib):
+        return out
+    starts = x.indptr[:-1]
+    has = np.diff(x.indptr) > 0
+    # per-row argmax of contrib: sort by (row, -contrib) and take each row's first entry
+    order = np.lexsort((-contrib, row_of))
+    first = np.searchsorted(row_of[order], np.arange(x.shape[0]))
+    for i in np.flatnonzero(has):
+        k = order[first[i]]
+        if contrib[k] > 0:
+            out[i] = model.vocab.get(int(model.columns[x.indices[k]]))
+    del starts
+    return out
 
 
-def _evidence(model: CodingModel, text: str, theme: str) -> tuple[int, int]:
-    """Span of the word (or pair) of ``text`` that pushed hardest towards ``theme`` (-1, -1 if none)."""
-    toks = prepare(text)
-    cand = toks + [a + " " + b for a, b in zip(toks, toks[1:])]
-    if not cand or model.model is None:
+def locate(text: str, term: str | None) -> tuple[int, int]:
+    """Span of ``term`` (a prepared word or pair, maybe ``not_``-marked) in ``text``; (-1, -1) if not found."""
+    if not term:
         return -1, -1
-    j = model.classes.index(theme)
-    coef = model.model.coef_[j] if model.model.coef_.shape[0] > 1 else model.model.coef_[0]
-    cols = hasher().transform([[c] for c in cand]).tocsr().indices
-    where = np.searchsorted(model.columns, cols)
-    where = np.clip(where, 0, len(model.columns) - 1)
-    weight = np.where(model.columns[where] == cols, coef[where], -np.inf)
-    if not np.isfinite(weight).any():
-        return -1, -1
-    best = cand[int(np.argmax(weight))]
-    words = [w.removeprefix("not_") for w in best.split()]
+    words = [w.removeprefix("not_") for w in term.split()]
     m = re.search(r"(?<!\w)" + r"\W+(?:\w+\W+)?".join(re.escape(w) for w in words) + r"(?!\w)", text, re.IGNORECASE)
     return m.span() if m else (-1, -1)
 
@@ -284,7 +298,7 @@ class AutoCodeResult:
 
 
 def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFrame | None = None, seed: int = 0, *,
-              min_confidence: float = 0.0) -> AutoCodeResult:
+              min_confidence: float = 0.0, featurised: Featurised | None = None, n_jobs: int = 1) -> AutoCodeResult:
     """Code comments: the codebook's rules and a coder learned from hand codes, combined.
 
     Parameters
@@ -300,6 +314,11 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
         Fixes the cross-validation folds (results are deterministic for a seed).
     min_confidence : float
         A learned primary theme below this confidence is reported ``uncoded`` (default: never).
+    featurised : Featurised, optional
+        :func:`cxlib.text.features.featurise` of the same comments (with this codebook), to share
+        one pass over the text with :func:`cxlib.text.auto_sentiment`.
+    n_jobs : int
+        Processes for featurising and rule matching large inputs.
 
     Returns
     -------
@@ -317,22 +336,21 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
     codes and too few examples) the primary theme is the first matching theme in codebook order
     and ``confidence`` is NaN: nothing to calibrate it against yet.
     """
-    from cxlib.text.active import coding_agreement
-
     frame = comment_frame(comments)
-    codes, uniq = distinct(frame["text"])
-    feats_counts = TextFeatures().counts(uniq)[0]
+    if featurised is None or featurised.rules is None or len(featurised.codes) != len(frame):
+        featurised = featurise(frame["text"], codebook=codebook, n_jobs=n_jobs)
+    codes, uniq, feats_counts, rules = featurised.codes, featurised.texts, featurised.counts, featurised.rules
     model = fit_coding_model(frame.rename(columns={"comment_ref": "ref"}), codebook, hand_coded, seed=seed,
                              counts=feats_counts)
-    rules = match_rules(uniq, codebook)
     order = {t.id: i for i, t in enumerate(codebook.themes)}
     n_u = len(uniq)
     theme_u = np.full(n_u, UNCODED, dtype=object)
     conf_u = np.full(n_u, np.nan)
     source_u = np.full(n_u, "none", dtype=object)
-    probs = None
+    probs = x = None
     if model.model is not None:
-        probs = model.proba(model.design(model.features.words(feats_counts)), rules)
+        x = model.design(model.features.words(feats_counts))
+        probs = model.proba(x, rules)
         top = probs.argmax(axis=1)
         theme_u = np.array(model.classes, dtype=object)[top]
         conf_u = probs[np.arange(n_u), top]
@@ -352,36 +370,46 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
                             "theme": pd.array(theme_u[codes], dtype="string"),
                             "confidence": conf_u[codes],
                             "source": pd.array(source_u[codes], dtype="string")})
-    themes = _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, frame["text"].tolist())
+    themes = _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, frame["text"].tolist(), x)
     agreement = coding_agreement(model.oof, codebook) if model.oof is not None else None
     table = _theme_table(model, codebook, primary, themes, agreement)
     return AutoCodeResult(primary, themes, table, agreement, tuple(model.notes), model)
 
 
-def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, texts) -> pd.DataFrame:
+def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, texts, x) -> pd.DataFrame:
     cls_pos = {c: j for j, c in enumerate(model.classes)}
+    extras: list[list[tuple[str, float]]] = [[] for _ in uniq]
+    if probs is not None:
+        for i, found in enumerate(rules):
+            if theme_u[i] != UNCODED and theme_u[i] not in found:
+                extras[i].append((theme_u[i], conf_u[i]))
+        second = probs >= SECONDARY_THRESHOLD
+        second[np.arange(len(uniq)), probs.argmax(axis=1)] = False
+        for i, j in zip(*np.nonzero(second)):
+            t = model.classes[j]
+            if t != UNCODED and t not in rules[i]:
+                extras[i].append((t, probs[i, j]))
+    # evidence of model codes: one vectorised pass per rank of extra code
+    terms: dict[tuple[int, str], str | None] = {}
+    depth = max((len(e) for e in extras), default=0)
+    for k in range(depth):
+        rows = np.array([i for i, e in enumerate(extras) if len(e) > k and e[k][0] in cls_pos], dtype=int)
+        if len(rows):
+            cls = np.array([cls_pos[extras[i][k][0]] for i in rows])
+            for i, term in zip(rows, best_terms(model, x[rows], cls)):
+                terms[(int(i), extras[i][k][0])] = term
     per_u: list[list[tuple]] = []
     for i, found in enumerate(rules):
-        rows = []
-        for t, (s, e) in found.items():
-            c = probs[i, cls_pos[t]] if probs is not None and t in cls_pos else np.nan
-            rows.append((t, s, e, "rules", c))
-        have = set(found)
-        extra = []
-        if theme_u[i] != UNCODED and theme_u[i] not in have:
-            extra.append((theme_u[i], conf_u[i]))
-        if probs is not None:
-            for j in np.flatnonzero(probs[i] >= SECONDARY_THRESHOLD):
-                t = model.classes[j]
-                if t != UNCODED and t not in have and t != theme_u[i]:
-                    extra.append((t, probs[i, j]))
-        for t, c in extra:
-            s, e = _evidence(model, uniq[i], t) if t in cls_pos else (-1, -1)
-            rows.append((t, s, e, "model", c))
-        per_u.append(sorted(rows, key=lambda r: (r[1] < 0, r[1])))
+        row = [(t, s, e, "rules", probs[i, cls_pos[t]] if probs is not None and t in cls_pos else np.nan)
+               for t, (s, e) in found.items()]
+        for t, c in extras[i]:
+            s, e = locate(uniq[i], terms.get((i, t)))
+            row.append((t, s, e, "model", c))
+        per_u.append(sorted(row, key=lambda r: (r[1] < 0, r[1])) if len(row) > 1 else row)
     out_ref, out_theme, out_s, out_e, out_coder, out_conf = [], [], [], [], [], []
+    none = [(UNCODED, -1, -1, "rules", np.nan)]
     for i, u in enumerate(codes.tolist()):
-        for t, s, e, coder, c in per_u[u] or [(UNCODED, -1, -1, "rules", np.nan)]:
+        for t, s, e, coder, c in per_u[u] or none:
             out_ref.append(refs[i]); out_theme.append(t); out_s.append(s); out_e.append(e)
             out_coder.append(coder); out_conf.append(c)
     long = assemble_codes(out_ref, out_theme, out_s, out_e, dict(zip(refs, texts)), model.codebook.parents(),

@@ -123,6 +123,12 @@ def _lexicon_matrix() -> sp.csr_matrix:
 LEXICON_COLUMNS = ["lex_pos", "lex_neg", "lex_score", "exclaim", "question"]
 
 
+@lru_cache(maxsize=1)
+def _mark_columns() -> tuple[int, int]:
+    cols = hasher().transform([["!"], ["?"]]).tocsr().indices
+    return int(cols[0]), int(cols[1])
+
+
 def lexicon_scores(counts: sp.csr_matrix, prepared: list[list[str]] | None = None) -> np.ndarray:
     """Lexicon features per text from hashed counts: positive sum, negative sum, a VADER-style score, ``!`` and ``?``.
 
@@ -131,11 +137,9 @@ def lexicon_scores(counts: sp.csr_matrix, prepared: list[list[str]] | None = Non
     pn = np.asarray((counts @ _lexicon_matrix()).todense())
     s = pn[:, 0] - pn[:, 1]
     score = s / np.sqrt(s * s + 15.0)
-    exc = np.zeros(counts.shape[0])
-    que = np.zeros(counts.shape[0])
-    if prepared is not None:
-        exc = np.fromiter((min(t.count("!"), 3) for t in prepared), dtype="float64", count=len(prepared))
-        que = np.fromiter((min(t.count("?"), 3) for t in prepared), dtype="float64", count=len(prepared))
+    ex_col, q_col = _mark_columns()  # "!" and "?" are tokens: their counts are columns of the matrix
+    exc = np.minimum(np.asarray(counts[:, ex_col].todense()).ravel(), 3)
+    que = np.minimum(np.asarray(counts[:, q_col].todense()).ravel(), 3)
     return np.column_stack([pn[:, 0], pn[:, 1], score, exc, que])
 
 
@@ -169,3 +173,50 @@ def distinct(texts: pd.Series | list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 __all__.append("distinct")
+
+
+@dataclass(frozen=True)
+class Featurised:
+    """Comments featurised once for every learned step: ``codes`` (distinct text of each comment),
+    ``texts`` (the distinct texts), ``counts`` (their hashed counts), ``rules`` (their rule matches
+    under ``codebook_source``, or None)."""
+
+    codes: np.ndarray
+    texts: list[str]
+    counts: sp.csr_matrix
+    rules: list[dict] | None = None
+    codebook_source: str | None = None
+
+
+def _chunk(args) -> tuple[sp.csr_matrix, list[dict] | None]:
+    texts, codebook = args
+    counts = hasher().transform(prepare_many(texts)).tocsr()
+    if codebook is None:
+        return counts, None
+    from cxlib.text.coding import match_rules
+
+    return counts, match_rules(texts, codebook)
+
+
+def featurise(texts: pd.Series | list[str], *, codebook=None, n_jobs: int = 1) -> Featurised:
+    """Hashed counts (and, with ``codebook``, rule matches) of the distinct texts, in ``n_jobs`` processes.
+
+    Pass the result as ``featurised=`` to :func:`cxlib.text.auto_code` and
+    :func:`cxlib.text.auto_sentiment` so both use one pass over the text.
+    """
+    codes, uniq = distinct(texts)
+    if n_jobs > 1 and len(uniq) >= 20_000:
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = -(-len(uniq) // (n_jobs * 2))
+        parts = [(uniq[i:i + size], codebook) for i in range(0, len(uniq), size)]
+        with ProcessPoolExecutor(n_jobs) as pool:
+            done = list(pool.map(_chunk, parts))
+        counts = sp.vstack([d[0] for d in done], format="csr")
+        rules = [r for d in done for r in d[1]] if codebook is not None else None
+    else:
+        counts, rules = _chunk((uniq, codebook))
+    return Featurised(codes, uniq, counts, rules, getattr(codebook, "source", None))
+
+
+__all__ += ["Featurised", "featurise"]

@@ -29,9 +29,9 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from threadpoolctl import threadpool_limits
 
 from cxlib.errors import DataError
-from cxlib.text.active import kappa_interval
+from cxlib.text.reliability import kappa_interval
 from cxlib.text.coding import comment_frame
-from cxlib.text.features import TextFeatures, distinct, lexicon_scores
+from cxlib.text.features import Featurised, TextFeatures, featurise, lexicon_scores
 
 __all__ = ["SENTIMENTS", "SentimentAgreement", "SentimentResult", "SentimentModel", "auto_sentiment",
            "train_sentiment", "lexicon_label"]
@@ -151,7 +151,8 @@ class SentimentResult:
         return head + ("\n" + self.agreement.summary() if self.agreement is not None else "")
 
 
-def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = None, seed: int = 0) -> SentimentResult:
+def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = None, seed: int = 0, *,
+                   featurised: Featurised | None = None, n_jobs: int = 1) -> SentimentResult:
     """Sentiment of each comment, learned from hand codes on top of the VADER lexicon.
 
     Parameters
@@ -162,6 +163,10 @@ def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = Non
         ``ref`` and ``sentiment`` (positive / neutral / negative), e.g. from the coding panel.
     seed : int
         Fixes the cross-validation folds.
+    featurised : Featurised, optional
+        :func:`cxlib.text.features.featurise` of the same comments (shared with auto_code).
+    n_jobs : int
+        Processes for featurising large inputs.
 
     Returns
     -------
@@ -178,9 +183,10 @@ def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = Non
     """
     frame = comment_frame(comments, text="text" if "text" in comments.columns else None,
                           ref="ref" if "ref" in comments.columns else None)
-    codes, uniq = distinct(frame["text"])
+    if featurised is None or len(featurised.codes) != len(frame):
+        featurised = featurise(frame["text"], n_jobs=n_jobs)
+    codes, counts, prepared = featurised.codes, featurised.counts, None
     feats = TextFeatures()
-    counts, prepared = feats.counts(uniq)
     hand = _hand_sentiment(hand_coded)
     text_of = dict(zip(frame["comment_ref"], frame["text"]))
     hand = hand[hand["comment_ref"].isin(text_of)]
