@@ -360,7 +360,10 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
         unlearned = sorted((t for t in found if t not in learned), key=lambda t: (found[t][0], order.get(t, 0)))
         if not unlearned:
             continue
-        if probs is None or theme_u[i] == UNCODED or conf_u[i] < 0.5:
+        # a rule of a theme the model cannot know wins unless the model's theme has rule support too, or
+        # the model is calibrated and sure
+        sure = model.oof is not None and conf_u[i] >= 0.5
+        if probs is None or theme_u[i] == UNCODED or (theme_u[i] not in found and not sure):
             theme_u[i], conf_u[i], source_u[i] = unlearned[0], np.nan, "rules"
     if min_confidence > 0:
         low = (source_u == "model") & (conf_u < min_confidence)

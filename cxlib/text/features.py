@@ -154,6 +154,8 @@ class TextFeatures:
 
     def counts(self, texts: list[str]) -> tuple[sp.csr_matrix, list[list[str]]]:
         prepared = prepare_many(texts)
+        if not prepared:  # sklearn's hasher cannot transform an empty list
+            return sp.csr_matrix((0, N_FEATURES)), prepared
         return hasher().transform(prepared).tocsr(), prepared
 
     def fit(self, counts: sp.csr_matrix) -> "TextFeatures":
@@ -190,7 +192,7 @@ class Featurised:
 
 def _chunk(args) -> tuple[sp.csr_matrix, list[dict] | None]:
     texts, codebook = args
-    counts = hasher().transform(prepare_many(texts)).tocsr()
+    counts = TextFeatures().counts(texts)[0]
     if codebook is None:
         return counts, None
     from cxlib.text.coding import match_rules
