@@ -108,6 +108,7 @@ def test_hand_codes_are_checked():
     assert h.set_index("comment_ref")["theme"].to_dict() == {"a": "bill", "b": UNCODED}
 
 
+@pytest.mark.slow
 def test_suggestions_are_new_deterministic_and_diverse(banking):
     cb, d = banking
     comments = d.loc[d["split"] == "pool", ["ref", "text"]]
@@ -136,6 +137,14 @@ def test_kappa_interval_matches_sklearn_and_statsmodels():
     ref = cohens_kappa(table)
     assert lo == pytest.approx(ref.kappa_low, abs=1e-9) and hi == pytest.approx(ref.kappa_upp, abs=1e-9)
     assert np.isnan(kappa_interval([1, 1], [1, 1])[0])
+
+
+def test_suggestions_on_a_small_sample_skip_coded_comments(banking):
+    cb, d = banking
+    pool = d[d["split"] == "pool"].iloc[::6]
+    hand = pool.iloc[:40][["ref", "theme"]]
+    s = suggest_to_code(pool[["ref", "text"]], cb, hand, n=8, seed=0)
+    assert len(s) == 8 and not set(s["ref"]) & set(hand["ref"]) and s["uncertainty"].between(0, 1).all()
 
 
 def test_power_law_fit_recovers_a_known_curve_and_predicts_the_gain():
