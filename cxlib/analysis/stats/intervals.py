@@ -30,6 +30,7 @@ __all__ = [
     "proportion_interval",
     "mean_interval",
     "percentile_interval",
+    "quantile_interval",
 ]
 
 NpsMethod = Literal["adjusted_wald", "wald"]
@@ -267,3 +268,47 @@ def percentile_interval(replicates: np.ndarray, estimate, *, ci: float = 0.95, a
     low = np.nanquantile(replicates, alpha, axis=axis)
     high = np.nanquantile(replicates, 1 - alpha, axis=axis)
     return contain(low, high, np.asarray(estimate, dtype=float))
+
+
+def quantile_interval(values, *, q: float = 0.5, ci: float = 0.95) -> tuple[float, float, float]:
+    """A quantile (default the median) with its distribution-free confidence interval.
+
+    Parameters
+    ----------
+    values : array-like
+        The sample (NaN ignored).
+    q : float, keyword-only
+        The quantile, in (0, 1).
+    ci : float, keyword-only
+        Confidence level.
+
+    Returns
+    -------
+    (estimate, low, high) : floats; NaN for an empty sample, and low/high NaN when the sample is
+    too small for the level (e.g. fewer than 6 values for a 95 % interval of the median).
+
+    Notes
+    -----
+    The interval is [x_(l), x_(u)] of the order statistics with l, u the
+    Binomial(n, q) quantiles at (1 - ci)/2 and (1 + ci)/2 (Conover, W. J. (1999). *Practical
+    Nonparametric Statistics*, 3rd ed., Wiley, section 3.2); its coverage is at least ``ci``.
+    The estimate is numpy's default (linear) quantile.
+
+    Examples
+    --------
+    >>> est, low, high = quantile_interval(np.arange(1, 101))
+    >>> est, low, high
+    (50.5, 40.0, 61.0)
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    est = float(np.quantile(x, q))
+    alpha = (1 - ci) / 2
+    lo = int(_st.binom.ppf(alpha, n, q))          # x_(lo) with 1-based lo: P(B < lo) <= alpha
+    hi = int(_st.binom.ppf(1 - alpha, n, q)) + 1
+    if lo < 1 or hi > n:
+        return est, float("nan"), float("nan")
+    return est, float(x[lo - 1]), float(x[hi - 1])
