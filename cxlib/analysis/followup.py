@@ -145,8 +145,12 @@ def _answers(responses: pd.DataFrame, inter_by_id, *, detractor_max: int, low_ra
     # a relationship answer names no touchpoint: its lowest-rated touchpoint (at most 3 of 5) points to the owner
     ratings = [c for c in r.columns if str(c).startswith(RATING_PREFIX)]
     if ratings:
-        grid = r[ratings].apply(as_float)
-        worst = grid.idxmin(axis=1, skipna=True).where(grid.min(axis=1) <= 3).str.removeprefix(RATING_PREFIX)
+        grid = r[ratings].apply(as_float).to_numpy(float)
+        filled = ~np.isnan(grid).all(axis=1)
+        pick = np.argmin(np.where(np.isnan(grid), np.inf, grid), axis=1)
+        low = filled & (np.nanmin(np.where(filled[:, None], grid, 0.0), axis=1) <= 3)
+        names = np.array([c[len(RATING_PREFIX):] for c in ratings], dtype=object)
+        worst = pd.Series(np.where(low, names[pick], None), index=r.index, dtype="object")
         base["touchpoint"] = base["touchpoint"].where(base["touchpoint"].notna(), worst)
     out = []
     if "nps" in r.columns:
