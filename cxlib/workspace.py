@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxlib import config as _config
 from cxlib.config import (DEFAULT_BRAND, DEFAULT_QUALITY, CLIENT_NAME, ClientConfig, TableSource, Touchpoint,
-                          brand_colours, expand_paths, load_config)
+                          brand_colours, expand_paths)
 from cxlib.errors import ConfigError, DataError
 from cxlib.schema import TABLE_ORDER, TABLES
 
@@ -29,15 +30,38 @@ __all__ = [
     "open_client",
     "list_clients",
     "project_root",
+    "load_config",
     # re-exported from cxlib.config, where client.yaml is read
     "ClientConfig",
     "TableSource",
     "Touchpoint",
-    "load_config",
     "brand_colours",
     "DEFAULT_BRAND",
     "DEFAULT_QUALITY",
 ]
+
+
+def load_config(path: str | os.PathLike) -> ClientConfig:
+    """Read and check a ``client.yaml`` (:func:`cxlib.config.load_config`), formats included.
+
+    The ``format:`` of each table must be one the reader registry knows
+    (:func:`cxlib.ingest.readers.formats`); the registry sits in the input layer, above
+    :mod:`cxlib.config`, so the check is made here.
+
+    Raises
+    ------
+    ConfigError
+        Naming the key that is wrong, what was expected and how to fix it.
+    """
+    from cxlib.ingest import readers
+
+    config = _config.load_config(path)
+    known = readers.formats()
+    for name, source in config.sources.items():
+        if source.format is not None and source.format not in known:
+            raise ConfigError(f"{Path(path).name}, key `tables.{name}.format`: {source.format!r} is not a known "
+                              f"format. Use one of {', '.join(known)}.")
+    return config
 
 
 def project_root(root: str | os.PathLike | None = None) -> Path:

@@ -386,7 +386,6 @@ READING: dict[str, Callable] = {
     "Duplicate column names": lambda ctx: read(ctx, "t.csv", "a,a\n1,2\n"),
     "Empty header row": lambda ctx: read(ctx, "t.csv", ",,\n1,2,3\n"),
     "Ragged rows": lambda ctx: read(ctx, "t.csv", "a,b\n1,2\n3,4,5\n"),
-    "Column with values but no name": lambda ctx: read(ctx, "t.csv", "a,\n1,2\n"),
     "Not an Excel workbook": lambda ctx: read(ctx, "t.xlsx", b"not a zip"),
     "No such sheet": lambda ctx: _excel(ctx, [["a"], [1]], sheet="Answers"),
     "Empty sheet": lambda ctx: _excel(ctx, []),
@@ -396,6 +395,8 @@ READING: dict[str, Callable] = {
     "Parquet without rows": lambda ctx: _parquet(ctx, pd.DataFrame({"a": pd.Series([], dtype="float64")})),
     "Not SPSS": lambda ctx: read(ctx, "t.sav", b"not spss"),
     "SPSS without cases": _spss_no_cases,
+    "JSON lines without records": lambda ctx: read(ctx, "t.jsonl", "\n\n"),
+    "Not JSON lines": lambda ctx: read(ctx, "t.jsonl", '[\n  {"id": 1},\n  {"id": 2}\n]\n'),
 }
 
 
@@ -444,6 +445,11 @@ QUARANTINE: dict[str, Callable] = {
     "Churn date but not churned (`inconsistent`)": reason("inconsistent", "is false"),
     "Survey preview or test (`excluded_at_read`)": qualtrics_exclusion,
     "Empty row (`excluded_at_read`)": reason("excluded_at_read", "empty row"),
+    "Line with the wrong number of fields (`bad_line`)": lambda ctx: io.read_table(
+        ctx.file("cut.csv", "id,nps,comment\n1,9,a\n2,8,b\n3,7")).excluded["reason"].iloc[0],
+    "Line that is not a JSON object (`bad_line`)": lambda ctx: io.read_table(
+        ctx.file("cut.jsonl", '{"id": 1}\n{"id": 2}\n{"id": 3}\n{"id": 4}\n{"id": 5}\n{"id": 6')).excluded[
+        "reason"].iloc[0],
     "Speeder (`speeder`)": reason("speeder"),
     "Straight-liner (`straightliner`)": reason("straightliner"),
     "Repeat respondent (`duplicate_respondent`)": reason("duplicate_respondent"),

@@ -68,7 +68,7 @@ def _summary(proposal) -> None:
 def _check(path: Path) -> None:
     """Validate the written client.yaml without storing anything, and say how it went."""
     from cxlib.ingest.validate import validate_client
-    from cxlib.config import load_config
+    from cxlib.workspace import load_config
 
     try:
         result = validate_client(load_config(path))
@@ -110,7 +110,7 @@ def init(
     The files are only read; the YAML points at them. Items the tool is unsure of are marked
     `# CONFIRM[<id>]:` in the file: review them, then `--confirm all` (or `--answer ID=VALUE`).
     """
-    from cxlib.onboard.core import init_client
+    from cxlib.onboard.propose import init_client
     from cxlib.onboard.confirm import confirm_file, pending
     from cxlib.workspace import project_root
 

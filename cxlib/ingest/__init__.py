@@ -3,7 +3,8 @@
 Data flows one way through these modules:
 
 ==============  ==========================================================================
-``io``          read a file (CSV, Excel, Parquet, SPSS, Qualtrics) into raw text columns
+``readers``     read a file (one module per format, in a registry: CSV, Qualtrics, SurveyMonkey,
+                Excel, Parquet, SPSS, JSON lines) into raw columns; ``io`` keeps the old names
 ``parsing``     raw cells -> typed values, with a reason for every cell that fails
 ``scales``      survey answers -> the canonical scales (NPS 0-10, CSAT 1-5, CES 1-7)
 ``validate``    one client's tables: types, ranges, keys, references, quarantine, reconciliation
@@ -12,3 +13,5 @@ Data flows one way through these modules:
 
 Only :mod:`cxlib.workspace` drives this layer; analyses read the validated tables it gives.
 """
+
+__all__: list[str] = []

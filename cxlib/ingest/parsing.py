@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["Coerced", "coerce", "NA_TOKENS", "TRUE_TOKENS", "FALSE_TOKENS"]
+__all__ = ["Coerced", "coerce", "in_missing", "NA_TOKENS", "TRUE_TOKENS", "FALSE_TOKENS"]
 
 Kind = Literal["id", "str", "category", "int", "float", "bool", "date", "datetime", "text"]
 
@@ -153,7 +153,7 @@ def coerce(
     index = s.index
     s = s.reset_index(drop=True)
     errors = pd.Series(pd.NA, index=s.index, dtype="string")
-    null = s.isna().to_numpy(dtype=bool) | _in_missing(s, missing)
+    null = s.isna().to_numpy(dtype=bool) | in_missing(s, missing)
 
     if kind in ("id", "str", "category", "text"):
         values = _to_text(s, null, strip=kind != "text")
@@ -189,7 +189,12 @@ def _show(v) -> str:
     return str(v)
 
 
-def _in_missing(s: pd.Series, missing: Iterable) -> np.ndarray:
+def in_missing(s: pd.Series, missing: Iterable) -> np.ndarray:
+    """Mask of the cells of ``s`` that are one of the ``missing`` codes (numbers, texts or ``(lo, hi)`` ranges).
+
+    >>> in_missing(pd.Series(["99", "7", "98.0"]), [99, (97, 98)]).tolist()
+    [True, False, True]
+    """
     codes = list(missing)
     out = np.zeros(len(s), dtype=bool)
     if not codes:

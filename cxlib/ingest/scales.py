@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.errors import ScaleError
-from cxlib.ingest.parsing import NA_TOKENS, Coerced, _in_missing
+from cxlib.ingest.parsing import NA_TOKENS, Coerced, in_missing
 
 __all__ = ["ScaleGuess", "detect_scale", "map_scale", "parse_scale", "mapping_note", "TARGET_RANGES"]
 
@@ -310,7 +310,7 @@ def _parse(s: pd.Series, *, missing_codes: Iterable, value_labels: dict | None) 
             continue
     by_label = {lab.strip().lower(): code for code, lab in labels.items()}
     na_codes = {code for code, lab in labels.items() if _NA_LABEL.match(lab)}
-    missing = s.isna().to_numpy(dtype=bool) | _in_missing(s, missing_codes)
+    missing = s.isna().to_numpy(dtype=bool) | in_missing(s, missing_codes)
     labelled = False
     # fast path: plain numbers (typed, or text that parses); the loop below sees the rest
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):

@@ -1,6 +1,6 @@
 """Validation: every input row is either used or quarantined with a reason.
 
-Each table is read (:mod:`cxlib.ingest.io`), its columns mapped to the canonical names
+Each table is read (:mod:`cxlib.ingest.readers`), its columns mapped to the canonical names
 (:mod:`cxlib.schema`), every cell coerced and range-checked (:mod:`cxlib.ingest.parsing`,
 :mod:`cxlib.ingest.scales`), then keys, references between tables and survey quality
 (speeders, straight-liners, duplicate respondents) are checked. A row with any
@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cxlib.ingest import io, parsing, scales
+from cxlib.ingest import parsing, readers, scales
 from cxlib.errors import DataError
 from cxlib.schema import RATING_PREFIX, TABLE_ORDER, TABLES, Column, TableSpec, rating_columns
 from cxlib.config import ClientConfig, TableSource
@@ -48,7 +48,9 @@ FIX_HINTS: dict[str, str] = {
     "duplicate_key": "Two different rows share one id; the first is used. Check the export.",
     "unknown_reference": "The row points to an id that is missing from the referenced table (or was quarantined there).",
     "inconsistent": "The row contradicts itself or another table; check the source system.",
-    "excluded_at_read": "Excluded by its survey status (preview, test or spam).",
+    "excluded_at_read": "Excluded by its survey status (preview, test or spam), or a row with no value at all.",
+    "bad_line": "The line has more or fewer fields than the header (e.g. cut off at the end of an export); "
+                "the rest of the file is used. Re-export the file to recover it.",
     "speeder": "Answered much faster than the median; set quality.exclude_speeders: false to keep such rows.",
     "straightliner": "Gave the same answer to every rating; set quality.exclude_straightliners: false to keep.",
     "duplicate_respondent": "Same customer answered the same survey again within the window; the first answer is used.",
@@ -173,7 +175,7 @@ def _target_for(column: str) -> str | None:
     return None
 
 
-def _map_columns(raw: io.RawTable, source: TableSource, spec: TableSpec) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def _map_columns(raw: readers.RawTable, source: TableSource, spec: TableSpec) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """Rename one file's raw columns to canonical names; return frame, canonical->raw, unused raw columns."""
     frame = raw.frame
     mapping = dict(source.columns)
@@ -211,7 +213,7 @@ class _Combined:
     rows_read: int
 
 
-def _combine(raws: list[io.RawTable], source: TableSource, spec: TableSpec) -> _Combined:
+def _combine(raws: list[readers.RawTable], source: TableSource, spec: TableSpec) -> _Combined:
     """Stack one table's files (e.g. monthly exports) into one frame, remembering each row's file and line."""
     frames, files, rows, excluded, notes = [], [], [], [], []
     raw_of: dict[str, str] = {}
@@ -292,7 +294,7 @@ def _num(v):
 
 
 def validate_table(
-    raws: list[io.RawTable],
+    raws: list[readers.RawTable],
     spec: TableSpec,
     source: TableSource,
     config: ClientConfig,
@@ -355,13 +357,15 @@ def validate_table(
     quarantine = rejects.frame(spec.name, combined.files, combined.rows)
     ex = combined.excluded
     if len(ex):
+        bad_line = ex["reason"].astype("string").str.match(r"line \d+ (?:has|is) ").fillna(False).to_numpy(dtype=bool)
         excluded = pd.DataFrame(
             {
                 "table": spec.name,
                 "file": ex["file"].astype("string"),
                 "row": ex["row"].astype("Int64"),
-                "column": pd.Series(["Status"] * len(ex), dtype="string"),
-                "reason_code": "excluded_at_read",
+                "column": pd.Series(np.where(bad_line, "", np.where(ex["reason"] == "empty row", "", "Status")),
+                                    dtype="string"),
+                "reason_code": pd.Series(np.where(bad_line, "bad_line", "excluded_at_read"), dtype="string"),
                 "reason": ex["reason"].astype("string"),
                 "value": pd.Series([""] * len(ex), dtype="string"),
             }
@@ -503,7 +507,7 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
             for path in source.paths:
                 if progress:
                     progress(f"{name}: reading {path.name}")
-                raws.append(io.read_table(path, format=source.format, encoding=source.encoding,
+                raws.append(readers.read_table(path, format=source.format, encoding=source.encoding,
                                           delimiter=source.delimiter, sheet=source.sheet, skip_rows=source.skip_rows))
             outcome = validate_table(raws, spec, source, config, known_ids=known,
                                      interaction_owner=owner if name == "responses" else None)

@@ -235,8 +235,19 @@ def test_trailing_delimiters_make_no_column(tmp_path):
     t = read_table(write(tmp_path, "r.csv", "id,nps,\n1,9,\n2,8,\n"))
     assert list(t.frame.columns) == ["id", "nps"]
     assert any("without a name" in n for n in t.notes)
-    with pytest.raises(DataError, match="column 3 has no name"):
-        read_table(write(tmp_path, "s.csv", "id,nps,\n1,9,x\n"))
+    kept = read_table(write(tmp_path, "s.csv", "id,nps,\n1,9,x\n"))
+    assert list(kept.frame.columns) == ["id", "nps", "column_3"]  # a nameless column with values is kept, named
+    assert any("column_3" in n for n in kept.notes)
+
+
+@pytest.mark.parametrize("first", ["", "Unnamed: 0", "index"])
+def test_a_saved_row_index_is_ignored(tmp_path, first):
+    t = read_table(write(tmp_path, "r.csv", f"{first},id,nps\n0,a,9\n1,b,8\n2,c,7\n"))
+    assert list(t.frame.columns) == ["id", "nps"]
+    assert any("row index" in n for n in t.notes)
+    # a first column that does not count the rows is data, not an index
+    t = read_table(write(tmp_path, "s.csv", ",id,nps\n7,a,9\n3,b,8\n"))
+    assert list(t.frame.columns) == ["column_1", "id", "nps"]
 
 
 # --------------------------------------------------------------------------- Qualtrics
@@ -316,8 +327,8 @@ def test_qualtrics_status_tables_agree():
 
 def test_qualtrics_resaved_with_one_header_row_is_detected_and_noted(tmp_path):
     p = write(tmp_path, "r.csv", _qualtrics_csv(RESPONSES, headers=1))
-    assert detect_format(p) == "csv"  # no ImportId row ...
-    t = read_table(p)  # ... but the Qualtrics column ids give it away
+    assert detect_format(p) == "qualtrics"  # no ImportId row, but the Qualtrics column ids give it away
+    t = read_table(p)
     assert t.frame["ResponseId"].tolist() == ["R_1", "R_3", "R_6"]
     assert t.row_numbers.tolist() == [2, 4, 8]
     assert len(t.excluded) == 3

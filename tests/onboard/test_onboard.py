@@ -190,7 +190,7 @@ def test_empty_folder_is_a_clear_error(tmp_path):
     ("Likelihood to recommend", "responses", "nps"),
 ])
 def test_synonyms(raw, table, canon):
-    from cxlib.onboard.core import SYNONYMS, _norm
+    from cxlib.onboard.vocabulary import SYNONYMS, norm_name as _norm
 
     assert _norm(raw) in SYNONYMS[table][canon]
 
@@ -547,7 +547,7 @@ _RAW_NAMES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_chara
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(names=st.lists(_RAW_NAMES, min_size=1, max_size=5, unique=True), scale=st.sampled_from(["0-10", "1-10"]))
 def test_any_raw_column_name_round_trips_through_the_yaml(names, scale):
-    from cxlib.onboard.core import Proposal, _Builder
+    from cxlib.onboard.proposal import Builder as _Builder, Proposal
 
     b = _Builder()
     columns = {raw: f"rating_t{i}" for i, raw in enumerate(names)}
