@@ -123,8 +123,8 @@ def department_consistency(interactions: pd.DataFrame, responses: pd.DataFrame |
 
 def handoff_pair_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None = None, *,
                           min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95,
-                          correction: stats.Correction = "holm", alpha: float = 0.05, min_ratio: float = 1.5,
-                          exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+                          correction: stats.Correction = "holm", alpha: float = 0.05,
+                          min_difference: float = 0.10, exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """Which hand-offs between departments go wrong: asked again, unresolved, rated low -- against the other hand-offs.
 
     Parameters
@@ -140,9 +140,11 @@ def handoff_pair_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | 
         suppression across pairs. None or 0: none.
     ci, correction, alpha : keyword-only
         Confidence level; correction over the pairs tested (asked-again test); level.
-    min_ratio : float, keyword-only
+    min_difference : float, keyword-only
         A pair is a ``problem`` when the receiving contact asks again significantly more often
-        (adjusted p < ``alpha``) and at least ``min_ratio`` times as often as after other hand-offs.
+        than after the other hand-offs (adjusted p < ``alpha``) and by at least ``min_difference``
+        (0.10 = ten percentage points; hand-offs already ask again often, so a difference reads
+        better than a ratio).
     exclude_flags : sequence of str, keyword-only
         Quality flags of ``responses`` whose True rows are left out.
 
@@ -215,10 +217,8 @@ def handoff_pair_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | 
     table = stats.suppress(table, by=keys, min_n=min_n, value_cols=[*asked_cols, "resolved", "resolved_ci_low",
                                                                     "resolved_ci_high", "resolved_other", "rating",
                                                                     "rating_ci_low", "rating_ci_high"])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = table["asked_again"] / table["asked_other"]
-    table["problem"] = (~table["suppressed"] & (table["asked_p_adjusted"] < alpha) & (table["asked_difference"] > 0)
-                        & (ratio >= min_ratio)).to_numpy(bool)
+    table["problem"] = (~table["suppressed"] & (table["asked_p_adjusted"] < alpha)
+                        & (table["asked_difference"] >= min_difference)).to_numpy(bool)
     table = table.sort_values(["problem", "asked_difference", "n", *keys], ascending=[False, False, False, True, True],
                               kind="stable", na_position="last")
     cols = [*keys, "n", "n_cases", "asked_again", "asked_ci_low", "asked_ci_high", "asked_other", "asked_difference",
