@@ -18,8 +18,8 @@ Examples
 """
 
 from cxlib.analysis.stats.intervals import (
-    NpsMethod, contain, effective_n, mean_interval, nps_interval, percentile_interval, proportion_interval,
-    quantile_interval, wilson_interval, z_critical,
+    NpsMethod, contain, effective_n, mean_interval, nps_interval, percentile_interval, poisson_rate_interval,
+    proportion_interval, quantile_interval, wilson_interval, z_critical,
 )
 from cxlib.analysis.stats.significance import (
     Correction, adjust_pvalues, one_proportion_test, one_sample_t_test, poisson_excess_test, two_proportion_test,
@@ -40,6 +40,7 @@ __all__ = [
     "mean_interval",
     "percentile_interval",
     "quantile_interval",
+    "poisson_rate_interval",
     "welch_test",
     "two_proportion_test",
     "one_proportion_test",

@@ -31,6 +31,7 @@ __all__ = [
     "mean_interval",
     "percentile_interval",
     "quantile_interval",
+    "poisson_rate_interval",
 ]
 
 NpsMethod = Literal["adjusted_wald", "wald"]
@@ -312,3 +313,40 @@ def quantile_interval(values, *, q: float = 0.5, ci: float = 0.95) -> tuple[floa
     if lo < 1 or hi > n:
         return est, float("nan"), float("nan")
     return est, float(x[lo - 1]), float(x[hi - 1])
+
+
+def poisson_rate_interval(events, exposure, *, ci: float = 0.95):
+    """Exact (Garwood) interval of a Poisson rate: ``events`` counted over ``exposure`` periods.
+
+    Parameters
+    ----------
+    events : array-like
+        Counted events (e.g. mentions in the trailing window).
+    exposure : array-like
+        Periods (or any exposure) they were counted over; > 0.
+    ci : float, keyword-only
+        Confidence level.
+
+    Returns
+    -------
+    (low, high) : tuple of numpy arrays, events per period.
+
+    Notes
+    -----
+    low = chi2_{(1-ci)/2}(2k) / (2t), high = chi2_{(1+ci)/2}(2k + 2) / (2t) for k events over t
+    (Garwood, F. (1936). Fiducial limits for the Poisson distribution. *Biometrika* 28, 437-442);
+    low = 0 when k = 0. Coverage is at least ``ci``.
+
+    Examples
+    --------
+    >>> low, high = poisson_rate_interval(10, 5)
+    >>> round(float(low), 3), round(float(high), 3)
+    (0.959, 3.678)
+    """
+    k = np.asarray(events, dtype=float)
+    t = np.asarray(exposure, dtype=float)
+    a = (1 - ci) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(k > 0, _st.chi2.ppf(a, 2 * k) / (2 * t), 0.0)
+        high = _st.chi2.ppf(1 - a, 2 * k + 2) / (2 * t)
+    return low, high
