@@ -35,7 +35,7 @@ HANDOFF_ROUTE = 0.5        # share of hand-offs out of the problem department th
 HANDOFF_ASKED = 0.45       # added probability that the receiving department asks again for known information
 OWNER_GAP_EXPECTED = 98.0  # % top box the gap owner's self-assessment promises
 MAGNIFIED_P = 0.35         # chance a non-positive post carries the magnified theme
-INCIDENT_SHARE = 0.01      # incident posts per customer, over three days
+INCIDENT_SHARE = 0.02      # incident posts per customer, over three days
 
 #: Public sources the company can answer on; reviews also carry stars.
 SOCIAL_SOURCES = frozenset({"x", "facebook", "instagram", "forum"})

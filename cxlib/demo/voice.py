@@ -164,8 +164,8 @@ class VoiceDraws:
         """A burst of negative posts about one theme over three days, mostly on one source."""
         rng, spec = self.rng2, self.spec
         day0, theme, main = spec.incident
-        k = max(15, int(round(INCIDENT_SHARE * self.n)))
-        days = day0 + rng.choice([0.0, 1.0, 2.0], k, p=[0.6, 0.3, 0.1]) + rng.random(k)
+        k = max(30, int(round(INCIDENT_SHARE * self.n)))
+        days = day0 + rng.choice([0.0, 1.0, 2.0], k, p=[0.55, 0.35, 0.1]) + rng.random(k)
         days = np.sort(days)
         cust = rng.integers(0, self.n, k)
         tone = np.where(rng.random(k) < 0.9, -1, 0)
@@ -208,7 +208,7 @@ class VoiceDraws:
                          np.where(tone > 0, rng.choice([4, 5], m, p=[0.4, 0.6]), rng.choice([2, 3, 4], m)))
         stars = np.where(review, stars, np.nan)
         p_reply = np.where(social, 0.6, np.where(review, 0.35, 0.0))
-        p_reply = np.where(inc, 0.2, p_reply)
+        p_reply = np.where(inc, 0.1, p_reply)
         replied = rng.random(m) < p_reply
         hours = np.where(review, rng.lognormal(np.log(40.0), 0.6, m), rng.lognormal(np.log(3.0), 0.8, m))
         hours = np.where(inc, rng.lognormal(np.log(30.0), 0.7, m), hours)

@@ -58,8 +58,10 @@ def journey_map(interactions: pd.DataFrame, responses: pd.DataFrame | None = Non
         The client's minimum group size (default 30). A cell with fewer interactions is
         suppressed; each measure is also suppressed on its own count (rated interactions,
         interactions with a known asked-again flag, case contacts), and the churn link when the
-        customers with or without friction at the cell are fewer (when any); complementary
-        suppression across cells. None or 0: none, for internal computations only.
+        customers with or without friction at the cell are fewer (when any). Complementary
+        suppression runs across the touchpoints of a stage, or with ``channel`` across the
+        channels of a touchpoint: the margins the map and the lifecycle curve show. None or 0:
+        none, for internal computations only.
     ci : float, keyword-only
         Confidence level.
     correction, alpha : keyword-only
@@ -122,20 +124,25 @@ def journey_map(interactions: pd.DataFrame, responses: pd.DataFrame | None = Non
     f = f.reset_index(drop=True)
     cells = f.groupby(keys, observed=True, sort=True).agg(n=("customer_id", "size"),
                                                          n_customers=("customer_id", "nunique")).reset_index()
-    rat = mean_table(f, "rating", keys, min_n=min_n, ci=ci).rename(
+    # the margin the map shows is the touchpoint's (the map without channels) and the stage's (the
+    # lifecycle curve): complementary suppression across channels within a touchpoint, or across the
+    # touchpoints of a stage -- a stage × channel total is no table of the map
+    part = ["channel"] if channel else ["touchpoint"]
+    rat = mean_table(f, "rating", keys, min_n=min_n, ci=ci, partition=part).rename(
         columns={"n": "n_rated", "mean": "rating", "ci_low": "rating_ci_low", "ci_high": "rating_ci_high"})
     table = cells.merge(rat[[*keys, "n_rated", *_MEASURES["rating"]]], on=keys, how="left")
     for flag, name, low_c, high_c in (("_asked", "asked_again_rate", "asked_ci_low", "asked_ci_high"),
                                       ("_silent", "silent_wait_rate", "silent_ci_low", "silent_ci_high"),
                                       ("_repeat", "repeat_rate", "repeat_ci_low", "repeat_ci_high")):
-        r = rate_table(f, flag, keys, min_n=min_n, ci=ci, rate=name).rename(
+        r = rate_table(f, flag, keys, min_n=min_n, ci=ci, rate=name, partition=part).rename(
             columns={"ci_low": low_c, "ci_high": high_c, "n": f"_n{flag}"})
         table = table.merge(r[[*keys, f"_n{flag}", name, low_c, high_c]], on=keys, how="left")
     table = table.rename(columns={"_n_silent": "n_case_contacts"}).drop(columns=["_n_asked", "_n_repeat"])
     table = _churn_link(table, f, keys, customers, min_n=min_n, ci=ci, correction=correction)
+    within = [c for c in keys if c not in part]
     for c in ("n_rated", "n_case_contacts", "n_with_friction", "n_without"):
         table[c] = table[c].fillna(0).astype("int64")
-    table = stats.suppress(table, by=keys, min_n=min_n,
+    table = stats.suppress(table, by=part, within=within, min_n=min_n,
                            value_cols=[c for cols in _MEASURES.values() for c in cols])
     table["matters"] = (~table["suppressed"] & (table["churn_p_adjusted"] < alpha)
                         & (table["churn_difference"] > 0)).to_numpy(bool)
