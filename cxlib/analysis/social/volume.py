@@ -110,7 +110,7 @@ class SpikeResult:
         """A plain-text summary for an analyst."""
         m = self.method
         lines = [f"{len(self.spikes)} spike(s) in {int(self.table['n'].sum()):,} mentions ({m.get('grain')}: count "
-                 f">= {m.get('min_count')}, >= {m.get('min_ratio')}x the trailing {m.get('window')}-period median, "
+                 f">= {m.get('min_count')}, >= {m.get('min_ratio')}x the trailing {m.get('window')}-period mean, "
                  f"Poisson p < {m.get('alpha')})"]
         for r in self.spikes.itertuples(index=False):
             lines.append(f"  {r.start:%Y-%m-%d} to {r.end:%Y-%m-%d}: {r.n_mentions} mentions against "
