@@ -76,6 +76,7 @@ def _normal(name: str) -> str:
 def _imported_top_level(folders: list[str]) -> set[str]:
     """Top-level names of every absolute import in the folders' .py files (stdlib and cxlib left out)."""
     found = set()
+    local = {p.stem for folder in folders for p in (ROOT / folder).rglob("*.py")}  # bench scripts import each other
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
@@ -83,7 +84,8 @@ def _imported_top_level(folders: list[str]) -> set[str]:
                     found |= {a.name.split(".")[0] for a in node.names}
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                     found.add(node.module.split(".")[0])
-    return {m for m in found if m not in sys.stdlib_module_names and m not in ("cxlib", "tests", "__future__")}
+    return {m for m in found if m not in sys.stdlib_module_names and m not in ("cxlib", "tests", "__future__")
+            and m not in local}
 
 
 def _distributions(modules: set[str]) -> set[str]:
