@@ -290,7 +290,6 @@ CONFIG: dict[str, Callable] = {
         lambda: importlib.import_module("cxlib.workspace").load_config(ctx.tmp / "client.yaml")),
     "Not valid YAML": lambda ctx: config_error(ctx, raw="display_name: x\nstages: [a, b\n"),
     "Not a mapping": lambda ctx: config_error(ctx, raw="- a\n- b\n"),
-    "A required list is missing": lambda ctx: config_error(ctx, {"stages": _DELETE}),
     "A list is empty or not a list": lambda ctx: config_error(ctx, {"segments": []}),
     "A name listed twice": lambda ctx: config_error(ctx, {"segments": ["a", "b", "a"]}),
     "Period dates": lambda ctx: config_error(ctx, {"period": {"start": "soon"}}),
