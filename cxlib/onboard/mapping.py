@@ -129,6 +129,11 @@ def _rating_subject(name: str, question: str) -> str | None:
     return None
 
 
+def _free_text(r) -> bool:
+    """Free text varies: a column holding one or two long labels (a ticked checkbox option) is not a comment."""
+    return r.n_distinct >= 3 and r.n_distinct >= 0.2 * r.n
+
+
 def _rows(insp: FileInspection) -> list:
     """The column profile as a list of records with attribute access (itertuples is slow on small frames)."""
     return [SimpleNamespace(**r) for r in insp.columns.to_dict("records")]
@@ -175,7 +180,7 @@ def _found(table: str, r, insp: FileInspection) -> list[tuple[float, str, str, s
         found.append((22 if canon == "segment" else 20, canon, f"`{raw}` has {r.n_distinct} values "
                                                               f"(e.g. {r.examples}): a breakdown of the answers",
                       None))
-    if table in ("responses", "mentions") and kind == "text":
+    if table in ("responses", "mentions") and kind == "text" and _free_text(r):
         found.append((35 if table == "responses" else 30, "comment" if table == "responses" else "text",
                       f"`{raw}` holds free text (e.g. {r.examples})",
                       f"column `{raw}` holds free text: kept as a comment? confirm" if table == "responses"
