@@ -348,7 +348,7 @@ _mentions = TableSpec(
         Column("mention_id", "id", description="Generated from the file and row number when the export has none."),
         Column("source", "category", description="e.g. twitter, review_site, complaint; may be a constant in client.yaml."),
         Column("posted_at", "datetime", required=False, nullable=True),
-        Column("text", "text"),
+        Column("text", "text", nullable=True, description="The post, review or complaint text (untrusted); may be empty (a star-only review)."),
         Column("title", "text", required=False, nullable=True, description="A review's title."),
         Column("stars", "int", required=False, nullable=True, low=1, high=5, description="A review's star rating, 1-5."),
         Column("recommend", "bool", required=False, nullable=True, description="The reviewer recommends: yes / no."),

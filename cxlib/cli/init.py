@@ -182,6 +182,12 @@ def init(
             proposal = _ask(proposal, console)
         proposal.write(overwrite=force)
         console.print(f"[green]✓[/] wrote {proposal.path}", highlight=False)
+        if not proposal.config.get("tables"):
+            for name, why in proposal.unused_files:
+                console.print(f"[bold red]missing:[/] {escape(name)}: {escape(why)}", highlight=False, soft_wrap=True)
+            console.print(f"Not usable yet: no file of {source} gives survey answers or posts. Fix the files above, "
+                          f"or map them by hand in {proposal.path}.", highlight=False, soft_wrap=True)
+            raise typer.Exit(1)
         ok = _check(proposal.path) if check else True
         if not ok:
             console.print(f"Not usable yet: fix what is missing above (or map it in {proposal.path}), then "

@@ -64,7 +64,8 @@ def word_score(text) -> int | None:
 # Labels that mean "no score": the answer is missing, never a number.
 _NA_LABEL = re.compile(
     r"(?i)^\W*(n\s*/\s*a|n\.a\.|na|not applicable|does ?n[o']t apply|don'?t know|do not know|dk|no answer|"
-    r"prefer not to (say|answer)|refused|not sure|unsure|no opinion|cannot say|can'?t say)\W*$"
+    r"prefer not to (say|answer)|refused|not sure|unsure|no opinion|cannot say|can'?t say|"
+    r"unfamiliar(?: \(n/a\))?|not familiar|have not heard of (?:it|them)|never used)\W*$"
 )
 _LEADING = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-\u2013\u2014=:.)]\s*|\s+)(.*?)\s*$", re.S)
 _TRAILING = re.compile(r"^\s*(.*?\D)\s*\(?(\d+(?:\.\d+)?)\)?\s*$", re.S)

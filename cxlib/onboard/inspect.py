@@ -284,6 +284,8 @@ def inspect_file(path: str | os.PathLike) -> FileInspection:
             encoding = detect_encoding(path)
         if delimited:
             skip, delimiter = _csv_layout(_decoded_head(path, encoding))
+            if reader.refines == "csv":  # a survey tool's own header rows are not title rows
+                skip, delimiter = 0, sniff_delimiter(_decoded_head(path, encoding))
         if reader.text:
             if path.stat().st_size > _SAMPLE_BYTES:
                 tmp_dir = tempfile.mkdtemp(prefix="cx-init-")

@@ -84,15 +84,25 @@ def _values(insp: FileInspection, raw: str) -> list:
 
 
 def _words_scale(values: list) -> bool:
-    return bool(values) and sum(word_score(v) is not None for v in values) >= 0.8 * len(values)
+    from cxlib.ingest.binary import DONT_KNOW
+
+    scored = [v for v in values if not DONT_KNOW.match(str(v).strip().lower().rstrip(".!"))
+              and not re.search(r"(?i)\(n/a\)|^unfamiliar", str(v))]
+    return bool(scored) and sum(word_score(v) is not None for v in scored) >= 0.8 * len(scored)
 
 
 def _fits(table: str, canon: str, r, insp: FileInspection) -> bool:
     kind = r.kind
+    spec = TABLES[table]
+    if spec.generated_key and canon == spec.key and (r.n_missing or r.n_distinct < r.n):
+        return False  # an id that is empty or repeated in places: better made from the file and row
     if canon in BINARY_OUTCOMES:
         return kind in {"bool", "category", "int", "labelled", "empty", "id"} and looks_binary(_values(insp, r.column),
                                                                                                canon)
     fam = family_of(canon, table)
+    if (canon in SCORE_TARGETS or canon in BINARY_OUTCOMES or fam is not None) and kind == "empty" \
+            and r.column != canon:
+        return False  # nobody answered it (in the file's first rows at least): not worth a column
     if canon in SCORE_TARGETS or (fam is not None and fam.name in ("rating", "nps")):
         if kind == "category":
             return canon != "nps" and (fam is None or fam.name != "nps") and _words_scale(_values(insp, r.column))
@@ -146,7 +156,7 @@ def _subject(raw: str, question: str) -> str:
     text = parts[-1] if len(parts) > 1 else text
     text = re.sub(r"(?i)\b(how|likely|are|you|is|it|that|to|would|recommend|please|the|our|your|a|an|of|on|in|"
                   r"for|with|what|why|did|do|we|us|this|score|rating)\b|\?", " ", text)
-    return slug(text)[:24].strip("_") or slug(raw)[:24]
+    return slug(text)[:24].strip("_") if re.search(r"[A-Za-z0-9]", text) else slug(raw)[:24]
 
 
 def _found(table: str, r, insp: FileInspection) -> list[tuple[float, str, str, str | None]]:
@@ -160,13 +170,19 @@ def _found(table: str, r, insp: FileInspection) -> list[tuple[float, str, str, s
     for canon, words in SYNONYMS.get(table, {}).items():
         if norm in words:
             found.append((90 - words.index(norm) * 0.5, canon, f"name `{raw}` is a synonym of {canon}", None))
-    if table in ("responses", "mentions") and any(w in norm for w in LABEL_WORDS) and kind in ("category", "bool"):
+    if table in ("responses", "mentions") and any(norm.startswith(w) or norm.endswith(w) for w in LABEL_WORDS) \
+            and kind in ("category", "bool") and not _words_scale(_values(insp, raw)):
         found.append((86, "label_" + slug(raw)[:30], f"`{raw}` holds labels (e.g. {r.examples}): kept as the "
                                                     "client's own labels, usable as hand codes", None))
     if table == "responses" and text:
         for canon, pattern in QUESTION_PATTERNS:
-            if pattern.search(text) and (canon != "comment" or kind in ("text", "category", "empty")):
+            if pattern.search(text) and (canon != "comment" or kind in ("text", "category", "id", "empty")):
                 found.append((75, canon, f"question \"{short_text(text)}\"", None))
+    if table == "responses" and kind == "category" and _words_scale(_values(insp, raw)):
+        subject = slug(raw.rsplit(" - ", 1)[-1])[:40]
+        found.append((62, "rating_" + subject, f"a five-point answer ({r.examples}) about {raw.rsplit(' - ', 1)[-1]}",
+                      f"column `{short_text(raw, 50)}` holds five-point answers ({r.examples}): the rating of "
+                      f"`{subject}`? confirm"))
     if table == "responses" and kind in ("int", "float", "labelled", "category"):
         subject = _rating_subject(raw, q)
         if subject and (kind == "category" or r.high and as_number(r.high) <= 10):

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from cxlib.errors import ConfigError
 from cxlib.onboard.entry import table_entry
 from cxlib.onboard.inspect import FileInspection, inspect_folder
-from cxlib.onboard.mapping import ColumnMapping, eligible, map_columns, why_not
+from cxlib.onboard.mapping import ColumnMapping, eligible, map_columns, short_text, why_not
 from cxlib.onboard.proposal import Builder, Proposal
 from cxlib.onboard.settings import propose_settings
 from cxlib.schema import TABLE_ORDER
@@ -121,7 +121,8 @@ def propose_config(
         scored = [(t, map_columns(insp, t)) for t in TABLE_ORDER]
         ok = [(t, m) for t, m in scored if eligible(t, m, insp)]
         if not ok:
-            cols = ", ".join(insp.columns["column"].head(8)) + (" …" if len(insp.columns) > 8 else "")
+            cols = ", ".join(short_text(c, 40) for c in insp.columns["column"].head(8)) + \
+                (" …" if len(insp.columns) > 8 else "")
             missing = "; ".join(why_not(t, m, insp) for t, m in sorted(scored, key=lambda tm: -tm[1].score)[:2])
             unused.append((insp.path.name, f"its columns ({cols}) match no table: {missing}. Rename a column "
                                            "in the export or map it by hand under `tables:`"))

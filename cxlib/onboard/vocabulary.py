@@ -142,7 +142,7 @@ QUESTION_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("satisfied", re.compile(r"(?i)\bsatisf")),
     ("ces", re.compile(r"(?i)\b(easy|easier|ease|effort)\b")),
     ("comment", re.compile(r"(?i)\bwhy\b|tell us|anything else|comment|what could we|main reason|please explain"
-                           r"|feedback|in your own words")),
+                           r"|feedback|in your own words|free text|open text|text entry|open-ended|suggestion")),
 ]
 RATING_QUESTION = re.compile(r"(?i)\b(rate|rating)\b")
 RATING_NAME = re.compile(r"(?i)^(?:rating|rate|score|sat(?:isfaction)?)[\s_:-]+(.+)$|^(.+?)[\s_:-]+(?:rating|score)$")

@@ -15,7 +15,7 @@ Examples
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "sm.csv"
 >>> _ = p.write_text("Respondent ID,Collector ID,How likely are you to recommend us?,Which apps do you use?,\\n"
-...                  ",,Response,iOS,Android\\n111,5,9,iOS,\\n112,5,3,,Android\\n", encoding="utf-8")
+...                  ",,Response,iOS,Android\\n111,5,9,iOS,Android\\n112,5,3,,Android\\n", encoding="utf-8")
 >>> t = READER.read(p, ReadOptions())
 >>> t.frame.columns.tolist()
 ['Respondent ID', 'Collector ID', 'How likely are you to recommend us?', 'Which apps do you use? - iOS', 'Which apps do you use? - Android']
@@ -35,7 +35,7 @@ from cxlib.ingest.readers.base import RawTable, ReadOptions, no_exclusions
 from cxlib.ingest.readers.registry import Reader
 from cxlib.ingest.readers.text import head_records, read_delimited
 
-__all__ = ["READER", "looks_surveymonkey", "merge_headers"]
+__all__ = ["READER", "looks_surveymonkey", "merge_headers", "collapse_single_choice"]
 
 _PLAIN = {"response", "open-ended response", "open ended response", "responses"}
 
@@ -48,9 +48,12 @@ def looks_surveymonkey(path: Path) -> bool:
     first, second = [c.strip() for c in records[0]], [c.strip().lower() for c in records[1]]
     if {"Respondent ID", "Collector ID"} <= set(first) and (not second[0] or second[0] == "respondent id"):
         return True
+    second = (second + [""] * len(first))[: len(first)]
     plain = sum(c in _PLAIN for c in second)
-    gaps = sum(not c for c in first)
-    return plain >= max(2, 0.3 * len([c for c in second if c])) and (gaps > 0 or plain >= 3) and not second[0]
+    gaps = [i for i, c in enumerate(first) if not c]
+    filled = sum(bool(second[i]) for i in gaps)
+    # options under the questions: the gaps of the first row are filled in the second, or "Response" throughout
+    return not second[0] and plain >= 1 and (filled >= max(2, 0.5 * len(gaps)) if gaps else plain >= 3)
 
 
 def merge_headers(first: list[str], second: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -90,11 +93,54 @@ def _transform(questions: dict):
         second = ["" if pd.isna(v) else str(v) for v in frame.iloc[0].tolist()]
         names, found = merge_headers([c if not c.startswith("column_") else "" for c in first], second)
         questions.update(found)
+        notes[:] = [n for n in notes if not n.startswith("column(s) without a name kept")]  # they are named now
         out = frame.iloc[1:].reset_index(drop=True)
         out.columns = names
         notes.append("SurveyMonkey export: the answer-option row under the questions merged into the column names.")
+        out, collapsed = collapse_single_choice(out, found)
+        if collapsed:
+            notes.append(f"{collapsed} single-choice question(s) spread over one column per option read as one "
+                         "column each (the option chosen).")
         return out, rows[1:], no_exclusions()
     return apply
+
+
+def collapse_single_choice(frame: pd.DataFrame, questions: dict[str, str]) -> tuple[pd.DataFrame, int]:
+    """One column per single-choice question spread over one column per option (SurveyMonkey's "expanded" export).
+
+    The columns ``Q - A lot``, ``Q - Some``, ``Q - Not at all`` of one question become one column ``Q``
+    holding the option chosen, when no respondent has more than one of them filled and each filled
+    cell holds its option's text. Several filled per row is a multiple choice: left as it is.
+
+    >>> f = pd.DataFrame({"Q - Yes": ["Yes", None, None], "Q - No": [None, "No", None]}, dtype="string")
+    >>> collapse_single_choice(f, {"Q - Yes": "Q", "Q - No": "Q"})[0]["Q"].tolist()
+    ['Yes', 'No', <NA>]
+    """
+    groups: dict[str, list[str]] = {}
+    for name in frame.columns:
+        q = questions.get(name)
+        if q and name.startswith(f"{q} - "):
+            groups.setdefault(q, []).append(name)
+    out = frame
+    done = 0
+    for q, cols in groups.items():
+        if len(cols) < 2 or q in out.columns:
+            continue
+        block = out[cols].astype("string")
+        filled = block.notna() & (block.apply(lambda c: c.str.strip()) != "")
+        if (filled.sum(axis=1) > 1).any():
+            continue
+        options = [c[len(q) + 3:].strip().lower() for c in cols]
+        matches = all((block[c][filled[c]].str.strip().str.lower() == opt).all() for c, opt in zip(cols, options))
+        if not matches:
+            continue
+        chosen = block.where(filled).bfill(axis=1).iloc[:, 0]
+        at = list(out.columns).index(cols[0])
+        out = out.drop(columns=cols)
+        out.insert(at, q, chosen.astype("string"))
+        questions[q] = q
+        done += 1
+    return out, done
 
 
 def _read(path: Path, options: ReadOptions) -> RawTable:
