@@ -185,14 +185,16 @@ def describe_values(present: pd.Series) -> tuple[str, str, str, list[str]]:
             return kind, f"{values.min():g}", f"{values.max():g}", uniq
     # text cells: judge the distinct values (plain Python on a few thousand values is cheap)
     uniq = [str(v).strip() for v in pd.unique(s.astype("string").str.strip())[:5000]]
-    lowered = {v.lower() for v in uniq}
+    # "NA", "n/a", "-" are no answer in a number, yes/no or date column (never in a text one)
+    data = [v for v in uniq if v.lower() not in parsing.NA_TOKENS] or uniq
+    lowered = {v.lower() for v in data}
     if lowered <= (parsing.TRUE_TOKENS | parsing.FALSE_TOKENS) and not lowered <= {"0", "1", "0.0", "1.0"}:
         return "bool", "", "", uniq
-    if _share(uniq, _INT_TEXT) >= 0.98:
-        num = [float(v) for v in uniq if _INT_TEXT.fullmatch(v)]
+    if _share(data, _INT_TEXT) >= 0.98:
+        num = [float(v) for v in data if _INT_TEXT.fullmatch(v)]
         return "int", f"{min(num):g}", f"{max(num):g}", uniq
-    if _share(uniq, _NUMBER_TEXT) >= 0.98:
-        c = parsing.coerce(pd.Series(uniq, dtype="string"), "float")
+    if _share(data, _NUMBER_TEXT) >= 0.98:
+        c = parsing.coerce(pd.Series(data, dtype="string"), "float")
         if c.errors.isna().mean() >= 0.98:
             num = c.values.dropna()
             kind = "int" if np.all(num == np.round(num)) else "float"

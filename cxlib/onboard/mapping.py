@@ -139,9 +139,17 @@ def _rating_subject(name: str, question: str) -> str | None:
     return None
 
 
-def _free_text(r) -> bool:
-    """Free text varies: a column holding one or two long labels (a ticked checkbox option) is not a comment."""
-    return r.n_distinct >= 3 and r.n_distinct >= 0.2 * r.n
+def _free_text(r, insp: FileInspection | None = None) -> bool:
+    """Free text varies: a column holding one or two long labels (a ticked checkbox option) is not a comment,
+    nor one of options joined by ``;`` (a multiple choice exported as one cell)."""
+    if not (r.n_distinct >= 3 and r.n_distinct >= 0.2 * r.n):
+        return False
+    values = _values(insp, r.column) if insp is not None else []
+    joined = [v for v in values if ";" in str(v)]
+    if values and len(joined) >= 0.3 * len(values):
+        parts = {p.strip() for v in values for p in str(v).split(";") if p.strip()}
+        return len(parts) > 0.5 * len(values)
+    return True
 
 
 def _rows(insp: FileInspection) -> list:
@@ -196,7 +204,7 @@ def _found(table: str, r, insp: FileInspection) -> list[tuple[float, str, str, s
         found.append((22 if canon == "segment" else 20, canon, f"`{raw}` has {r.n_distinct} values "
                                                               f"(e.g. {r.examples}): a breakdown of the answers",
                       None))
-    if table in ("responses", "mentions") and kind == "text" and _free_text(r):
+    if table in ("responses", "mentions") and kind == "text" and _free_text(r, insp):
         found.append((35 if table == "responses" else 30, "comment" if table == "responses" else "text",
                       f"`{raw}` holds free text (e.g. {r.examples})",
                       f"column `{raw}` holds free text: kept as a comment? confirm" if table == "responses"

@@ -159,7 +159,7 @@ PERSONAL = {"ipaddress", "recipientlastname", "recipientfirstname", "recipientem
             "customeremail", "customerage", "customergender", "latitude", "longitude", "emailaddressoptional"}
 #: Names of columns holding the client's own labels of a comment or post (kept as ``label_<x>``).
 LABEL_WORDS = ("sentiment", "label", "reason", "category", "topic", "tag", "theme", "emotion", "polarity",
-               "classification", "intent", "issue", "negativereason", "subissue", "type")
+               "classification", "intent", "issue", "negativereason", "subissue")
 #: Words in column names that make a category column a segment rather than another breakdown.
 SEGMENT_WORDS = ("segment", "customertype", "class", "tier", "plan", "membership", "usertype", "customergroup")
 
