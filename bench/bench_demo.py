@@ -39,6 +39,9 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "benchmarks" / "demo.md"
 
 from cxlib import demo as D  # noqa: E402
+from cxlib.demo.simulate import Simulation  # noqa: E402
+from cxlib.demo.specs import SPECS  # noqa: E402
+from cxlib.demo.write import write_client  # noqa: E402
 
 BASELINE = 3000
 
@@ -46,12 +49,12 @@ BASELINE = 3000
 def run_one(name: str, n: int, folder: Path) -> dict:
     """Generate one client, timing the simulation and the writing apart."""
     w0, c0 = time.perf_counter(), time.process_time()
-    sim = D._Simulation(D._SPECS[name], n, 7, lambda _m: None)
+    sim = Simulation(SPECS[name], n, 7, lambda _m: None)
     sim.run()
     w1, c1 = time.perf_counter(), time.process_time()
     out = folder / "data" / name
     out.mkdir(parents=True, exist_ok=True)
-    D._write(sim, out)
+    write_client(sim, out)
     w2, c2 = time.perf_counter(), time.process_time()
     size = sum(p.stat().st_size for p in out.iterdir())
     return {"client": name, "customers": n, "interactions": len(sim.interactions), "responses": len(sim.responses),

@@ -30,6 +30,7 @@ MOVED: dict[str, str] = {
     "cxlib.gap": "cxlib.analysis.gap",
     "cxlib.churn": "cxlib.analysis.churn",
     "cxlib.journey": "cxlib.analysis.journey",
+    "cxlib.analysis.journey.core": "cxlib.analysis.journey",
     "cxlib.lifecycle": "cxlib.analysis.journey.lifecycle",
     "cxlib.consistency": "cxlib.analysis.journey.consistency",
     "cxlib.friction": "cxlib.analysis.journey.friction",

@@ -1,7 +1,7 @@
 """Churn and value at risk: how a per-customer experience measure relates to leaving.
 
 A logistic regression of ``churned`` on one per-customer measure (the journey
-index of :mod:`cxlib.analysis.journey.core`, a mean touchpoint rating, relationship NPS —
+index of :mod:`cxlib.analysis.journey`, a mean touchpoint rating, relationship NPS —
 any column) gives the odds ratio per unit of the measure; its predictions give
 the customers and annual value at risk by segment, and what a one-unit better
 experience is associated with. Association, not proof of cause: the
@@ -164,7 +164,7 @@ def value_at_risk(
     *,
     by: str | None = "segment",
     value: str = "annual_value",
-    min_n: int = 30,
+    min_n: int = _s.DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Customers and annual value at risk by group, from per-customer churn probabilities.
 
@@ -225,7 +225,7 @@ def churn_link(
     by: str | None = "segment",
     value: str = "annual_value",
     ci: float = 0.95,
-    min_n: int = 30,
+    min_n: int = _s.DEFAULT_MIN_N,
     currency: str = "",
     measure_label: str | None = None,
 ) -> ChurnLink:
@@ -237,7 +237,7 @@ def churn_link(
         Canonical customers table (``customer_id``, ``churned``, ``segment``, ``annual_value``).
     measures : DataFrame, optional
         One row per customer: ``customer_id`` and the ``measure`` column (e.g. the output of
-        :func:`cxlib.analysis.journey.core.journey_index`). Omit when ``measure`` is already a customers column.
+        :func:`cxlib.analysis.journey.index.journey_index`). Omit when ``measure`` is already a customers column.
     measure : str
         The measure column; higher = better experience.
     unit : float

@@ -59,7 +59,7 @@ def delivery_gap(
     *,
     survey: str | None = "relationship",
     ci: float = 0.95,
-    min_n: int = 30,
+    min_n: int = _s.DEFAULT_MIN_N,
     correction: _s.Correction = "holm",
     alpha: float = 0.05,
 ) -> pd.DataFrame:
@@ -146,10 +146,11 @@ def delivery_gap(
     out["test"] = np.where(has_pct, "score_z", "one_sample_t")
     out["statistic"] = np.where(has_pct, ztest["statistic"], ttest["statistic"])
     out["p_value"] = np.where(has_pct, ztest["p_value"], ttest["p_value"])
-    hidden = ~(n >= min_n)
     value_cols = ["customer_pct", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "mean_rating",
                   "rating_gap", "rating_gap_ci_low", "rating_gap_ci_high", "statistic", "p_value"]
-    out.loc[hidden, value_cols] = np.nan
+    # touchpoints are separate questions, not a partition of one total: primary suppression only
+    hidden = _s.suppression_mask(out, by=None, min_n=min_n)
+    out = _s.suppress(out, by=None, min_n=min_n, value_cols=value_cols, flag=None)
     out["p_adjusted"] = _s.adjust_pvalues(out["p_value"].to_numpy(), method=correction)
     sig = np.nan_to_num(out["p_adjusted"].to_numpy(dtype=float), nan=1.0) < alpha
     direction = np.where(has_pct, out["gap"].to_numpy(dtype=float), out["rating_gap"].to_numpy(dtype=float))
@@ -185,7 +186,7 @@ def gap_headline(
     *,
     survey: str | None = "relationship",
     ci: float = 0.95,
-    min_n: int = 30,
+    min_n: int = _s.DEFAULT_MIN_N,
     company: str = "The company",
 ) -> GapHeadline:
     """The delivery-gap headline: "company thinks X % superior / customers say Y %".

@@ -44,7 +44,7 @@ def demo(
     root: Optional[Path] = ROOT_OPTION,
 ) -> None:
     """Generate the synthetic demo clients (with planted effects) into data/."""
-    from cxlib.demo.core import DEMO_CLIENTS, generate_client
+    from cxlib.demo import DEMO_CLIENTS, generate_client
     from cxlib.workspace import project_root
 
     base = project_root(root)

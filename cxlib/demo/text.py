@@ -1,6 +1,6 @@
 """Comment text for the demo clients: per-theme sentence templates, personal data and hostile text.
 
-Used by :mod:`cxlib.demo.core` only. A comment is built from the themes a respondent's experience
+Used by :mod:`cxlib.demo.voice` only. A comment is built from the themes a respondent's experience
 planted (one sentence per theme, in varied wording), joined with connectors, with an optional
 opener and closer, a few typos, and -- for some comments -- a *decoy*: a negated mention of a
 theme that must not be coded as that theme ("the staff were not rude at all").

@@ -41,6 +41,7 @@ __all__ = [
     "driver_chart",
     "priority_chart",
     "mix_chart",
+    "show",
     "WIDE",
     "TALL",
 ]
@@ -49,6 +50,22 @@ __all__ = [
 WIDE = (7.2, 3.4)
 TALL = (7.2, 4.6)
 _THEME: dict[str, str] = dict(DEFAULT_BRAND)
+
+
+def show(ax) -> None:
+    """Display the chart now, in order with the text and tables around it, and release its figure.
+
+    A figure left open is drawn only when the notebook cell ends, after everything else the
+    cell displayed; report sections display text, charts and tables in one cell.
+    """
+    from IPython.display import display
+
+    figure = ax.figure
+    # Draw once before the image is made, as the notebook's own end-of-cell display does: the first
+    # draw settles the layout (constrained layout, label offsets), so the picture is the same either way.
+    figure.canvas.draw()
+    display(figure)
+    plt.close(figure)
 
 
 def set_theme(brand: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -27,6 +27,9 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from cxlib.present.findings import Finding, said
+from cxlib.present.formatting import percent, signed
+
 __all__ = [
     "Block",
     "Action",
@@ -38,6 +41,7 @@ __all__ = [
     "driver_sentence",
     "gap_sentence",
     "friction_sentence",
+    "costliest_friction",
     "theme_sentence",
     "recommend_actions",
     "quote_themes",
@@ -87,23 +91,8 @@ def _ok(value: Any) -> bool:
     return not math.isnan(_num(value))
 
 
-def signed(value: float, digits: int = 0) -> str:
-    """``-3.2 -> '−3'``, ``4 -> '+4'`` (true minus sign).
-
-    >>> signed(-3.2), signed(4), signed(0.25, 1)
-    ('−3', '+4', '+0.2')
-    """
-    number = _num(value)
-    if math.isnan(number):
-        return "–"
-    text = f"{number:+.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"
-    return text.replace("-", "\u2212")
-
-
 def _pct(value: Any, digits: int = 0) -> str:
-    return f"{_num(value):.{digits}f} %"
+    return percent(_num(value), digits)
 
 
 def _count(value: Any) -> int:
@@ -230,7 +219,7 @@ _FRICTION_TEXT = {
 
 def friction_sentence(association: pd.DataFrame) -> str:
     """The friction signal that costs most NPS per event, from :func:`cxlib.analysis.journey.friction.friction_association`."""
-    best = _costliest_friction(association)
+    best = costliest_friction(association)
     if best is None:
         return "No friction signal has a significant association with NPS."
     _, phrase = _FRICTION_TEXT.get(best["signal"], (best["signal"], best["signal"].replace("_", " ")))
@@ -239,7 +228,14 @@ def friction_sentence(association: pd.DataFrame) -> str:
             f"{int(_num(best['n_exposed'])):,} of {int(_num(best['n'])):,} respondents affected).")
 
 
-def _costliest_friction(association: pd.DataFrame | None) -> dict | None:
+def costliest_friction(association: pd.DataFrame | None) -> dict | None:
+    """The friction signal with the largest significant NPS cost per event (a row as a dict), or None.
+
+    Parameters
+    ----------
+    association : DataFrame, optional
+        :func:`cxlib.analysis.journey.friction.friction_association` output.
+    """
     if association is None or not len(association):
         return None
     rows = association[(association["outcome"] == "nps") & ~association["suppressed"].fillna(False).astype(bool)]
@@ -346,7 +342,7 @@ def recommend_actions(*, drivers: pd.DataFrame | None = None, gap: pd.DataFrame 
                         f"{_num(top['customer_pct']):.0f} % do (95 % CI {_num(top['ci_low']):.0f}-{_num(top['ci_high']):.0f} %). "
                         "Reset the promise or fix the delivery, and measure it from the customer's side."),
                 source="Delivery gap"))
-    best = _costliest_friction(friction)
+    best = costliest_friction(friction)
     if best is not None:
         title, phrase = _FRICTION_TEXT.get(best["signal"], (f"Reduce {best['signal']}", best["signal"]))
         where = ""
@@ -428,9 +424,9 @@ def headline_cards(*, nps: pd.DataFrame | None = None, index: pd.DataFrame | Non
     return kpi_cards(cards[:3] if len(cards) > 3 and churn is not None and gap is None else cards[:4])
 
 
-def findings_html(sentences: Sequence[str]) -> Block:
-    """A bullet list of findings (escaped)."""
-    items = "".join(f"<li>{_E(str(s))}</li>" for s in sentences if s)
+def findings_html(sentences: Sequence[Finding | str | None]) -> Block:
+    """A bullet list of findings (escaped): sentences, or :class:`~cxlib.present.findings.Finding` objects (what they say)."""
+    items = "".join(f"<li>{_E(s)}</li>" for s in said(sentences))
     return Block(f'<ul class="cx-findings">{items}</ul>')
 
 

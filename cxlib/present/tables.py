@@ -19,12 +19,14 @@ Examples
 from __future__ import annotations
 
 import html as _html
-import math
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from cxlib.present.formatting import Format, format_value
+from cxlib.present.formatting import MISSING, is_missing
 
 __all__ = [
     "INSUFFICIENT",
@@ -39,9 +41,6 @@ __all__ = [
 
 #: What a suppressed score cell says.
 INSUFFICIENT = "insufficient responses"
-
-Format = str | Callable[[Any], str]
-
 
 @dataclass(frozen=True)
 class HtmlTable:
@@ -63,73 +62,6 @@ class HtmlTable:
 
     def __str__(self) -> str:
         return self.html
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def format_value(value: Any, fmt: Format | None = None) -> str:
-    """Format one value for a report (unescaped text).
-
-    Parameters
-    ----------
-    value : any
-    fmt : str or callable, optional
-        ``"int"`` (thousands separators), ``"0"``/``"1"``/``"2"`` (decimals), ``"pct0"``/``"pct1"``
-        (value already in percent), ``"frac0"``/``"frac1"`` (a 0-1 fraction shown in percent), ``"signed0"``/``"signed1"`` (explicit +/−, for NPS and
-        differences), ``"p"`` (p-value, ``< 0.001``), ``"bool"`` (yes/no), ``"text"``, or a
-        callable returning text. Default: by type.
-
-    Returns
-    -------
-    str
-        ``"–"`` for missing values.
-
-    Examples
-    --------
-    >>> format_value(-3.25, "signed1"), format_value(0.0004, "p"), format_value(1234, "int"), format_value(12.5, "pct0")
-    ('−3.2', '< 0.001', '1,234', '12 %')
-    """
-    if callable(fmt):
-        return str(fmt(value))
-    if _missing(value):
-        return "–"
-    if fmt in (None, "text"):
-        if isinstance(value, (bool, np.bool_)):
-            return "yes" if value else "no"
-        if isinstance(value, (int, np.integer)):
-            return f"{int(value):,}"
-        if isinstance(value, (float, np.floating)):
-            return f"{float(value):,.2f}"
-        if isinstance(value, (tuple, list)):
-            return ", ".join(str(v) for v in value)
-        return str(value)
-    if fmt == "bool":
-        return "yes" if bool(value) else "no"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if fmt == "int":
-        return f"{number:,.0f}"
-    if fmt == "p":
-        return "< 0.001" if number < 0.001 else f"{number:.3f}"
-    if fmt.startswith("frac"):
-        return f"{100 * number:,.{int(fmt[4:] or 0)}f} %"
-    if fmt.startswith("pct"):
-        return f"{number:,.{int(fmt[3:] or 0)}f} %"
-    if fmt.startswith("signed"):
-        text = f"{number:+,.{int(fmt[6:] or 0)}f}"
-        return text.replace("-", "\u2212")
-    if fmt.isdigit():
-        return f"{number:,.{int(fmt)}f}".replace("-", "\u2212")
-    raise ValueError(f"Unknown format {fmt!r}; use int, 0-9, pct0/pct1, signed0/signed1, p, bool, text or a callable.")
 
 
 def _header(name: str) -> str:
@@ -156,7 +88,7 @@ def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[st
         Columns to show, in order; a mapping also gives their headers. Default: every column
         except the interval bounds folded by ``ci`` and the ``suppressed`` flag.
     formats : mapping, optional
-        column -> format (see :func:`format_value`).
+        column -> format (see :func:`cxlib.present.formatting.format_value`).
     ci : mapping, optional
         column -> (low column, high column): the cell reads ``estimate`` with ``(low to high)`` in
         small print under it.
@@ -272,7 +204,7 @@ def with_labels(data: pd.DataFrame, labels: Mapping[str, str], *, column: str, t
     """
     target = to or f"{column}_label"
     values = data[column].astype("string")
-    mapped = values.map(lambda v: labels.get(v, _header(str(v))) if not _missing(v) else "–")
+    mapped = values.map(lambda v: labels.get(v, _header(str(v))) if not is_missing(v) else MISSING)
     return data.assign(**{target: mapped.astype("string")})
 
 

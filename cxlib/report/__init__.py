@@ -15,7 +15,8 @@ Modules, one concern each:
 ``pipeline``              one client end to end (the unit of work)
 ``workers`` / ``batch``   the warm local process pool, Dask, progress and summary
 ``context``               the tables the report notebook starts from
-``explore``               the widgets behind notebooks/explore.ipynb
+``audiences``             the one list of audiences (executive, analyst) and what each is shown
+``sections``              the report sections as units: a registry, one module per section
 ========================  =====================================================================
 
 Names are imported lazily so that a notebook kernel importing :mod:`cxlib.report.context`

@@ -16,10 +16,9 @@ import weasyprint  # noqa: F401
 
 import cxlib.workspace  # noqa: F401
 from cxlib.report import pipeline  # noqa: F401
-from cxlib.report.render import _exporter, _page_template
+from cxlib.report.render import warm_up
 
 __all__: list[str] = []
 
-_exporter()
-_page_template()
+warm_up()
 nbformat.validate(nbformat.v4.new_notebook())

@@ -1,9 +1,10 @@
 """What the report notebook starts from: a client's validated tables for the report period.
 
-The notebook calls :func:`report_data` once, right after its parameters cell; everything
-after that is calls into the analysis modules with these tables. Nothing here computes a
-statistic: it opens the workspace, checks the audience, applies the reporting period, joins
-the context columns the analyses need (segment, stage, channel) and fixes the seeds.
+The notebook calls :func:`report_data` once, right after its parameters cell, and hands the
+result to :class:`cxlib.report.sections.ReportRun`; the sections compute from these tables.
+Nothing here computes a statistic: it opens the workspace, checks the audience, applies the
+reporting period, joins the context columns the analyses need (segment, stage, channel) and
+fixes the seeds.
 
 Examples
 --------
@@ -22,17 +23,12 @@ import numpy as np
 import pandas as pd
 
 from cxlib.errors import ReportError
+from cxlib.report.audiences import AUDIENCES, check_audience
 
 __all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES"]
 
-AUDIENCE_VALUES = ("executive", "analyst")
-#: How the report names a table the client did not provide.
-TABLE_NAMES = {
-    "customers": "CRM extract (customers)",
-    "interactions": "interaction log (interactions)",
-    "self_assessment": "self-assessment of its touchpoints (self_assessment)",
-    "mentions": "social posts or reviews (mentions)",
-}
+#: The audiences (the registry is :mod:`cxlib.report.audiences`).
+AUDIENCE_VALUES = AUDIENCES
 
 
 @dataclass(frozen=True)
@@ -55,6 +51,8 @@ class ReportData:
     mentions, self_assessment : DataFrame or None
     period : str
         The reporting period as text.
+    seed : int
+        The report's seed: every analysis that draws random numbers takes it.
     """
 
     ws: Any
@@ -68,6 +66,7 @@ class ReportData:
     mentions: pd.DataFrame | None
     self_assessment: pd.DataFrame | None
     period: str
+    seed: int = 7
 
     @property
     def config(self):
@@ -76,23 +75,23 @@ class ReportData:
     def lacks(self, *tables: str, section: str) -> bool:
         """True (and a plain note in the report) when the client provided none of some table a section needs.
 
-        A client may send only a survey export; sections built on the interaction log, the CRM
-        extract or the self-assessment then say so instead of failing.
+        For a consultant's own notebook cells; the report's sections declare what they need and
+        the registry writes their notes (:class:`cxlib.report.sections.ReportRun`).
 
         Examples
         --------
         >>> if not data.lacks("interactions", section="The journey curve"):   # doctest: +SKIP
         ...     curve = lifecycle.stage_curve(data.interactions, data.responses, stages=cfg.stages)
         """
-        missing = [t for t in tables if getattr(self, t) is None]
+        missing = {t: () for t in tables if getattr(self, t) is None}
         if missing:
             from IPython.display import display
 
             from cxlib.present.narrative import note_html
+            from cxlib.report.sections.base import unavailable_text
 
-            what = " and no ".join(TABLE_NAMES.get(t, t) for t in missing)
-            display(note_html(f"{section}: not available, because this client's data has no {what}. "
-                              "Provide it in client.yaml `tables:` to unlock this section."))
+            display(note_html(unavailable_text(section, missing, {t: None for t in missing},
+                                               "provide it in the client's workspace.")))
         return bool(missing)
 
 
@@ -136,8 +135,7 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     from cxlib.present.tables import label_map
     from cxlib.workspace import open_client
 
-    if audience not in AUDIENCE_VALUES:
-        raise ReportError(f"audience={audience!r}: use one of {', '.join(AUDIENCE_VALUES)}.")
+    check_audience(audience)
     random.seed(seed)
     np.random.seed(seed)
     ws = open_client(client, root=root)
@@ -161,7 +159,7 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         responses=responses,
         relationship=context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True),
         transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
-        mentions=mentions, self_assessment=ws.self_assessment, period=period,
+        mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed,
     )
 
 
@@ -192,14 +190,14 @@ def attempt(func, *args, what: str | None = None, **kwargs):
     >>> attempt(thin, what="Key drivers") is None        # doctest: +SKIP
     True
     """
-    from cxlib.errors import DataError
+    from cxlib.report.sections.base import Attempts
 
-    try:
-        return func(*args, **kwargs)
-    except DataError as exc:
+    tried = Attempts()
+    out = tried(func, *args, what=what or getattr(func, "__name__", "This analysis"), **kwargs)
+    if tried.notes:
         from IPython.display import display
 
         from cxlib.present.narrative import note_html
 
-        display(note_html(f"{what or getattr(func, '__name__', 'This analysis')}: not enough data to report ({exc})"))
-        return None
+        display(note_html(tried.notes[0].text))
+    return out

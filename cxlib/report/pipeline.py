@@ -22,9 +22,10 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from cxlib.errors import CxError
+from cxlib.report.audiences import AUDIENCES, AudienceName, other_audiences
 from cxlib.report.execute import ExecutionSettings, Kernel, execute_notebook
 from cxlib.report.files import atomic_write_bytes, remove_stale_temps, sha256_bytes
 from cxlib.report.manifest import write_client_manifest
@@ -33,8 +34,8 @@ from cxlib.report.normalize import normalize_notebook, notebook_bytes
 __all__ = ["AUDIENCES", "FORMATS", "Audience", "ReportJob", "ClientResult", "render_client", "default_notebook",
            "shutdown_worker_kernels"]
 
-Audience = Literal["executive", "analyst"]
-AUDIENCES: tuple[str, ...] = ("executive", "analyst")
+#: An audience name (the registry is :mod:`cxlib.report.audiences`; ``AUDIENCES`` is re-exported from there).
+Audience = AudienceName
 FORMATS: tuple[str, ...] = ("html", "pdf")
 
 
@@ -243,7 +244,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             t = time.perf_counter()
             try:
                 run = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
-                                       drop_tags=[a for a in AUDIENCES if a != audience])
+                                       drop_tags=other_audiences(audience))
             except CxError as exc:
                 timings["execute"] += time.perf_counter() - t
                 attempts += getattr(exc, "start_attempts", 0)

@@ -23,17 +23,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 import nbformat
 
+from cxlib.report import audiences
 from cxlib.report.exceptions import UnsafeReport
 from cxlib.report.execute import SENTINEL_TAG
 from cxlib.report.sanitize import inert_problems, sanitize_fragment, sanitize_svg
+from cxlib.report.sections.base import SECTION_MIME, SECTION_TAG
 from cxlib.config import DEFAULT_BRAND
 from cxlib.config import brand_colours as _colours
 
-__all__ = ["ReportMeta", "render_html", "body_html", "ASSETS", "DEFAULT_BRAND"]
+__all__ = ["ReportMeta", "render_html", "body_html", "warm_up", "ASSETS", "DEFAULT_BRAND"]
 
 ASSETS = Path(str(resources.files("cxlib.report") / "assets"))
 _HIDDEN_TAGS = {SENTINEL_TAG, "injected-parameters", "parameters", "remove-cell", "cx-hide"}
@@ -60,7 +61,7 @@ class ReportMeta:
 
     client: str
     display_name: str
-    audience: Literal["executive", "analyst"] = "executive"
+    audience: audiences.AudienceName = "executive"
     period: str = ""
     brand: dict = field(default_factory=lambda: dict(DEFAULT_BRAND))
     footer: str = "Prepared with CX Workbench. Confidential: for the client's internal use."
@@ -106,10 +107,31 @@ def _page_template():
     return env.get_template("page.html.j2")
 
 
+def warm_up() -> None:
+    """Build the HTML exporter and the page template now (cached), so a forked worker starts with them."""
+    _exporter()
+    _page_template()
+
+
+def _left_out_sections(nb: nbformat.NotebookNode) -> set[str]:
+    """Sections whose cell said they are not in this report (their prose goes too)."""
+    return {str(out["data"][SECTION_MIME].get("section")) for cell in nb.cells for out in cell.get("outputs", [])
+            if SECTION_MIME in out.get("data", {}) and not out["data"][SECTION_MIME].get("shown", True)}
+
+
 def body_html(nb: nbformat.NotebookNode) -> str:
-    """The notebook's visible content as sanitised HTML (no code, no hidden cells)."""
+    """The notebook's visible content as sanitised HTML (no code, no hidden cells).
+
+    A section left out of this report (:mod:`cxlib.report.sections`: an audience it is not for,
+    or data it lacks in the executive report) takes the prose cells tagged ``section:<id>`` with it.
+    """
     nb = nbformat.from_dict(copy.deepcopy(nb))
-    nb.cells = [c for c in nb.cells if not _HIDDEN_TAGS.intersection(c.get("metadata", {}).get("tags", []))]
+    dropped = {SECTION_TAG + s for s in _left_out_sections(nb)}
+    nb.cells = [c for c in nb.cells
+                if not (_HIDDEN_TAGS | dropped).intersection(c.get("metadata", {}).get("tags", []))]
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"] if SECTION_MIME not in o.get("data", {})]
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
@@ -180,9 +202,10 @@ def render_html(nb: nbformat.NotebookNode, meta: ReportMeta, *, toc_levels: tupl
     """
     import cxlib
 
-    levels = toc_levels or ((2,) if meta.audience == "executive" else (2, 3))
+    reader = audiences.audience(meta.audience)
+    levels = toc_levels or reader.toc_levels
     body, toc = _headings(body_html(nb), levels)
-    kicker = f"{meta.audience.capitalize()} report" + (f" \u00b7 {meta.period}" if meta.period else "")
+    kicker = reader.label + (f" \u00b7 {meta.period}" if meta.period else "")
     page = _page_template().render(
         title=meta.title, display_name=meta.display_name, audience=re.sub(r"[^a-z]", "", meta.audience),
         kicker=kicker, subtitle="Customer experience across the journey", toc=toc, body=body,

@@ -29,7 +29,7 @@ def comment_context(
     *,
     customers: pd.DataFrame | None = None,
     interactions: pd.DataFrame | None = None,
-    period: Literal["M", "Q", "Y"] | None = "Q",
+    period: Literal["month", "quarter", "year"] | None = "quarter",
 ) -> pd.DataFrame:
     """The numbers and groups each comment belongs to.
 
@@ -39,34 +39,39 @@ def comment_context(
         Validated responses.
     customers, interactions : DataFrame, optional
         To add ``segment`` (by customer_id) and ``channel``, ``stage``, ``touchpoint`` (by interaction_id).
-    period : {"M", "Q", "Y"} or None
-        Add ``period`` (e.g. "2025Q1") from ``answered_at``.
+    period : {"month", "quarter", "year"} or None
+        Add ``period`` (e.g. "2025Q1") from ``answered_at``. The old codes "M", "Q", "Y" still work
+        for one release, with a DeprecationWarning.
 
     Returns
     -------
     DataFrame
         ``comment_ref`` (= response_id), ``nps``, ``survey`` (when present), then the columns
         added above.
+
+    Notes
+    -----
+    The joins and period labels are :func:`cxlib.analysis.context.add_context`, the one context
+    joiner of the workbench.
     """
+    from cxlib.analysis.context import add_context, period_name
+
     keep = [c for c in ("nps", "csat", "ces", "survey") if c in responses.columns]
-    out = pd.DataFrame({"comment_ref": responses["response_id"].astype("string").to_numpy()})
-    for c in keep:
-        out[c] = responses[c].to_numpy()
+    keys = [c for c in ("customer_id", "interaction_id", "answered_at") if c in responses.columns]
+    base = pd.DataFrame({"comment_ref": responses["response_id"].astype("string").to_numpy()})
+    for c in keep + keys:
+        base[c] = responses[c].to_numpy()
+    columns = []
     if customers is not None and "customer_id" in responses.columns:
-        seg = customers.set_index("customer_id")["segment"]
-        out["segment"] = pd.array(responses["customer_id"].map(seg).to_numpy(), dtype="string")
+        columns.append("segment")
     if interactions is not None and "interaction_id" in responses.columns:
-        inter = interactions.set_index("interaction_id")
-        for c in ("channel", "stage", "touchpoint"):
-            if c in inter.columns:
-                out[c] = pd.array(responses["interaction_id"].map(inter[c]).to_numpy(), dtype="string")
-    if period and "answered_at" in responses.columns:
-        freq = {"M": "M", "Q": "Q", "Y": "Y"}[period]
-        at = pd.to_datetime(responses["answered_at"])
-        labels = at.dt.to_period(freq).astype(str).to_numpy(dtype=object)
-        labels[at.isna().to_numpy()] = None
-        out["period"] = pd.array(labels, dtype="string")
-    return out
+        columns += [c for c in ("channel", "stage", "touchpoint") if c in interactions.columns]
+    periods = {"period": period_name(period)} if period and "answered_at" in responses.columns else {}
+    out = add_context(base, customers=customers, interactions=interactions, columns=columns,
+                      date="answered_at", periods=periods)
+    for c in columns:
+        out[c] = out[c].astype("string")
+    return out.drop(columns=keys)
 
 
 def _theme_pairs(coded: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -340,7 +340,7 @@ def test_compare_periods_and_trend_flag_a_real_drop():
 
 def test_trend_by_segment():
     r = _responses(900)
-    tr = M.trend(r, by="segment", freq="quarter", min_n=30)
+    tr = M.trend(r, by="segment", period="quarter", min_n=30)
     assert list(tr.columns[:2]) == ["segment", "quarter"]
     assert (tr.groupby("segment")["quarter"].count() == 2).all()
     assert not tr.loc[tr["quarter"] == "2025Q1", "significant_change"].any()

@@ -231,14 +231,48 @@ def test_suppression_never_leaves_a_single_hidden_cell(counts, cols, min_n):
     )
     hidden = S.suppression_mask(t, by=["r", "c"], min_n=min_n)
     assert hidden[t["n"].to_numpy() < min_n].all()
-    h = pd.DataFrame({"r": t["r"], "c": t["c"], "h": hidden})
+    # An empty cell (n = 0) holds nothing to recover, so only non-empty hidden cells count: a
+    # partition may not have exactly one of them next to a shown non-empty cell (total - shown = it).
+    filled = t["n"].to_numpy() > 0
+    h = pd.DataFrame({"r": t["r"], "c": t["c"], "h": hidden & filled, "shown": ~hidden & filled})
     for col in ("r", "c"):
         other = "c" if col == "r" else "r"
-        per = h.groupby(other)["h"].agg(["sum", "size"])
-        assert not ((per["sum"] == 1) & (per["size"] > 1)).any()
+        per = h.groupby(other)[["h", "shown"]].sum()
+        assert not ((per["h"] == 1) & (per["shown"] > 0)).any()
 
 
-@pytest.mark.parametrize("module", ["cxlib.analysis.stats", "cxlib.analysis.metrics", "cxlib.analysis.drivers", "cxlib.analysis.churn", "cxlib.analysis.gap"])
+def test_empty_groups_are_hidden_but_need_no_partner():
+    t = pd.DataFrame({"stage": ["buy", "use", "renew"], "n": [0, 80, 90]})
+    assert S.suppression_mask(t, by=["stage"], min_n=30).tolist() == [True, False, False]
+    t = pd.DataFrame({"stage": ["buy", "use", "renew"], "n": [0, 10, 90]})
+    assert S.suppression_mask(t, by=["stage"], min_n=30).tolist() == [True, True, True]
+
+
+def test_suppress_hides_values_keeps_labels_and_n_and_opt_out_is_explicit():
+    t = pd.DataFrame({"segment": ["a", "b", "c"], "n": [10, 50, 40], "mean": [1.0, 2.0, 3.0],
+                      "label": ["x", "y", "z"]})
+    out = S.suppress(t, by=["segment"], min_n=30, value_cols=["mean"])
+    assert out["suppressed"].tolist() == [True, False, True]
+    assert out["mean"].isna().tolist() == [True, False, True]
+    assert out["n"].tolist() == [10, 50, 40] and out["label"].tolist() == ["x", "y", "z"]
+    assert t["mean"].tolist() == [1.0, 2.0, 3.0]  # input untouched
+    for off in (None, 0):
+        assert not S.suppress(t, by=["segment"], min_n=off, value_cols=["mean"])["suppressed"].any()
+    assert S.DEFAULT_MIN_N == 30
+    with pytest.raises(DataError, match="min_n"):
+        S.suppress(t, by=["segment"], min_n=-1, value_cols=["mean"])
+    also = S.suppress(t, by=None, min_n=5, value_cols=["mean"], also_hide=np.array([False, True, False]))
+    assert also["suppressed"].tolist() == [False, True, False]
+
+
+def test_proportion_interval_equals_statsmodels_wilson():
+    lo, hi = S.proportion_interval([3, 0, 7], [10, 0, 7])
+    ref = proportion_confint([3, 7], [10, 7], method="wilson")
+    assert lo[[0, 2]] == pytest.approx(ref[0]) and hi[[0, 2]] == pytest.approx(ref[1])
+    assert np.isnan(lo[1]) and np.isnan(hi[1])
+
+
+@pytest.mark.parametrize("module", ["cxlib.analysis.stats", "cxlib.analysis.stats.intervals", "cxlib.analysis.stats.significance", "cxlib.analysis.stats.suppression", "cxlib.analysis.metrics", "cxlib.analysis.score_tables", "cxlib.analysis.comparisons", "cxlib.analysis.context", "cxlib.analysis.importance", "cxlib.analysis.drivers", "cxlib.analysis.churn", "cxlib.analysis.gap"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from cxlib.demo import DEMO_CLIENTS, generate_client, generate_demo
-from cxlib.demo.core import _auc
+from cxlib.demo.common import auc as _auc
 from cxlib.demo.text import HOSTILE_PAYLOADS, LEAF_THEMES, PII_KINDS, iban_ok, luhn_ok, pii_snippet
 from cxlib.errors import ConfigError
 from cxlib.schema import TABLES, rating_columns

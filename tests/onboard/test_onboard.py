@@ -414,12 +414,13 @@ def test_survey_only_folder_gives_a_valid_workspace(tmp_path):
     ws = open_client("solo", root=root)
     assert ws.customers is None and ws.interactions is None and len(ws.responses) == 6
     sections = missing_data_sections(ws).set_index("section")
-    assert sections.loc["Scores: NPS, CSAT, CES with intervals", "status"] == "available"
-    assert sections.loc["Voice of the customer: themes and sentiment", "status"] == "available"
-    assert sections.loc["Cumulative journey experience", "status"] == "partial"  # customer ids, no interaction log
-    assert sections.loc["Social posts, reviews and complaints", "status"] == "missing"
-    assert "interaction log" in sections.loc["Cumulative journey experience", "what_to_provide"]
-    assert sections.loc["Scores over time", "what_to_provide"] == ""
+    assert sections.loc["What drives NPS, and what to fix first", "status"] == "available"
+    assert sections.loc["Headline: the cumulative experience", "status"] == "partial"  # NPS, no journey index
+    assert "interaction log" in sections.loc["Headline: the cumulative experience", "what_to_provide"]
+    assert sections.loc["The journey curve", "status"] == "missing"
+    assert "interaction log" in sections.loc["The journey curve", "what_to_provide"]
+    assert not any("Social" in s for s in sections.index)  # only sections the report has
+    assert sections.loc["What drives NPS, and what to fix first", "what_to_provide"] == ""
 
 
 def test_missing_data_sections_columns_and_shape(tiny_root):
@@ -429,16 +430,16 @@ def test_missing_data_sections_columns_and_shape(tiny_root):
     assert list(table["section"]) == [s[0] for s in SECTIONS]
     assert set(table["status"]) <= {"available", "partial", "missing"}
     status = table.set_index("section")["status"]
-    assert status["Churn and revenue at risk"] == "available"
-    assert status["Delivery gap (company view vs customers')"] == "partial"  # ratings, no self-assessment
+    assert status["Churn and value at risk"] == "available"
+    assert status["The delivery gap"] == "partial"  # ratings, no self-assessment
     # config only: judged by the tables provided
     by_config = missing_data_sections(ws.config).set_index("section")["status"]
-    assert by_config["Friction: repeated information, silent waits, hand-offs"] == "available"
+    assert by_config["Friction along the journey"] == "available"
     # an empty column counts as missing when tables are given
     responses = ws.responses.assign(comment=pd.NA)
     tables = {**ws.tables, "responses": responses}
     assert missing_data_sections(ws.config, tables=tables).set_index("section").loc[
-        "Voice of the customer: themes and sentiment", "status"] == "missing"
+        "Voice of the customer", "status"] == "missing"
 
 
 def _render_report(root: Path, client: str) -> None:

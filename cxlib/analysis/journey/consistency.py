@@ -9,18 +9,17 @@ Methods: ``docs/methods-journey.md``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
-from cxlib.analysis.journey.core import (
-    _add_groups, _mean_table, _rate_table, _require, _suppress, case_table, contact_flags, touchpoint_scores,
-)
+from cxlib.analysis import stats
+from cxlib.analysis.context import Period, period_name
+from cxlib.analysis.journey.cases import case_table, contact_flags
+from cxlib.analysis.journey.common import add_groups, mean_table, rate_table, require
+from cxlib.analysis.journey.scores import touchpoint_scores
 
 __all__ = ["customer_spread", "spread_summary", "channel_gaps", "handoff_outcomes", "handoff_pairs"]
 
@@ -37,7 +36,7 @@ def customer_spread(interactions: pd.DataFrame, responses: pd.DataFrame | None, 
     interactions, responses : DataFrame
         Canonical tables.
     measure : str, keyword-only
-        Column of :func:`cxlib.analysis.journey.core.touchpoint_scores` (default the 1-5 rating).
+        Column of :func:`cxlib.analysis.journey.scores.touchpoint_scores` (default the 1-5 rating).
     across : {"touchpoints", "channels", "departments"}, keyword-only
         Spread of the customer's individual ratings, or of the customer's mean rating per channel /
         per department (how different the same customer finds two channels).
@@ -68,7 +67,7 @@ def customer_spread(interactions: pd.DataFrame, responses: pd.DataFrame | None, 
     scores = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags)
     data = scores[scores[measure].notna().to_numpy(bool)]
     if col[across] is not None:
-        _require(data, [col[across]], "interactions")
+        require(data, [col[across]], "interactions")
         data = data.groupby(["customer_id", col[across]], observed=True, sort=False)[measure].mean().reset_index()
     g = data.groupby("customer_id", sort=True)[measure]
     out = g.agg(n_units="count", mean="mean", sd="std", _max="max", _min="min")
@@ -79,7 +78,7 @@ def customer_spread(interactions: pd.DataFrame, responses: pd.DataFrame | None, 
 
 
 def spread_summary(spread: pd.DataFrame, *, value: Literal["sd", "range"] = "sd", by: Sequence[str] = (),
-                   customers: pd.DataFrame | None = None, min_n: int | None = None,
+                   customers: pd.DataFrame | None = None, min_n: int | None = stats.DEFAULT_MIN_N,
                    ci: float = 0.95) -> pd.DataFrame:
     """Mean within-customer spread by segment (or any customer column), with a t interval.
 
@@ -90,7 +89,9 @@ def spread_summary(spread: pd.DataFrame, *, value: Literal["sd", "range"] = "sd"
     value : {"sd", "range"}, keyword-only
         Which spread.
     by, customers, min_n, ci : keyword-only
-        Grouping columns of ``customers``, minimum customers per group, confidence level.
+        Grouping columns of ``customers``; the client's minimum group size (default 30; groups
+        with fewer customers are suppressed, with complementary suppression; None or 0: none, for
+        internal computations only); confidence level.
 
     Returns
     -------
@@ -99,17 +100,18 @@ def spread_summary(spread: pd.DataFrame, *, value: Literal["sd", "range"] = "sd"
 
     Examples
     --------
-    >>> spread_summary(pd.DataFrame({"customer_id": ["a", "b"], "sd": [1.0, 2.0]}))["mean"].item()
+    >>> spread_summary(pd.DataFrame({"customer_id": ["a", "b"], "sd": [1.0, 2.0]}), min_n=1)["mean"].item()
     1.5
     """
-    frame = _add_groups(spread, list(by), customers=customers)
-    return _mean_table(frame, value, list(by), min_n=min_n, ci=ci)
+    frame = add_groups(spread, list(by), customers=customers)
+    return mean_table(frame, value, list(by), min_n=min_n, ci=ci)
 
 
 def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, measure: Measure = "rating",
                  across: Literal["channel", "department"] = "channel", by: Sequence[str] = (),
-                 customers: pd.DataFrame | None = None, period: str = "Q", min_n: int | None = None,
-                 ci: float = 0.95, correction: str = "holm", exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+                 customers: pd.DataFrame | None = None, period: Period = "quarter",
+                 min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95, correction: stats.Correction = "holm",
+                 exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """The same touchpoint on one channel (or department) against the same touchpoint elsewhere.
 
     Parameters
@@ -117,17 +119,22 @@ def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, 
     interactions, responses : DataFrame
         Canonical tables.
     measure : str, keyword-only
-        Column of :func:`cxlib.analysis.journey.core.touchpoint_scores` (default the 1-5 rating).
+        Column of :func:`cxlib.analysis.journey.scores.touchpoint_scores` (default the 1-5 rating).
     across : {"channel", "department"}, keyword-only
         What is compared within a touchpoint.
     by, customers, period : keyword-only
         Extra grouping (e.g. ``segment`` or ``period``): the comparison is made within each group.
-    min_n : int, keyword-only
-        A row is suppressed (and not tested) when either side has fewer ratings.
+    min_n : int or None, keyword-only
+        The client's minimum group size (default 30). A row is suppressed (and not tested) when
+        either side has fewer ratings; complementary suppression across the channels (or
+        departments) of each touchpoint then keeps a hidden one from being recovered from the
+        others' "elsewhere" means. None or 0: no suppression, for internal computations only.
     ci : float, keyword-only
         Confidence level.
-    correction : str, keyword-only
-        statsmodels ``multipletests`` method across all tested rows ("holm", "fdr_bh", ...).
+    correction : {"holm", "fdr_bh", "bonferroni", "none"}, keyword-only
+        Multiple-comparison correction across every comparison made: rows with both sides at
+        the minimum, including those then hidden by complementary suppression
+        (:func:`cxlib.analysis.stats.adjust_pvalues`).
     exclude_flags : sequence of str, keyword-only
         Quality flags of ``responses`` whose True rows are left out.
 
@@ -141,51 +148,59 @@ def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, 
 
     Notes
     -----
-    Welch's t-test (scipy ``ttest_ind(equal_var=False)``) on the ratings; p-values adjusted with
-    Holm (1979) by default. Treats ratings as independent.
+    Welch's t-test and interval from the two sides' summaries
+    (:func:`cxlib.analysis.stats.welch_test`, equal to scipy ``ttest_ind(equal_var=False)``);
+    p-values adjusted with Holm (1979) by default. Treats ratings as independent.
 
     Examples
     --------
     >>> i = pd.DataFrame({"interaction_id": list("abcdef"), "customer_id": list("uvwxyz"), "touchpoint": "call",
     ...     "channel": ["chat"] * 3 + ["phone"] * 3, "occurred_at": pd.Timestamp("2025-01-01")})
     >>> r = pd.DataFrame({"response_id": list("123456"), "interaction_id": list("abcdef"), "csat": [1, 2, 3, 4, 5, 5]})
-    >>> channel_gaps(i, r)[["channel", "mean", "mean_other", "gap"]].round(3).to_dict("records")
+    >>> channel_gaps(i, r, min_n=1)[["channel", "mean", "mean_other", "gap"]].round(3).to_dict("records")
     [{'channel': 'chat', 'mean': 2.0, 'mean_other': 4.667, 'gap': -2.667}, {'channel': 'phone', 'mean': 4.667, 'mean_other': 2.0, 'gap': 2.667}]
     """
     if across not in ("channel", "department"):
         raise ValueError(f"across={across!r}; expected 'channel' or 'department'.")
+    period = period_name(period)
     scores = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags)
-    _require(scores, [across], "interactions")
+    require(scores, [across], "interactions")
     data = scores[scores[measure].notna().to_numpy(bool) & scores[across].notna().to_numpy(bool)]
-    data = _add_groups(data, list(by), customers=customers, period=period)
+    data = add_groups(data, list(by), customers=customers, period=period)
+    keys = [*by, "touchpoint"]
     rows = []
-    for key, part in data.groupby([*by, "touchpoint"], observed=True, sort=True):
+    for key, part in data.groupby(keys, observed=True, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         values = part[measure].to_numpy(float)
         cats = part[across].astype("string").to_numpy()
         for cat in sorted(set(cats)):
             a, b = values[cats == cat], values[cats != cat]
-            row = {**dict(zip([*by, "touchpoint"], key)), across: cat, "n": len(a),
-                   "mean": a.mean(), "n_other": len(b), "mean_other": b.mean() if len(b) else np.nan,
-                   "gap": a.mean() - b.mean() if len(b) else np.nan,
-                   "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
-            if len(a) > 1 and len(b) > 1 and (a.var() > 0 or b.var() > 0):
-                with warnings.catch_warnings():  # scipy warns on near-constant groups; the result stands
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    t = stats.ttest_ind(a, b, equal_var=False)
-                row["ci_low"], row["ci_high"] = t.confidence_interval(ci)
-                row["p_value"] = t.pvalue
-            rows.append(row)
-    cols = [*by, "touchpoint", across, "n", "mean", "n_other", "mean_other", "gap", "ci_low", "ci_high", "p_value"]
+            rows.append({**dict(zip(keys, key)), across: cat, "n": len(a), "mean": a.mean(),
+                         "var": a.var(ddof=1) if len(a) > 1 else np.nan, "n_other": len(b),
+                         "mean_other": b.mean() if len(b) else np.nan,
+                         "var_other": b.var(ddof=1) if len(b) > 1 else np.nan})
+    cols = [*keys, across, "n", "mean", "var", "n_other", "mean_other", "var_other"]
     table = pd.DataFrame(rows, columns=cols)
-    small = (table["n"] < (min_n or 0)) | (table["n_other"] < (min_n or 0))
-    table["p_adjusted"] = np.nan
-    tested = ~small & table["p_value"].notna()
-    if tested.any():
-        table.loc[tested, "p_adjusted"] = multipletests(table.loc[tested, "p_value"], method=correction)[1]
-    table = _suppress(table.assign(_n=np.where(small, 0, table["n"])), min_n=min_n, n_col="_n",
-                      value_cols=["mean", "mean_other", "gap", "ci_low", "ci_high", "p_value", "p_adjusted"])
-    table = table.drop(columns="_n")
+    table["gap"] = table["mean"] - table["mean_other"]
+    # a side below the minimum hides the row: its "elsewhere" mean would show the small group
+    threshold = stats.check_min_n(min_n)
+    small = (table["n"] < threshold) | (table["n_other"] < threshold)
+    # complementary suppression across the channels of each touchpoint (and the ``by`` groups): the
+    # margin this table shows is the touchpoint's, through every row's "elsewhere" mean
+    hidden = stats.suppression_mask(table, by=[*by, across], within=["touchpoint"], min_n=min_n,
+                                    also_hide=small.to_numpy())
+    testable = ((table["n"] > 1) & (table["n_other"] > 1) & ((table["var"] > 0) | (table["var_other"] > 0))).to_numpy()
+    res = stats.welch_test(table["mean_other"], table["var_other"], table["n_other"], table["mean"], table["var"],
+                           table["n"], ci=ci)
+    table["ci_low"] = np.where(testable, res["ci_low"], np.nan)
+    table["ci_high"] = np.where(testable, res["ci_high"], np.nan)
+    table["p_value"] = np.where(testable, res["p_value"], np.nan)
+    # the family is every comparison made (both sides at the minimum), shown or hidden by complementary
+    # suppression, so that hiding one row never moves another row's adjusted p
+    table["p_adjusted"] = stats.adjust_pvalues(np.where(small, np.nan, table["p_value"]), method=correction)
+    table = table.drop(columns=["var", "var_other"])
+    table = stats.suppress(table, min_n=None, also_hide=hidden,
+                           value_cols=["mean", "mean_other", "gap", "ci_low", "ci_high", "p_value", "p_adjusted"])
     for c in ("n", "n_other"):
         table[c] = table[c].astype("int64")
     return table.sort_values(["gap", *by, "touchpoint", across], kind="stable", na_position="last").reset_index(
@@ -194,8 +209,9 @@ def channel_gaps(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, 
 
 def handoff_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None = None, *,
                      bands: Sequence[int] = (0, 1, 2), by: Sequence[str] = (),
-                     customers: pd.DataFrame | None = None, period: str = "Q", min_n: int | None = None,
-                     ci: float = 0.95, exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+                     customers: pd.DataFrame | None = None, period: Period = "quarter",
+                     min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95,
+                     exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """Cases by number of department hand-offs, and how they ended.
 
     Parameters
@@ -208,8 +224,10 @@ def handoff_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None 
     by, customers, period : keyword-only
         Extra grouping: case columns (``first_channel``, ``first_touchpoint``), customer columns,
         ``period`` (of the case's opening).
-    min_n : int, keyword-only
-        Bands with fewer cases are suppressed.
+    min_n : int or None, keyword-only
+        The client's minimum group size (default 30): bands with fewer cases are suppressed, and
+        the rating of bands with fewer rated cases, with complementary suppression across bands.
+        None or 0: no suppression, for internal computations only.
     ci : float, keyword-only
         Confidence level.
     exclude_flags : sequence of str, keyword-only
@@ -228,9 +246,10 @@ def handoff_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None 
     >>> i = pd.DataFrame({"interaction_id": list("abc"), "customer_id": "x", "case_id": ["k1", "k1", "k2"],
     ...     "department": ["care", "billing", "care"], "resolved": [False, True, True],
     ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
-    >>> handoff_outcomes(i)[["handoffs", "n", "resolution_rate", "contacts_per_case"]].to_dict("records")
+    >>> handoff_outcomes(i, min_n=1)[["handoffs", "n", "resolution_rate", "contacts_per_case"]].to_dict("records")
     [{'handoffs': '0', 'n': 1, 'resolution_rate': 1.0, 'contacts_per_case': 1.0}, {'handoffs': '1', 'n': 1, 'resolution_rate': 1.0, 'contacts_per_case': 2.0}]
     """
+    period = period_name(period)
     cases = case_table(interactions)
     if responses is not None:
         scores = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags)
@@ -243,12 +262,13 @@ def handoff_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None 
     idx = np.searchsorted(bands, cases["n_handoffs"].to_numpy(), side="right") - 1
     cases = cases.assign(handoffs=pd.Series(np.array(labels, dtype=object)[np.clip(idx, 0, None)],
                                             index=cases.index, dtype="string"))
-    frame = _add_groups(cases, list(by), customers=customers, time_col="opened_at", period=period)
+    frame = add_groups(cases, list(by), customers=customers, time_col="opened_at", period=period)
     keys = [*by, "handoffs"]
-    res = _rate_table(frame, "resolved", keys, min_n=None, ci=ci, events="_res", rate="resolution_rate")
+    # each measure is suppressed on its own count (cases with a known outcome, rated cases)
+    res = rate_table(frame, "resolved", keys, min_n=min_n, ci=ci, events="_res", rate="resolution_rate")
     counts = frame.groupby(keys, observed=True, sort=True).agg(n=("case_id", "size"),
                                                                 contacts_per_case=("n_contacts", "mean")).reset_index()
-    rat = _mean_table(frame, "rating", keys, min_n=None, ci=ci).rename(
+    rat = mean_table(frame, "rating", keys, min_n=min_n, ci=ci).rename(
         columns={"n": "n_rated", "mean": "rating_mean", "ci_low": "rating_ci_low", "ci_high": "rating_ci_high"})
     table = counts.merge(res[[*keys, "resolution_rate", "ci_low", "ci_high"]].rename(
         columns={"ci_low": "resolution_ci_low", "ci_high": "resolution_ci_high"}), on=keys, how="left")
@@ -259,12 +279,13 @@ def handoff_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None 
                    "rating_mean", "rating_ci_low", "rating_ci_high", "n_rated"]]
     order = {lab: i for i, lab in enumerate(labels)}
     table = table.assign(_o=table["handoffs"].map(order)).sort_values([*by, "_o"], kind="stable").drop(columns="_o")
-    return _suppress(table.reset_index(drop=True), min_n=min_n,
-                     value_cols=["resolution_rate", "resolution_ci_low", "resolution_ci_high", "contacts_per_case",
-                                 "rating_mean", "rating_ci_low", "rating_ci_high"])
+    return stats.suppress(table.reset_index(drop=True), by=keys, min_n=min_n,
+                          value_cols=["resolution_rate", "resolution_ci_low", "resolution_ci_high", "contacts_per_case",
+                                      "rating_mean", "rating_ci_low", "rating_ci_high"])
 
 
-def handoff_pairs(interactions: pd.DataFrame, *, top: int | None = 10, min_n: int | None = None) -> pd.DataFrame:
+def handoff_pairs(interactions: pd.DataFrame, *, top: int | None = 10,
+                  min_n: int | None = stats.DEFAULT_MIN_N) -> pd.DataFrame:
     """The most frequent department hand-offs within cases (from → to).
 
     Parameters
@@ -273,8 +294,9 @@ def handoff_pairs(interactions: pd.DataFrame, *, top: int | None = 10, min_n: in
         Canonical interactions with ``case_id`` and ``department``.
     top : int or None, keyword-only
         Keep the ``top`` most frequent pairs.
-    min_n : int, keyword-only
-        Pairs seen fewer times are suppressed (their share is blanked).
+    min_n : int or None, keyword-only
+        The client's minimum group size (default 30): pairs seen fewer times are suppressed
+        (their share is blanked), with complementary suppression over all pairs. None or 0: none.
 
     Returns
     -------
@@ -286,17 +308,18 @@ def handoff_pairs(interactions: pd.DataFrame, *, top: int | None = 10, min_n: in
     --------
     >>> i = pd.DataFrame({"interaction_id": list("abc"), "customer_id": "x", "case_id": "k",
     ...     "department": ["care", "billing", "care"], "occurred_at": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
-    >>> handoff_pairs(i)[["from_department", "to_department", "n"]].to_dict("records")
+    >>> handoff_pairs(i, min_n=1)[["from_department", "to_department", "n"]].to_dict("records")
     [{'from_department': 'billing', 'to_department': 'care', 'n': 1}, {'from_department': 'care', 'to_department': 'billing', 'n': 1}]
     """
-    _require(interactions, ["case_id", "department"], "interactions")
+    require(interactions, ["case_id", "department"], "interactions")
     c = contact_flags(interactions)
     prev = c.groupby("case_id", sort=False)["department"].shift(1)
     h = pd.DataFrame({"from_department": prev, "to_department": c["department"]})[c["handoff"].to_numpy(bool)]
     table = h.groupby(["from_department", "to_department"], observed=True).size().rename("n").reset_index()
     table["share"] = table["n"] / table["n"].sum() if len(table) else np.nan
+    table["n"] = table["n"].astype("int64")
+    table = stats.suppress(table, by=["from_department", "to_department"], min_n=min_n, value_cols=["share"])
     table = table.sort_values(["n", "from_department", "to_department"], ascending=[False, True, True], kind="stable")
     if top is not None:
         table = table.head(top)
-    table["n"] = table["n"].astype("int64")
-    return _suppress(table.reset_index(drop=True), min_n=min_n, value_cols=["share"])
+    return table.reset_index(drop=True)

@@ -19,11 +19,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
-from cxlib.analysis.journey.core import _add_groups, _flag, _rate_table, _require, _suppress, case_table, customer_outcomes
+from cxlib.analysis import stats
+from cxlib.analysis.context import Period, period_name
+from cxlib.analysis.journey.cases import case_table
+from cxlib.analysis.journey.common import add_groups, as_flag, rate_table, require
+from cxlib.analysis.journey.outcomes import customer_outcomes
 
 __all__ = [
     "SIGNALS",
@@ -47,7 +49,7 @@ def customer_friction(interactions: pd.DataFrame, *, silent_minutes: float = 288
     interactions : DataFrame
         Canonical interactions.
     silent_minutes : float, keyword-only
-        Silent-wait threshold (see :func:`cxlib.analysis.journey.core.case_table`).
+        Silent-wait threshold (see :func:`cxlib.analysis.journey.cases.case_table`).
     as_of : date, keyword-only
         Count only interactions before this moment.
 
@@ -68,11 +70,11 @@ def customer_friction(interactions: pd.DataFrame, *, silent_minutes: float = 288
     >>> customer_friction(i)[["customer_id", "n_known_info", "n_cases", "n_repeats"]].to_dict("records")
     [{'customer_id': 'x', 'n_known_info': 2, 'n_cases': 1, 'n_repeats': 1}, {'customer_id': 'y', 'n_known_info': 0, 'n_cases': 0, 'n_repeats': 0}]
     """
-    _require(interactions, ["interaction_id", "customer_id", "occurred_at"], "interactions")
+    require(interactions, ["interaction_id", "customer_id", "occurred_at"], "interactions")
     inter = interactions
     if as_of is not None:
         inter = inter[(inter["occurred_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
-    known = _flag(inter["asked_known_info"]) if "asked_known_info" in inter.columns else pd.Series(
+    known = as_flag(inter["asked_known_info"]) if "asked_known_info" in inter.columns else pd.Series(
         np.nan, index=inter.index)
     g = known.groupby(inter["customer_id"], sort=True)
     out = pd.DataFrame({"n_interactions": g.size(), "n_known_info": g.sum(), "known_info_rate": g.mean()})
@@ -94,8 +96,8 @@ def customer_friction(interactions: pd.DataFrame, *, silent_minutes: float = 288
 
 
 def repeated_info(interactions: pd.DataFrame, *, by: Sequence[str] = ("channel",),
-                  customers: pd.DataFrame | None = None, period: str = "Q", min_n: int | None = None,
-                  ci: float = 0.95) -> pd.DataFrame:
+                  customers: pd.DataFrame | None = None, period: Period = "quarter",
+                  min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95) -> pd.DataFrame:
     """How often customers were asked for information the company already held, by group.
 
     Parameters
@@ -107,10 +109,13 @@ def repeated_info(interactions: pd.DataFrame, *, by: Sequence[str] = ("channel",
         ``department``), customer columns (``segment``, ``region``; pass ``customers``) or ``period``.
     customers : DataFrame, keyword-only
         Canonical customers, for customer-level groups.
-    period : str, keyword-only
-        Period frequency when ``by`` holds ``period``.
-    min_n : int, keyword-only
-        Groups with fewer interactions are suppressed.
+    period : {"month", "quarter", "year"}, keyword-only
+        Period length when ``by`` holds ``period``.
+    min_n : int or None, keyword-only
+        The client's minimum group size (``ws.config.min_n``; default 30): groups with fewer
+        interactions are suppressed, with complementary suppression
+        (:func:`cxlib.analysis.stats.suppress`). None or 0: no suppression, for internal
+        computations only.
     ci : float, keyword-only
         Confidence level.
 
@@ -123,27 +128,30 @@ def repeated_info(interactions: pd.DataFrame, *, by: Sequence[str] = ("channel",
 
     Notes
     -----
-    Wilson (1927) score interval, as statsmodels ``proportion_confint(method="wilson")``.
+    Wilson (1927) score interval (:func:`cxlib.analysis.stats.proportion_interval`, as statsmodels
+    ``proportion_confint(method="wilson")``).
 
     Examples
     --------
     >>> i = pd.DataFrame({"interaction_id": list("abcd"), "customer_id": "x", "channel": ["phone"] * 2 + ["web"] * 2,
     ...     "asked_known_info": [True, True, False, True]})
-    >>> repeated_info(i)[["channel", "n", "n_asked", "rate"]].to_dict("records")
+    >>> repeated_info(i, min_n=1)[["channel", "n", "n_asked", "rate"]].to_dict("records")
     [{'channel': 'phone', 'n': 2, 'n_asked': 2, 'rate': 1.0}, {'channel': 'web', 'n': 2, 'n_asked': 1, 'rate': 0.5}]
     """
-    _require(interactions, ["asked_known_info"], "interactions")
-    frame = _add_groups(interactions, list(by), customers=customers, period=period)
-    frame = frame.assign(_asked=_flag(frame["asked_known_info"]))
-    table = _rate_table(frame, "_asked", list(by), min_n=min_n, ci=ci, events="n_asked")
+    require(interactions, ["asked_known_info"], "interactions")
+    period = period_name(period)
+    frame = add_groups(interactions, list(by), customers=customers, period=period)
+    frame = frame.assign(_asked=as_flag(frame["asked_known_info"]))
+    table = rate_table(frame, "_asked", list(by), min_n=min_n, ci=ci, events="n_asked")
     overall = frame["_asked"].mean()
     table["lift"] = (table["rate"] / overall).where(~table["suppressed"]) if overall > 0 else np.nan
     return _order(table, by)
 
 
 def silent_waits(interactions: pd.DataFrame, *, by: Sequence[str] = ("first_channel",),
-                 customers: pd.DataFrame | None = None, silent_minutes: float = 2880.0, period: str = "Q",
-                 min_n: int | None = None, ci: float = 0.95) -> pd.DataFrame:
+                 customers: pd.DataFrame | None = None, silent_minutes: float = 2880.0,
+                 period: Period = "quarter", min_n: int | None = stats.DEFAULT_MIN_N,
+                 ci: float = 0.95) -> pd.DataFrame:
     """Share of cases with a silent wait (open a long time, no update sent), by group.
 
     Parameters
@@ -151,7 +159,7 @@ def silent_waits(interactions: pd.DataFrame, *, by: Sequence[str] = ("first_chan
     interactions : DataFrame
         Canonical interactions with ``case_id``.
     by : sequence of str, keyword-only
-        Case columns of :func:`cxlib.analysis.journey.core.case_table` (``first_channel``, ``first_touchpoint``,
+        Case columns of :func:`cxlib.analysis.journey.cases.case_table` (``first_channel``, ``first_touchpoint``,
         ``first_stage``), customer columns (pass ``customers``) or ``period`` (of the case's opening).
     customers, period, min_n, ci
         As in :func:`repeated_info`; n counts cases.
@@ -169,20 +177,21 @@ def silent_waits(interactions: pd.DataFrame, *, by: Sequence[str] = ("first_chan
     >>> i = pd.DataFrame({"interaction_id": ["a", "b"], "customer_id": "x", "case_id": ["k1", "k2"],
     ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-01-02"]), "channel": "phone",
     ...     "wait_minutes": [5000.0, 10.0], "updates_sent": [0, 0]})
-    >>> silent_waits(i)[["first_channel", "n", "n_silent", "rate"]].to_dict("records")
+    >>> silent_waits(i, min_n=1)[["first_channel", "n", "n_silent", "rate"]].to_dict("records")
     [{'first_channel': 'phone', 'n': 2, 'n_silent': 1, 'rate': 0.5}]
     """
+    period = period_name(period)
     cases = case_table(interactions, silent_minutes=silent_minutes)
-    frame = _add_groups(cases, list(by), customers=customers, time_col="opened_at", period=period)
-    table = _rate_table(frame, "silent", list(by), min_n=min_n, ci=ci, events="n_silent")
+    frame = add_groups(cases, list(by), customers=customers, time_col="opened_at", period=period)
+    table = rate_table(frame, "silent", list(by), min_n=min_n, ci=ci, events="n_silent")
     overall = frame["silent"].mean()
     table["lift"] = (table["rate"] / overall).where(~table["suppressed"]) if overall > 0 else np.nan
     return _order(table, by)
 
 
 def repeat_contacts(interactions: pd.DataFrame, *, by: Sequence[str] = ("first_channel",),
-                    customers: pd.DataFrame | None = None, period: str = "Q", min_n: int | None = None,
-                    ci: float = 0.95) -> pd.DataFrame:
+                    customers: pd.DataFrame | None = None, period: Period = "quarter",
+                    min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95) -> pd.DataFrame:
     """Cases that needed more than one contact, by group.
 
     Parameters
@@ -203,13 +212,14 @@ def repeat_contacts(interactions: pd.DataFrame, *, by: Sequence[str] = ("first_c
     --------
     >>> i = pd.DataFrame({"interaction_id": ["a", "b", "c"], "customer_id": "x", "case_id": ["k1", "k1", "k2"],
     ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]), "channel": "chat"})
-    >>> repeat_contacts(i)[["n", "n_repeated", "rate", "contacts_per_case"]].to_dict("records")
+    >>> repeat_contacts(i, min_n=1)[["n", "n_repeated", "rate", "contacts_per_case"]].to_dict("records")
     [{'n': 2, 'n_repeated': 1, 'rate': 0.5, 'contacts_per_case': 1.5}]
     """
+    period = period_name(period)
     cases = case_table(interactions)
-    frame = _add_groups(cases, list(by), customers=customers, time_col="opened_at", period=period)
+    frame = add_groups(cases, list(by), customers=customers, time_col="opened_at", period=period)
     frame = frame.assign(_rep=(frame["n_contacts"] > 1).astype("float64"))
-    table = _rate_table(frame, "_rep", list(by), min_n=min_n, ci=ci, events="n_repeated")
+    table = rate_table(frame, "_rep", list(by), min_n=min_n, ci=ci, events="n_repeated")
     if by:
         cpc = frame.groupby(list(by), observed=True, sort=True, dropna=False)["n_contacts"].mean().to_numpy()
     else:
@@ -226,8 +236,9 @@ def _order(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 def friction_association(interactions: pd.DataFrame, customers: pd.DataFrame,
                          responses: pd.DataFrame | None = None, *, signals: Sequence[str] = SIGNALS,
                          outcomes: Sequence[Literal["nps", "churn"]] = ("nps", "churn"),
-                         by: Sequence[str] = (), silent_minutes: float = 2880.0, min_n: int | None = None,
-                         ci: float = 0.95, exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
+                         by: Sequence[str] = (), silent_minutes: float = 2880.0,
+                         min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95,
+                         exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """What each friction signal is associated with: relationship NPS and churn.
 
     Parameters
@@ -243,8 +254,11 @@ def friction_association(interactions: pd.DataFrame, customers: pd.DataFrame,
         Customer columns (``segment``, ``region``) to repeat the analysis in.
     silent_minutes : float, keyword-only
         Silent-wait threshold.
-    min_n : int, keyword-only
-        Rows with fewer customers are suppressed.
+    min_n : int or None, keyword-only
+        The client's minimum group size (default 30): a row is suppressed when its customers, its
+        exposed or its unexposed customers are fewer (either mean would describe a small group),
+        with complementary suppression across the ``by`` groups of each signal and outcome.
+        None or 0: no suppression, for internal computations only.
     ci : float, keyword-only
         Confidence level.
     exclude_flags : sequence of str, keyword-only
@@ -263,9 +277,10 @@ def friction_association(interactions: pd.DataFrame, customers: pd.DataFrame,
 
     Notes
     -----
-    NPS difference: Welch t-test and interval (scipy ``ttest_ind(equal_var=False)``). Churn
-    difference: Newcombe's hybrid score interval (statsmodels ``confint_proportions_2indep``,
-    method "newcomb"), p from the two-proportion z-test (score). Per-event effects:
+    NPS difference: Welch t-test and interval (:func:`cxlib.analysis.stats.welch_test`, as scipy
+    ``ttest_ind(equal_var=False)``). Churn difference: Newcombe's hybrid score interval and the
+    pooled two-proportion z-test (:func:`cxlib.analysis.stats.two_proportion_test`; statsmodels
+    ``confint_proportions_2indep(method="newcomb")``, ``proportions_ztest``). Per-event effects:
     statsmodels ``OLS(..).fit(cov_type="HC3")`` and ``Logit``. Associations, not causes.
 
     Examples
@@ -273,7 +288,7 @@ def friction_association(interactions: pd.DataFrame, customers: pd.DataFrame,
     >>> i = pd.DataFrame({"interaction_id": list("abcd"), "customer_id": list("wxyz"),
     ...     "occurred_at": pd.Timestamp("2025-01-01"), "asked_known_info": [True, True, False, False]})
     >>> c = pd.DataFrame({"customer_id": list("wxyz"), "churned": [True, False, False, False]})
-    >>> t = friction_association(i, c, signals=["n_known_info"], outcomes=["churn"])
+    >>> t = friction_association(i, c, signals=["n_known_info"], outcomes=["churn"], min_n=1)
     >>> t[["n", "n_exposed", "mean_exposed", "mean_unexposed", "difference"]].to_dict("records")
     [{'n': 4, 'n_exposed': 2, 'mean_exposed': 0.5, 'mean_unexposed': 0.0, 'difference': 0.5}]
     """
@@ -281,7 +296,7 @@ def friction_association(interactions: pd.DataFrame, customers: pd.DataFrame,
     oc = customer_outcomes(customers, responses, exclude_flags=exclude_flags)
     data = oc.merge(fr, on="customer_id", how="left")
     data[list(signals)] = data[list(signals)].fillna(0)
-    data = _add_groups(data, list(by), customers=customers)
+    data = add_groups(data, list(by), customers=customers)
     rows = []
     groups = data.groupby(list(by), observed=True, sort=True, dropna=False) if by else [((), data)]
     for key, part in groups:
@@ -294,7 +309,13 @@ def friction_association(interactions: pd.DataFrame, customers: pd.DataFrame,
     table = pd.DataFrame(rows)
     values = ["mean_exposed", "mean_unexposed", "difference", "diff_ci_low", "diff_ci_high", "diff_p",
               "effect_per_event", "effect_ci_low", "effect_ci_high", "effect_p"]
-    return _suppress(table, min_n=min_n, value_cols=values)
+    threshold = stats.check_min_n(min_n)
+    unexposed = table["n"] - table["n_exposed"]
+    # a non-empty side below the minimum would show a small group's mean (an empty side shows nothing)
+    small_side = (((table["n_exposed"] > 0) & (table["n_exposed"] < threshold))
+                  | ((unexposed > 0) & (unexposed < threshold))).to_numpy()
+    return stats.suppress(table, by=list(by), within=["signal", "outcome"], min_n=min_n, value_cols=values,
+                          also_hide=small_side)
 
 
 def _association(x: np.ndarray, y: np.ndarray, outcome: str, ci: float) -> dict:
@@ -314,15 +335,13 @@ def _association(x: np.ndarray, y: np.ndarray, outcome: str, ci: float) -> dict:
         row["difference"] = ya.mean() - yb.mean()
     if outcome == "nps":
         if len(ya) > 1 and len(yb) > 1 and (ya.var() > 0 or yb.var() > 0):
-            t = stats.ttest_ind(ya, yb, equal_var=False)
-            row["diff_ci_low"], row["diff_ci_high"] = t.confidence_interval(ci)
-            row["diff_p"] = t.pvalue
+            t = stats.welch_test(yb.mean(), yb.var(ddof=1), len(yb), ya.mean(), ya.var(ddof=1), len(ya), ci=ci)
+            row["diff_ci_low"], row["diff_ci_high"] = float(t["ci_low"]), float(t["ci_high"])
+            row["diff_p"] = float(t["p_value"])
     elif len(ya) and len(yb):
-        lo, hi = confint_proportions_2indep(ya.sum(), len(ya), yb.sum(), len(yb), method="newcomb",
-                                            compare="diff", alpha=1 - ci)
-        row["diff_ci_low"], row["diff_ci_high"] = lo, hi
-        with np.errstate(divide="ignore", invalid="ignore"):
-            row["diff_p"] = test_proportions_2indep(ya.sum(), len(ya), yb.sum(), len(yb), method="score").pvalue
+        t = stats.two_proportion_test(yb.sum(), len(yb), ya.sum(), len(ya), ci=ci)
+        row["diff_ci_low"], row["diff_ci_high"] = float(t["ci_low"]), float(t["ci_high"])
+        row["diff_p"] = float(t["p_value"])
     if len(np.unique(x)) > 1 and len(y) > 2:
         X = sm.add_constant(x)
         try:

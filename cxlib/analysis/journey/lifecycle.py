@@ -18,8 +18,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from cxlib.analysis import stats
+from cxlib.analysis.context import Period, period_name
+from cxlib.analysis.journey.common import add_groups, mean_table, require
+from cxlib.analysis.journey.scores import touchpoint_scores
 from cxlib.errors import ConfigError, DataError
-from cxlib.analysis.journey.core import _add_groups, _mean_table, _require, _suppress, touchpoint_scores
 
 __all__ = ["stage_curve", "tenure_curve", "decay_test", "DecayTest", "DEFAULT_TENURE_BINS"]
 
@@ -35,7 +38,7 @@ def _scored(interactions: pd.DataFrame, responses: pd.DataFrame | None, measure:
             exclude_flags: Sequence[str]) -> pd.DataFrame:
     if measure not in ("rating", "experience", "effort_score", "t_nps"):
         raise ValueError(f"measure={measure!r}; expected 'rating', 'experience', 'effort_score' or 't_nps'.")
-    _require(interactions, ["interaction_id", "customer_id", "occurred_at", "stage", "touchpoint"], "interactions")
+    require(interactions, ["interaction_id", "customer_id", "occurred_at", "stage", "touchpoint"], "interactions")
     scores = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags)
     return scores[scores[measure].notna().to_numpy(bool)]
 
@@ -52,7 +55,7 @@ def _check_stages(stages: Sequence[str], sale_stage: str | None = None) -> list[
 
 def stage_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, stages: Sequence[str],
                 measure: Measure = "rating", by: Sequence[str] = (), customers: pd.DataFrame | None = None,
-                period: str = "Q", min_n: int | None = None, ci: float = 0.95,
+                period: Period = "quarter", min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95,
                 exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """Mean experience at each lifecycle stage, in the client's stage order.
 
@@ -60,7 +63,7 @@ def stage_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, s
     ----------
     interactions, responses : DataFrame
         Canonical tables; the measure is taken from the transactional answers
-        (see :func:`cxlib.analysis.journey.core.touchpoint_scores`).
+        (see :func:`cxlib.analysis.journey.scores.touchpoint_scores`).
     stages : sequence of str, keyword-only
         Stage order (client.yaml ``stages``). Stages without ratings keep a row with n = 0.
     measure : {"rating", "experience", "effort_score", "t_nps"}, keyword-only
@@ -68,9 +71,12 @@ def stage_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, s
     by : sequence of str, keyword-only
         Extra grouping: interaction columns, customer columns (pass ``customers``) or ``period``.
     customers, period : keyword-only
-        For customer-level groups / the period frequency.
-    min_n : int, keyword-only
-        Cells with fewer ratings are suppressed.
+        For customer-level groups / the period length ("month", "quarter", "year").
+    min_n : int or None, keyword-only
+        The client's minimum group size (``ws.config.min_n``; default 30): cells with fewer
+        ratings are suppressed, with complementary suppression across stages and groups
+        (:func:`cxlib.analysis.stats.suppress`). None or 0: no suppression, for internal
+        computations only.
     ci : float, keyword-only
         Confidence level.
     exclude_flags : sequence of str, keyword-only
@@ -92,14 +98,15 @@ def stage_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, s
     >>> i = pd.DataFrame({"interaction_id": ["a", "b"], "customer_id": "x", "stage": ["buy", "use"],
     ...     "touchpoint": "t", "occurred_at": pd.to_datetime(["2025-01-01", "2025-02-01"])})
     >>> r = pd.DataFrame({"response_id": ["1", "2"], "interaction_id": ["a", "b"], "csat": [5, 3]})
-    >>> stage_curve(i, r, stages=["buy", "use", "renew"])[["stage", "n", "mean"]].to_dict("records")
+    >>> stage_curve(i, r, stages=["buy", "use", "renew"], min_n=1)[["stage", "n", "mean"]].to_dict("records")
     [{'stage': 'buy', 'n': 1, 'mean': 5.0}, {'stage': 'use', 'n': 1, 'mean': 3.0}, {'stage': 'renew', 'n': 0, 'mean': nan}]
     """
     stages = _check_stages(stages)
+    period = period_name(period)
     data = _scored(interactions, responses, measure, exclude_flags)
-    data = _add_groups(data, list(by), customers=customers, period=period)
+    data = add_groups(data, list(by), customers=customers, period=period)
     data = data.assign(stage=data["stage"].astype("string"))
-    table = _mean_table(data, measure, [*by, "stage"], min_n=min_n, ci=ci, count="customer_id")
+    table = mean_table(data, measure, [*by, "stage"], min_n=min_n, ci=ci, count="customer_id")
     # every stage of the client's order appears, in order, even without ratings
     if by:
         combos = table[list(by)].drop_duplicates()
@@ -111,14 +118,15 @@ def stage_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, s
     table = table[table["stage"].isin(stages).to_numpy(bool)]
     for c in ("n", "n_customers"):
         table[c] = table[c].fillna(0).astype("int64")
-    table["suppressed"] = table["suppressed"].astype("boolean").fillna(table["n"] < (min_n or 0)).astype(bool)
+    # a stage without ratings (n = 0) has nothing to show
+    table["suppressed"] = table["suppressed"].astype("boolean").fillna(table["n"] < stats.check_min_n(min_n)).astype(bool)
     table.insert(len(by) + 1, "stage_order", table["stage"].map({s: i for i, s in enumerate(stages)}).astype("int64"))
     return table.sort_values([*by, "stage_order"], kind="stable").reset_index(drop=True)
 
 
 def tenure_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, customers: pd.DataFrame, *,
                  bins: Sequence[float] = DEFAULT_TENURE_BINS, measure: Measure = "rating", by: Sequence[str] = (),
-                 period: str = "Q", min_n: int | None = None, ci: float = 0.95,
+                 period: Period = "quarter", min_n: int | None = stats.DEFAULT_MIN_N, ci: float = 0.95,
                  exclude_flags: Sequence[str] = ()) -> pd.DataFrame:
     """Mean experience by tenure: months between acquisition and the touchpoint.
 
@@ -149,23 +157,24 @@ def tenure_curve(interactions: pd.DataFrame, responses: pd.DataFrame | None, cus
     ...     "occurred_at": pd.to_datetime(["2025-01-10", "2025-09-01"])})
     >>> r = pd.DataFrame({"response_id": ["1", "2"], "interaction_id": ["a", "b"], "csat": [5, 2]})
     >>> c = pd.DataFrame({"customer_id": ["x"], "acquired_on": pd.to_datetime(["2025-01-01"])})
-    >>> tenure_curve(i, r, c)[["tenure", "n", "mean"]].query("n > 0").to_dict("records")
+    >>> tenure_curve(i, r, c, min_n=1)[["tenure", "n", "mean"]].query("n > 0").to_dict("records")
     [{'tenure': '0-3 months', 'n': 1, 'mean': 5.0}, {'tenure': '6-12 months', 'n': 1, 'mean': 2.0}]
     """
+    period = period_name(period)
     data = _with_tenure(_scored(interactions, responses, measure, exclude_flags), customers)
     edges = list(bins)
     labels = [_band_label(a, b) for a, b in zip(edges[:-1], edges[1:])]
     band = pd.cut(data["tenure_months"], bins=edges, right=False, labels=labels)
     data = data.assign(tenure=band.astype("string"))
-    data = _add_groups(data, list(by), customers=customers, period=period)
-    table = _mean_table(data.dropna(subset=["tenure"]), measure, [*by, "tenure"], min_n=min_n, ci=ci,
+    data = add_groups(data, list(by), customers=customers, period=period)
+    table = mean_table(data.dropna(subset=["tenure"]), measure, [*by, "tenure"], min_n=min_n, ci=ci,
                         count="customer_id")
     order = pd.DataFrame({"tenure": pd.array(labels, dtype="string"), "tenure_from": edges[:-1]})
     grid = (table[list(by)].drop_duplicates().merge(order, how="cross") if by else order)
     table = grid.merge(table, on=[*by, "tenure"], how="left")
     for c in ("n", "n_customers"):
         table[c] = table[c].fillna(0).astype("int64")
-    table["suppressed"] = table["suppressed"].astype("boolean").fillna(table["n"] < (min_n or 0)).astype(bool)
+    table["suppressed"] = table["suppressed"].astype("boolean").fillna(table["n"] < stats.check_min_n(min_n)).astype(bool)
     return table.sort_values([*by, "tenure_from"], kind="stable").reset_index(drop=True)
 
 
@@ -178,7 +187,7 @@ def _band_label(a: float, b: float) -> str:
 
 
 def _with_tenure(data: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    _require(customers, ["customer_id", "acquired_on"], "customers")
+    require(customers, ["customer_id", "acquired_on"], "customers")
     out = data.merge(customers[["customer_id", "acquired_on"]], on="customer_id", how="left")
     days = (out["occurred_at"] - pd.to_datetime(out["acquired_on"])).dt.total_seconds() / 86400
     return out.assign(tenure_months=days / _MONTH_DAYS)
@@ -210,7 +219,8 @@ class DecayTest:
 
 def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, stages: Sequence[str],
                sale_stage: str, customers: pd.DataFrame | None = None, measure: Measure = "rating",
-               by: Sequence[str] = (), period: str = "Q", ci: float = 0.95, min_n: int | None = None,
+               by: Sequence[str] = (), period: Period = "quarter", ci: float = 0.95,
+               min_n: int | None = stats.DEFAULT_MIN_N,
                exclude_flags: Sequence[str] = ()) -> DecayTest:
     """Does the experience decay after the sale? Three tests, all customer-clustered.
 
@@ -229,12 +239,14 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
     by : sequence of str, keyword-only
         Repeat the tests within groups: interaction columns, customer columns (``segment``;
         needs ``customers``) or ``period`` (of the rated interaction, frequency ``period``).
-    period : str, keyword-only
-        Period frequency when ``by`` holds ``period``.
+    period : {"month", "quarter", "year"}, keyword-only
+        Period length when ``by`` holds ``period``.
     ci : float, keyword-only
         Confidence level.
-    min_n : int, keyword-only
-        Tests resting on fewer ratings are suppressed.
+    min_n : int or None, keyword-only
+        The client's minimum group size (default 30): tests resting on fewer ratings are
+        suppressed, with complementary suppression across the ``by`` groups of each test.
+        None or 0: no suppression, for internal computations only.
     exclude_flags : sequence of str, keyword-only
         Quality flags of ``responses`` whose True rows are left out.
 
@@ -262,13 +274,14 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
     >>> i = pd.DataFrame({"interaction_id": list("abcdef"), "customer_id": list("xxyyzz"), "touchpoint": "t",
     ...     "stage": ["buy", "use"] * 3, "occurred_at": pd.Timestamp("2025-01-01")})
     >>> r = pd.DataFrame({"response_id": list("123456"), "interaction_id": list("abcdef"), "csat": [5, 3, 4, 3, 5, 2]})
-    >>> round(decay_test(i, r, stages=["buy", "use"], sale_stage="buy").table["estimate"][0], 3)
+    >>> round(decay_test(i, r, stages=["buy", "use"], sale_stage="buy", min_n=1).table["estimate"][0], 3)
     np.float64(-2.0)
     """
     stages = _check_stages(stages, sale_stage)
+    period = period_name(period)
     data = _scored(interactions, responses, measure, exclude_flags)
     data = data[data["stage"].isin(stages).fillna(False).to_numpy(bool)]
-    data = _add_groups(data, list(by), customers=customers, period=period)
+    data = add_groups(data, list(by), customers=customers, period=period)
     peak = _peak(data, measure)
     rows, models = [], {}
     groups = data.groupby(list(by), observed=True, sort=True) if by else [((), data)]
@@ -280,8 +293,8 @@ def decay_test(interactions: pd.DataFrame, responses: pd.DataFrame | None, *, st
     if not rows:
         raise DataError(f"Cannot test post-sale decay: no ratings at the sale stage {sale_stage!r} and a later stage. "
                         "Check that transactional responses link to interactions (interaction_id).")
-    table = _suppress(pd.DataFrame(rows), min_n=min_n,
-                      value_cols=["estimate", "se", "ci_low", "ci_high", "p_value", "p_decay"])
+    table = stats.suppress(pd.DataFrame(rows), by=list(by), within=["test"], min_n=min_n,
+                           value_cols=["estimate", "se", "ci_low", "ci_high", "p_value", "p_decay"])
     table["peak_stage"] = table["peak_stage"].astype("string")
     return DecayTest(table=table, model=models, peak_stage=peak, sale_stage=sale_stage)
 

@@ -25,8 +25,10 @@ from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
+from cxlib.analysis.journey.common import require
+from cxlib.analysis.stats import z_critical
 from cxlib.errors import DataError
-from cxlib.analysis.journey.core import _require, relationship_answers, touchpoint_scores
+from cxlib.analysis.journey.scores import relationship_answers, touchpoint_scores
 from cxlib.schema import RATING_PREFIX, rating_columns
 
 __all__ = ["touchpoint_measures", "compare_predictive", "PredictiveComparison", "delong_test", "auc_interval"]
@@ -45,7 +47,7 @@ def touchpoint_measures(interactions: pd.DataFrame, responses: pd.DataFrame | No
         Canonical tables.
     source : {"transactional", "relationship", "both"}, keyword-only
         Transactional answers (each rates one interaction, as in
-        :func:`cxlib.analysis.journey.core.touchpoint_scores`), the touchpoint ratings of the customer's latest
+        :func:`cxlib.analysis.journey.scores.touchpoint_scores`), the touchpoint ratings of the customer's latest
         relationship-survey answer (``rating_<touchpoint>`` columns), or both.
     as_of : date, keyword-only
         Use only interactions before this moment.
@@ -180,7 +182,7 @@ def auc_interval(y: Sequence[float], score: Sequence[float], *, ci: float = 0.95
         raise DataError("AUC needs both outcomes (0 and 1) among the customers; found only one.")
     auc, cov = _delong_cov(s, y)
     se = float(np.sqrt(cov[0, 0]))
-    z = stats.norm.ppf((1 + ci) / 2)
+    z = z_critical(ci)
     return {"auc": float(auc[0]), "se": se, "ci_low": max(0.0, auc[0] - z * se), "ci_high": min(1.0, auc[0] + z * se)}
 
 
@@ -222,7 +224,7 @@ def delong_test(y: Sequence[float], score_a: Sequence[float], score_b: Sequence[
     var = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
     se = float(np.sqrt(max(var, 0.0)))
     z = diff / se if se > 0 else (0.0 if diff == 0 else np.inf * np.sign(diff))
-    q = stats.norm.ppf((1 + ci) / 2)
+    q = z_critical(ci)
     return {"auc_a": float(auc[0]), "auc_b": float(auc[1]), "difference": diff, "se": se,
             "ci_low": diff - q * se, "ci_high": diff + q * se, "z": float(z),
             "p_value": float(2 * stats.norm.sf(abs(z)))}
@@ -298,9 +300,9 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     ----------
     measures : DataFrame
         One row per customer: ``customer_id``, the journey column and the candidate columns (e.g.
-        :func:`cxlib.analysis.journey.core.journey_index` merged with :func:`touchpoint_measures`).
+        :func:`cxlib.analysis.journey.index.journey_index` merged with :func:`touchpoint_measures`).
     outcomes : DataFrame
-        :func:`cxlib.analysis.journey.core.customer_outcomes` (``customer_id``, ``churned``, ``nps``).
+        :func:`cxlib.analysis.journey.outcomes.customer_outcomes` (``customer_id``, ``churned``, ``nps``).
     outcome : {"churn", "nps"}, keyword-only
         Churn (scored by AUC) or relationship NPS 0-10 (scored by out-of-sample R²).
     journey : str, keyword-only
@@ -361,8 +363,8 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     if outcome not in ("churn", "nps"):
         raise ValueError(f"outcome={outcome!r}; expected 'churn' or 'nps'.")
     ycol = "churned" if outcome == "churn" else "nps"
-    _require(measures, ["customer_id", journey], "measures")
-    _require(outcomes, ["customer_id", ycol], "outcomes")
+    require(measures, ["customer_id", journey], "measures")
+    require(outcomes, ["customer_id", ycol], "outcomes")
     if candidates is None:
         candidates = [c for c in measures.columns
                       if c == "last_rating" or str(c).startswith("tp_") or str(c).startswith("rel_")]

@@ -46,10 +46,13 @@ def test_customer_spread_across_ratings_and_channels():
 def test_spread_summary_t_interval_by_segment():
     spread = pd.DataFrame({"customer_id": list("abcd"), "sd": [1.0, 2.0, 3.0, 0.5]})
     cust = pd.DataFrame({"customer_id": list("abcd"), "segment": _s(["s", "s", "s", "t"])})
-    t = spread_summary(spread, by=["segment"], customers=cust, min_n=2).set_index("segment")
+    t = spread_summary(spread, by=["segment"], customers=cust, min_n=1).set_index("segment")
     lo, hi = stats.t.interval(0.95, 2, loc=2.0, scale=stats.sem([1, 2, 3]))
     assert t.loc["s", ["mean", "ci_low", "ci_high"]].tolist() == pytest.approx([2.0, lo, hi])
+    t = spread_summary(spread, by=["segment"], customers=cust, min_n=2).set_index("segment")
     assert bool(t.loc["t", "suppressed"]) and np.isnan(t.loc["t", "mean"])
+    # complementary: with t hidden, s would give t away as total minus s
+    assert bool(t.loc["s", "suppressed"]) and np.isnan(t.loc["s", "mean"]) and t.loc["s", "n"] == 3
 
 
 def _holm(p):
@@ -73,7 +76,7 @@ def gap_frames():
 
 def test_channel_gaps_welch_and_holm():
     inter, resp = gap_frames()
-    t = channel_gaps(inter, resp)
+    t = channel_gaps(inter, resp, min_n=1)
     first = t.iloc[0]
     assert (first["touchpoint"], first["channel"]) == ("call", "chat")  # most negative gap first
     assert (first["mean"], first["mean_other"], first["n"], first["n_other"]) == pytest.approx((2, 14 / 3, 3, 3))
@@ -90,13 +93,18 @@ def test_channel_gaps_suppression_excludes_small_rows_from_the_correction():
     small = t[t["touchpoint"] == "bill"]
     assert small["suppressed"].all() and small["gap"].isna().all() and small["p_adjusted"].isna().all()
     assert small["n"].tolist() == [2, 2]
+    # each touchpoint is its own table: call's channels are shown and corrected among themselves
     big = t[t["touchpoint"] == "call"]
+    assert not big["suppressed"].any()
     np.testing.assert_allclose(big["p_adjusted"], _holm(big["p_value"]))
+    # the correction runs over every comparison made (both sides at the minimum)
+    shown = channel_gaps(inter, resp, min_n=1)
+    np.testing.assert_allclose(shown["p_adjusted"], _holm(shown["p_value"]))
 
 
 def test_department_gaps():
     inter, resp = gap_frames()
-    t = channel_gaps(inter, resp, across="department")
+    t = channel_gaps(inter, resp, across="department", min_n=1)
     row = t[(t["touchpoint"] == "call") & (t["department"] == "d")].iloc[0]
     assert row["gap"] == pytest.approx(2 - 14 / 3)
 
@@ -118,14 +126,14 @@ def handoff_frames():
 
 def test_handoff_outcomes_by_band():
     inter, resp = handoff_frames()
-    t = handoff_outcomes(inter, resp).set_index("handoffs")
+    t = handoff_outcomes(inter, resp, min_n=1).set_index("handoffs")
     assert t.index.tolist() == ["0", "1", "2+"]
     assert t["n"].tolist() == [1, 1, 1]
     assert t["resolution_rate"].tolist() == [0.0, 1.0, 1.0]
     assert t["contacts_per_case"].tolist() == [1.0, 2.0, 3.0]
     assert t.loc["2+", "rating_mean"] == 3.0 and t.loc["0", "rating_mean"] == 5.0
     assert np.isnan(t.loc["1", "rating_mean"]) and t.loc["1", "n_rated"] == 0
-    wide = handoff_outcomes(inter, bands=(0, 1)).set_index("handoffs")
+    wide = handoff_outcomes(inter, bands=(0, 1), min_n=1).set_index("handoffs")
     assert wide.loc["1+", "n"] == 2 and wide.loc["1+", "contacts_per_case"] == 2.5
     sup = handoff_outcomes(inter, min_n=2, bands=(0, 1)).set_index("handoffs")
     assert bool(sup.loc["0", "suppressed"]) and np.isnan(sup.loc["0", "resolution_rate"])
@@ -133,7 +141,7 @@ def test_handoff_outcomes_by_band():
 
 def test_handoff_pairs():
     inter, _ = handoff_frames()
-    t = handoff_pairs(inter)
+    t = handoff_pairs(inter, min_n=1)
     assert t[["from_department", "to_department", "n"]].values.tolist() == [["care", "billing", 2],
                                                                             ["billing", "care", 1]]
     assert t["share"].tolist() == pytest.approx([2 / 3, 1 / 3])

@@ -70,7 +70,7 @@ def test_customer_friction_counts():
 
 def test_repeated_info_rates_wilson_and_lift():
     inter, _, _ = frames()
-    t = repeated_info(inter).set_index("channel")
+    t = repeated_info(inter, min_n=1).set_index("channel")
     assert t.index.tolist() == ["phone", "web"]  # ordered by rate; store has no known value
     assert (t.loc["phone", "n"], t.loc["phone", "n_asked"]) == (3, 2)
     assert t.loc["phone", "rate"] == pytest.approx(2 / 3)
@@ -78,34 +78,35 @@ def test_repeated_info_rates_wilson_and_lift():
     assert t.loc["phone", "lift"] == pytest.approx((2 / 3) / (3 / 5))
     small = repeated_info(inter, min_n=3).set_index("channel")
     assert bool(small.loc["web", "suppressed"]) and np.isnan(small.loc["web", "rate"]) and small.loc["web", "n"] == 2
-    assert not bool(small.loc["phone", "suppressed"])
+    # complementary: phone alone shown would give web as the overall rate minus phone
+    assert bool(small.loc["phone", "suppressed"]) and small.loc["phone", "n"] == 3 and np.isnan(small.loc["phone", "lift"])
 
 
 def test_repeated_info_by_customer_segment_and_period():
     inter, cust, _ = frames()
-    t = repeated_info(inter, by=["segment"], customers=cust).set_index("segment")
+    t = repeated_info(inter, by=["segment"], customers=cust, min_n=1).set_index("segment")
     assert (t.loc["a", "n"], t.loc["a", "n_asked"]) == (4, 3)
     assert (t.loc["b", "n"], t.loc["b", "n_asked"]) == (1, 0)
-    p = repeated_info(inter, by=["period"], period="M").set_index("period")
+    p = repeated_info(inter, by=["period"], period="month", min_n=1).set_index("period")
     assert p.loc["2025-01", "n"] == 4 and p.loc["2025-02", "n_asked"] == 1
 
 
 def test_silent_waits_and_repeat_contacts_by_channel():
     inter, _, _ = frames()
-    s = silent_waits(inter).set_index("first_channel")
+    s = silent_waits(inter, min_n=1).set_index("first_channel")
     assert (s.loc["phone", "n"], s.loc["phone", "n_silent"], s.loc["web", "rate"]) == (2, 1, 1.0)
     assert s.loc["phone", ["ci_low", "ci_high"]].tolist() == pytest.approx(_wilson(1, 2))
     # a 4500-minute threshold drops k1's 3-day (4320 min) gap and keeps k2's 5000-minute wait
-    s2 = silent_waits(inter, silent_minutes=4500).set_index("first_channel")
+    s2 = silent_waits(inter, silent_minutes=4500, min_n=1).set_index("first_channel")
     assert s2.loc["web", "n_silent"] == 1 and s2.loc["phone", "n_silent"] == 0
-    r = repeat_contacts(inter, by=()).iloc[0]
+    r = repeat_contacts(inter, by=(), min_n=1).iloc[0]
     assert (r["n"], r["n_repeated"]) == (3, 1)
     assert r["contacts_per_case"] == pytest.approx(4 / 3)
 
 
 def test_association_with_nps_known_answer():
     inter, cust, resp = frames()
-    t = friction_association(inter, cust, resp, signals=["n_known_info"], outcomes=["nps"]).iloc[0]
+    t = friction_association(inter, cust, resp, signals=["n_known_info"], outcomes=["nps"], min_n=1).iloc[0]
     # customers w, x, y, z, v: known-info asks 2, 1, 0, 0, 0 (v has no interactions); NPS 2, 5, 9, 10, 7
     x, y = np.array([2, 1, 0, 0, 0.0]), np.array([2, 5, 9, 10, 7.0])
     assert (t["n"], t["n_exposed"]) == (5, 2)
@@ -121,7 +122,7 @@ def test_association_with_nps_known_answer():
 
 def test_association_with_churn_known_answer():
     inter, cust, resp = frames()
-    t = friction_association(inter, cust, resp, signals=["n_silent_cases"], outcomes=["churn"]).iloc[0]
+    t = friction_association(inter, cust, resp, signals=["n_silent_cases"], outcomes=["churn"], min_n=1).iloc[0]
     # silent cases 1, 1, 0, 0, 0; churned T, F, F, F, T -> exposed 1/2, unexposed 1/3
     assert (t["mean_exposed"], t["mean_unexposed"]) == pytest.approx((0.5, 1 / 3))
     assert t["difference"] == pytest.approx(1 / 6)
@@ -144,7 +145,19 @@ def test_association_by_segment_is_suppressed_below_min_n():
     t = friction_association(inter, cust, resp, signals=["n_known_info"], outcomes=["nps"], by=["segment"], min_n=3)
     t = t.set_index("segment")
     assert bool(t.loc["a", "suppressed"]) and t.loc["a", "n"] == 2 and np.isnan(t.loc["a", "difference"])
-    assert not bool(t.loc["b", "suppressed"]) and t.loc["b", "n"] == 3
+    # complementary: b alone shown would give a away as the overall row minus b
+    assert bool(t.loc["b", "suppressed"]) and t.loc["b", "n"] == 3 and np.isnan(t.loc["b", "mean_unexposed"])
+    # b's exposed side is empty (nothing to protect): with a minimum of 1, a's unexposed side is
+    # empty too, so both rows are shown
+    one = friction_association(inter, cust, resp, signals=["n_known_info"], outcomes=["nps"], by=["segment"], min_n=1)
+    assert not one["suppressed"].any()
+
+
+def test_association_hides_a_small_exposed_or_unexposed_side():
+    inter, cust, resp = frames()
+    t = friction_association(inter, cust, resp, signals=["n_known_info"], outcomes=["nps"], min_n=3).iloc[0]
+    assert (t["n"], t["n_exposed"]) == (5, 2) and bool(t["suppressed"])  # 2 exposed customers: their mean is hidden
+    assert np.isnan(t["mean_exposed"]) and np.isnan(t["mean_unexposed"]) and np.isnan(t["effect_per_event"])
 
 
 def test_association_recovers_a_planted_effect():
@@ -165,7 +178,7 @@ def test_association_recovers_a_planted_effect():
     resp = pd.DataFrame({"response_id": _s([f"r{c}" for c in range(n)]), "customer_id": cust["customer_id"],
                          "interaction_id": _s([None] * n), "survey": _s(["relationship"] * n),
                          "answered_at": pd.Timestamp("2025-06-01"), "nps": pd.array(nps.astype(int), dtype="Int64")})
-    t = friction_association(inter, cust, resp, signals=["n_silent_cases"], outcomes=["nps"]).iloc[0]
+    t = friction_association(inter, cust, resp, signals=["n_silent_cases"], outcomes=["nps"], min_n=1).iloc[0]
     assert t["effect_ci_low"] < -1.0 < t["effect_ci_high"]
     assert t["effect_ci_high"] < 0 and t["difference"] < 0
 
@@ -177,7 +190,7 @@ def test_repeated_info_rates_are_proportions_with_intervals_around_them(rows):
     inter = pd.DataFrame({"interaction_id": _s([f"i{j}" for j in range(len(rows))]),
                           "customer_id": _s(["c"] * len(rows)), "channel": _s([r[0] for r in rows]),
                           "asked_known_info": pd.array([r[1] for r in rows], dtype="boolean")})
-    t = repeated_info(inter)
+    t = repeated_info(inter, min_n=1)
     assert t["n"].sum() == sum(r[1] is not None for r in rows)
     assert (t["n_asked"] <= t["n"]).all()
     assert ((0 <= t["ci_low"]) & (t["ci_low"] <= t["rate"] + 1e-12) & (t["rate"] <= t["ci_high"] + 1e-12)

@@ -47,7 +47,7 @@ def frames():
 
 def test_stage_curve_follows_the_client_order_with_t_intervals():
     inter, resp, _ = frames()
-    t = stage_curve(inter, resp, stages=STAGES)
+    t = stage_curve(inter, resp, stages=STAGES, min_n=1)
     assert t["stage"].tolist() == STAGES and t["stage_order"].tolist() == [0, 1, 2, 3, 4]
     assert t["n"].tolist() == [1, 3, 2, 4, 0]
     assert t["n_customers"].tolist() == [1, 3, 2, 3, 0]
@@ -60,25 +60,30 @@ def test_stage_curve_follows_the_client_order_with_t_intervals():
 
 def test_stage_curve_by_segment_with_suppression():
     inter, resp, cust = frames()
-    t = stage_curve(inter, resp, stages=STAGES, by=["segment"], customers=cust, min_n=2)
+    t = stage_curve(inter, resp, stages=STAGES, by=["segment"], customers=cust, min_n=1)
     s1 = t[t["segment"] == "s1"].set_index("stage")
     assert s1.loc["buy", "n"] == 2 and s1.loc["buy", "mean"] == 4.5 and not s1.loc["buy", "suppressed"]
+    t = stage_curve(inter, resp, stages=STAGES, by=["segment"], customers=cust, min_n=2)
+    s1 = t[t["segment"] == "s1"].set_index("stage")
     s2 = t[t["segment"] == "s2"].set_index("stage")
     assert s2.loc["buy", "n"] == 1 and bool(s2.loc["buy", "suppressed"]) and np.isnan(s2.loc["buy", "mean"])
+    # complementary: s2's buy cell hidden alone would be buy's total minus s1's
+    assert s1.loc["buy", "n"] == 2 and bool(s1.loc["buy", "suppressed"]) and np.isnan(s1.loc["buy", "mean"])
+    assert s1.loc["onboard", "mean"] == 4.0 and not s1.loc["onboard", "suppressed"]
     assert len(t) == 2 * len(STAGES)
-    per = stage_curve(inter, resp, stages=STAGES, by=["period"], period="Q").set_index(["period", "stage"])
+    per = stage_curve(inter, resp, stages=STAGES, by=["period"], period="quarter", min_n=1).set_index(["period", "stage"])
     assert per.loc[("2025Q1", "buy"), "n"] == 3 and per.loc[("2025Q3", "use"), "mean"] == 3.0
 
 
 def test_stage_curve_unknown_sale_stage_is_a_config_error():
     inter, resp, _ = frames()
     with pytest.raises(ConfigError, match="sale_stage"):
-        decay_test(inter, resp, stages=STAGES, sale_stage="purchase")
+        decay_test(inter, resp, stages=STAGES, sale_stage="purchase", min_n=1)
 
 
 def test_tenure_curve_bands():
     inter, resp, cust = frames()
-    t = tenure_curve(inter, resp, cust).set_index("tenure")
+    t = tenure_curve(inter, resp, cust, min_n=1).set_index("tenure")
     # before acquisition: c's discover (3); 0-3 months: the three buys, a/b onboard, c's use (1 month)
     assert t.loc["before acquisition", "n"] == 1
     assert t.loc["0-3 months", "n"] == 6
@@ -105,7 +110,7 @@ def _cr1_se(y, X, groups, c):
 
 def test_decay_test_contrast_known_answer_with_clustered_se():
     inter, resp, cust = frames()
-    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust)
+    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, min_n=1)
     assert d.peak_stage == "buy"
     row = d.table.set_index("test").loc["later stages − sale stage"]
     # later-stage means 4 (onboard) and 3 (use); sale stage 14/3
@@ -133,7 +138,7 @@ def test_decay_test_suppression_and_no_data_error():
     d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", min_n=10)
     assert d.table["suppressed"].all() and d.table["estimate"].isna().all() and (d.table["n"] == 9).all()
     with pytest.raises(DataError, match="sale stage"):
-        decay_test(inter, resp.iloc[:0], stages=STAGES, sale_stage="buy")
+        decay_test(inter, resp.iloc[:0], stages=STAGES, sale_stage="buy", min_n=1)
 
 
 def test_decay_is_found_when_planted_and_not_when_absent():
@@ -152,7 +157,7 @@ def test_decay_is_found_when_planted_and_not_when_absent():
         rating = np.clip(np.round(4.3 + base + shift + rng.normal(0, 0.6, len(inter))), 1, 5)
         resp = pd.DataFrame({"response_id": _s([f"r{j}" for j in range(len(inter))]),
                              "interaction_id": inter["interaction_id"], "csat": rating.astype(int)})
-        row = decay_test(inter, resp, stages=STAGES, sale_stage="buy").table.iloc[0]
+        row = decay_test(inter, resp, stages=STAGES, sale_stage="buy", min_n=1).table.iloc[0]
         if expect_decay:
             assert row["p_decay"] < 0.001 and row["ci_high"] < -0.5
         else:
@@ -161,7 +166,7 @@ def test_decay_is_found_when_planted_and_not_when_absent():
 
 def test_decay_test_by_segment():
     inter, resp, cust = frames()
-    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, by=["segment"])
+    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, by=["segment"], min_n=1)
     t = d.table[d.table["test"] == "later stages − sale stage"].set_index("segment")
     # s1 (a, b): buy 4.5, onboard 4, use 8/3; s2 (c): buy 5, use 4
     assert t.loc["s1", "estimate"] == pytest.approx((4 + 8 / 3) / 2 - 4.5)
@@ -173,7 +178,7 @@ def test_decay_test_by_segment():
 
 def test_decay_test_one_customer_group_has_an_estimate_but_no_interval():
     inter, resp, cust = frames()
-    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, by=["segment"])
+    d = decay_test(inter, resp, stages=STAGES, sale_stage="buy", customers=cust, by=["segment"], min_n=1)
     s2 = d.table[(d.table["segment"] == "s2")].set_index("test")
     assert s2.loc["later stages − sale stage", "n_customers"] == 1
     assert np.isnan(s2.loc["later stages − sale stage", "se"]) and np.isnan(s2.loc["later stages − sale stage", "p_value"])
@@ -189,7 +194,7 @@ def test_stage_curve_counts_every_rating_once_and_intervals_hold_the_mean(rows):
                           "occurred_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(range(len(rows)), unit="h")})
     resp = pd.DataFrame({"response_id": _s([f"r{j}" for j in range(len(rows))]), "interaction_id": inter["interaction_id"],
                          "csat": pd.array([r[1] for r in rows], dtype="Int64")})
-    t = stage_curve(inter, resp, stages=STAGES)
+    t = stage_curve(inter, resp, stages=STAGES, min_n=1)
     assert t["stage"].tolist() == STAGES
     assert t["n"].sum() == sum(r[0] in STAGES for r in rows)
     shown = t.dropna(subset=["ci_low"])

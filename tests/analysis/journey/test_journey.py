@@ -172,7 +172,7 @@ def test_journey_index_weights_as_of_and_period(engine):
     assert wtd.loc["c1", "journey_index"] == pytest.approx((3 * 50 + 50 + 100 + 0 + 200 / 3 + 0 + 200 / 3) / 9)
     early = journey_index(inter, resp, as_of="2025-03-15", engine=engine)
     assert early["customer_id"].tolist() == ["c1", "c2"]
-    per = journey_index(inter, resp, period="M", engine=engine)
+    per = journey_index(inter, resp, period="month", engine=engine)
     c1 = per[per["customer_id"] == "c1"].set_index("period")
     assert c1.index.tolist() == ["2025-01", "2025-02"]
     # January: ratings 100 then 25 (worst 25, last 25); case k1 opened Jan 31 belongs to January
@@ -233,7 +233,7 @@ def _random_journeys(n_customers: int, seed: int):
 @pytest.mark.parametrize("aggregate", ["peak_end", "recency", "mean"])
 def test_duckdb_engine_gives_the_same_numbers_as_pandas(seed, aggregate):
     inter, resp = _random_journeys(150, seed)
-    for period in (None, "Q"):
+    for period in (None, "quarter", "month", "year"):
         a = journey_index(inter, resp, aggregate=aggregate, period=period)
         b = journey_index(inter, resp, aggregate=aggregate, period=period, engine="duckdb")
         pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9, atol=1e-9)
@@ -256,7 +256,7 @@ _comp = st.one_of(st.none(), st.floats(0, 100))
 @given(st.lists(st.tuples(*[_comp] * len(COMPONENTS)), min_size=1, max_size=6),
        st.dictionaries(st.sampled_from(COMPONENTS), st.floats(0.1, 5), max_size=3))
 def test_contributions_sum_to_the_index(rows, weights):
-    from cxlib.analysis.journey.core import _finish_index
+    from cxlib.analysis.journey.components import finish_index as _finish_index
 
     frame = pd.DataFrame([[np.nan if v is None else v for v in r] for r in rows], columns=list(COMPONENTS))
     frame.insert(0, "customer_id", [f"c{i}" for i in range(len(frame))])
@@ -287,13 +287,17 @@ def test_index_contributions_known_answer():
 def test_summarise_index_t_interval_and_suppression():
     idx = pd.DataFrame({"customer_id": list("abcdefg"), "journey_index": [10.0, 20, 30, 40, 50, 60, 90]})
     cust = pd.DataFrame({"customer_id": list("abcdefg"), "segment": _s(["s1"] * 5 + ["s2"] * 2)})
-    t = summarise_index(idx, customers=cust, by=["segment"], min_n=3).set_index("segment")
+    t = summarise_index(idx, customers=cust, by=["segment"], min_n=1).set_index("segment")
     lo, hi = stats.t.interval(0.95, 4, loc=30, scale=stats.sem([10, 20, 30, 40, 50]))
     assert (t.loc["s1", "n"], t.loc["s1", "mean"]) == (5, 30.0)
     assert t.loc["s1", ["ci_low", "ci_high"]].tolist() == pytest.approx([lo, hi])
+    assert not t["suppressed"].any()
+    t = summarise_index(idx, customers=cust, by=["segment"], min_n=3).set_index("segment")
     assert t.loc["s2", "n"] == 2 and bool(t.loc["s2", "suppressed"])
     assert t.loc["s2", ["mean", "sd", "ci_low", "ci_high"]].isna().all()
-    assert not bool(t.loc["s1", "suppressed"])
+    # complementary: s1 alone shown would give s2 as the overall mean minus s1
+    assert bool(t.loc["s1", "suppressed"]) and t.loc["s1", "n"] == 5 and np.isnan(t.loc["s1", "mean"])
+    assert bool(summarise_index(idx)["suppressed"].item())  # 7 customers: below the default minimum of 30
 
 
 def test_customer_outcomes_take_the_latest_relationship_answer():
@@ -344,7 +348,7 @@ def test_path_outcomes_rates_intervals_and_suppression():
     assert t.loc["x", ["nps_ci_low", "nps_ci_high"]].tolist() == pytest.approx([lo, hi])
     assert t.loc["x", "share"] == pytest.approx(4 / 7)
     assert bool(t.loc["z", "suppressed"]) and np.isnan(t.loc["z", "churn_rate"]) and t.loc["z", "n"] == 1
-    assert path_outcomes(paths, out, top=1)["path"].tolist() == ["x"]
+    assert path_outcomes(paths, out, top=1, min_n=1)["path"].tolist() == ["x"]
 
 
 def test_paths_do_not_depend_on_row_order_and_empty_inputs_give_empty_frames():
@@ -355,8 +359,8 @@ def test_paths_do_not_depend_on_row_order_and_empty_inputs_give_empty_frames():
     assert journey_index(none, None).columns.tolist()[:2] == ["customer_id", "journey_index"]
 
 
-@pytest.mark.parametrize("module", ["cxlib.analysis.journey.core", "cxlib.analysis.journey.lifecycle", "cxlib.analysis.journey.consistency", "cxlib.analysis.journey.friction",
+@pytest.mark.parametrize("module", ["cxlib.analysis.journey.common", "cxlib.analysis.journey.scores", "cxlib.analysis.journey.cases", "cxlib.analysis.journey.index", "cxlib.analysis.journey.index_sql", "cxlib.analysis.journey.outcomes", "cxlib.analysis.journey.paths", "cxlib.analysis.journey.lifecycle", "cxlib.analysis.journey.consistency", "cxlib.analysis.journey.friction",
                                     "cxlib.analysis.journey.value"])
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 10 and result.failed == 0
+    assert result.attempted >= 2 and result.failed == 0

@@ -1,0 +1,105 @@
+"""One report's sections: each computed once, on first use, and shown for an audience.
+
+The notebook makes one :class:`ReportRun` from the report data and calls ``show("<id>")`` once
+per section. The run decides, from the registry, what each audience sees:
+
+- a section not meant for the audience shows nothing;
+- a section whose data is missing is left out of the executive report without a word, and
+  replaced in the analyst report by one note saying what would unlock it;
+- an optional part whose data is missing gets a note in the analyst report only;
+- otherwise the section's notes (analyses that had too little data) and then its content.
+
+Results do not depend on the audience, so one run can show both reports from the same
+results (:attr:`ReportRun.results` holds them; every result is picklable).
+
+Examples
+--------
+>>> run = ReportRun(data)              # doctest: +SKIP
+>>> run.show("delivery_gap")           # doctest: +SKIP
+>>> run.result("headline").findings    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from cxlib.report import audiences
+from cxlib.report.sections.base import SECTION_MIME, TABLE_NAMES, SectionResult, lacking, unavailable_text
+from cxlib.report.sections.registry import section
+
+__all__ = ["ReportRun"]
+
+
+def _tables(data: Any) -> dict[str, Any]:
+    return {name: getattr(data, name, None) for name in TABLE_NAMES}
+
+
+class ReportRun:
+    """The section results of one report.
+
+    Parameters
+    ----------
+    data : ReportData
+        :func:`cxlib.report.context.report_data` (the client's tables for the period).
+    audience : {"executive", "analyst"}, optional
+        Who :meth:`show` shows to by default (default: ``data.audience``).
+    theme : bool
+        Apply the client's chart theme (brand colours, print sizes) now.
+    """
+
+    def __init__(self, data: Any, *, audience: str | None = None, theme: bool = True) -> None:
+        self.data = data
+        self.audience = audiences.check_audience(audience or data.audience)
+        self._tables = _tables(data)
+        self._results: dict[str, SectionResult | None] = {}
+        if theme:
+            from cxlib.present import charts
+
+            charts.set_theme(data.config.brand)
+
+    @property
+    def results(self) -> Mapping[str, SectionResult | None]:
+        """Section id -> result (None: its data is missing), for the sections computed so far."""
+        return MappingProxyType(self._results)
+
+    def missing(self, section_id: str) -> dict[str, tuple[str, ...]]:
+        """What the section needs that the data lacks (table -> columns); empty when it can run."""
+        return lacking(self._tables, section(section_id).needs)
+
+    def result(self, section_id: str) -> SectionResult | None:
+        """The section's result, computed once (with the results it uses); None when its data is missing."""
+        if section_id not in self._results:
+            spec = section(section_id)
+            if self.missing(section_id):
+                self._results[section_id] = None
+            else:
+                uses = {name: self.result(name) for name in spec.uses}
+                self._results[section_id] = spec.compute(self.data, **uses)
+        return self._results[section_id]
+
+    def show(self, section_id: str, *, audience: str | None = None) -> None:
+        """Display the section for ``audience`` (default: the run's), as the module docstring describes."""
+        from IPython.display import display
+
+        from cxlib.present.narrative import note_html
+
+        reader = audiences.audience(audience or self.audience)
+        spec = section(section_id)
+        missing = self.missing(section_id)
+        if not spec.for_audience(reader.name) or (missing and reader.missing_sections == "drop"):
+            display({SECTION_MIME: {"section": spec.id, "shown": False}}, raw=True)
+            return
+        if missing:
+            display(note_html(unavailable_text(spec.title, missing, self._tables, spec.unlock)))
+            return
+        result = self.result(section_id)
+        for note in result.notes:
+            if reader.name in note.audiences:
+                display(note_html(note.text))
+        if reader.missing_sections == "explain":
+            for part in spec.parts:
+                lacks = lacking(self._tables, part.needs)
+                if lacks:
+                    display(note_html(unavailable_text(part.name, lacks, self._tables, part.unlock)))
+        spec.show(result, reader.name)
