@@ -203,11 +203,10 @@ def _fail(path: Path, key: str, problem: str, fix: str) -> ConfigError:
     return ConfigError(f"{config_label(path)}, key `{key}`: {problem}. {fix}")
 
 
-def _str_list(raw: dict, key: str, path: Path, *, required: bool = True, default=None) -> list[str]:
+def _str_list(raw: dict, key: str, path: Path, *, default=None) -> list[str]:
+    """A list of names (stages, segments, channels): left out it is empty (the caller's default applies)."""
     value = raw.get(key, default)
     if value is None:
-        if required:
-            raise _fail(path, key, "is missing", f"Add a list `{key}: [...]` to {path}.")
         return []
     if not isinstance(value, list) or not value or not all(isinstance(v, (str, int)) for v in value):
         raise _fail(path, key, f"expected a non-empty list of names, got {value!r}", f"Write it as `{key}: [a, b, c]`.")
@@ -389,11 +388,11 @@ def load_config(path: str | os.PathLike) -> ClientConfig:
                  for k in unknown]
         raise ConfigError(f"{config_label(path)}: unknown key(s) {', '.join(hints)}. "
                           f"Known keys: {', '.join(sorted(_TOP_KEYS))} (see docs/client-yaml.md).")
-    stages = _str_list(raw, "stages", path, required=False) or list(DEFAULT_STAGES)
+    stages = _str_list(raw, "stages", path) or list(DEFAULT_STAGES)
     sale_stage = str(raw.get("sale_stage", stages[min(1, len(stages) - 1)]))
     if sale_stage not in stages:
         raise _fail(path, "sale_stage", f"{sale_stage!r} is not one of the stages {stages}", "Name the buying stage.")
-    channels = _str_list(raw, "channels", path, required=False) or list(CHANNELS)
+    channels = _str_list(raw, "channels", path) or list(CHANNELS)
     brand = {**DEFAULT_BRAND, **(raw.get("brand") or {})}
     for key, colour in brand.items():
         if not isinstance(colour, str) or not _HEX.match(colour):
@@ -410,7 +409,7 @@ def load_config(path: str | os.PathLike) -> ClientConfig:
         display_name=str(raw.get("display_name", name)),
         stages=stages,
         sale_stage=sale_stage,
-        segments=_str_list(raw, "segments", path, required=False),
+        segments=_str_list(raw, "segments", path),
         touchpoints=_touchpoints(raw, path, stages),
         sources=_sources(raw, path),
         channels=channels,

@@ -43,7 +43,7 @@ _PLAIN = {"response", "open-ended response", "open ended response", "responses"}
 def looks_surveymonkey(path: Path) -> bool:
     """A SurveyMonkey export: its id columns, or a second header row of "Response" under a gapped first row."""
     records = head_records(path, 2)
-    if len(records) < 2:
+    if len(records) < 2 or not records[0] or not records[1]:
         return False
     first, second = [c.strip() for c in records[0]], [c.strip().lower() for c in records[1]]
     if {"Respondent ID", "Collector ID"} <= set(first) and (not second[0] or second[0] == "respondent id"):
