@@ -169,15 +169,17 @@ def test_report_headline_equals_the_hand_computed_nps(corpus, name):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="the headline for clients without NPS (counts, stars, shares) and the mentions-only "
-                          "path need the report section registry (cxlib/report/sections/), not yet on main",
-                   strict=False)
 @pytest.mark.parametrize("name", [n for n, (_, outcome, _) in sorted(HAND.items()) if outcome != "nps"])
-def test_report_renders_for_clients_without_nps(corpus, name):
+def test_report_headline_for_clients_without_nps_counts_what_they_sent(corpus, name):
     root, _ = corpus
     result = CliRunner().invoke(app, ["report", name, "--root", str(root), "--audience", "executive",
                                       "--format", "html"])
     assert result.exit_code == 0, result.output
     html = _headline((root / "reports" / name / f"{name}-executive.html").read_text(encoding="utf-8"))
-    _, _, (_, n) = HAND[name]
-    assert f"{n:,}" in html
+    table, _, (_, n) = HAND[name]
+    headline = html[html.index("Headline: the cumulative experience", html.index("How to read")):]
+    if table == "mentions":
+        client = open_client(name, root=root)
+        assert f"{len(client.mentions):,} posts, reviews or complaints" in headline
+    else:
+        assert f"{n:,} survey responses" in headline
