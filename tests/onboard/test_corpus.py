@@ -183,3 +183,35 @@ def test_report_headline_for_clients_without_nps_counts_what_they_sent(corpus, n
         assert f"{len(client.mentions):,} posts, reviews or complaints" in headline
     else:
         assert f"{n:,} survey responses" in headline
+
+
+def test_interactive_init_asks_with_sample_values_and_writes_the_answers(tmp_path):
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    incoming = root / "incoming" / "carp"
+    shutil.copytree(EXPORTS / "carpentries-longterm-2017", incoming)
+    # first question: the display name (guessed from the folder); then Enter for every other proposal,
+    # except one item left for later
+    answers = "The Carpentries\n" + "later\n" + "\n" * 80
+    result = CliRunner().invoke(app, ["init", "carp", "--from", str(incoming), "--root", str(root), "--interactive"],
+                                input=answers)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "question(s)" in out and "1/" in out and "values:" in out  # sample values shown for column questions
+    cfg = open_client("carp", root=root).config
+    assert cfg.display_name == "The Carpentries" and cfg.outcome in ("nps", "recommend")
+    from cxlib.onboard.confirm import pending
+
+    assert [i.id for i in pending(root / "data" / "carp" / "client.yaml")] == ["outcome"]  # left for later
+
+
+def test_yes_on_a_folder_with_nothing_usable_exits_1_naming_why(tmp_path):
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    incoming = root / "incoming" / "x"
+    incoming.mkdir(parents=True)
+    (incoming / "notes.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", "x", "--from", str(incoming), "--root", str(root), "--yes"])
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "missing: notes.csv" in out and "survey answers need a score" in out
