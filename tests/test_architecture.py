@@ -176,7 +176,6 @@ def test_no_private_name_is_imported_from_another_module():
     assert private_imports() == []
 
 
-@pytest.mark.xfail(strict=True, reason="in progress: the module splits of the architecture issue remove them")
 def test_no_module_is_over_600_lines():
     assert long_modules() == []
 
