@@ -182,7 +182,7 @@ def test_report_headline_for_clients_without_nps_counts_what_they_sent(corpus, n
         client = open_client(name, root=root)
         assert f"{len(client.mentions):,} posts, reviews or complaints" in headline
     else:
-        assert f"{n:,} survey responses" in headline
+        assert f"{n:,} survey response" in headline
 
 
 def test_interactive_init_asks_with_sample_values_and_writes_the_answers(tmp_path):

@@ -174,7 +174,8 @@ def _outcome_findings(score: pd.DataFrame | None, volume: pd.DataFrame | None, n
                                           ci=_ci(r)),),
                            evidence=score, condition="the client's own score is always given, with its interval"))
     elif n_responses:
-        out.append(Finding("responses", f"{count(n_responses)} survey responses{', ' + period if period else ''}; "
+        out.append(Finding("responses", f"{count(n_responses)} survey response{'s' * (n_responses != 1)}"
+                                        f"{', ' + period if period else ''}; "
                                         "the survey asks no score to report.", evidence=None))
     if volume is not None and len(volume):
         total = int(volume["n"].sum())
