@@ -358,6 +358,8 @@ _mentions = TableSpec(
         Column("engagement", "float", required=False, nullable=True, low=0,
                description="Reach of the post: likes, shares or retweets."),
         Column("customer_id", "id", required=False, nullable=True),
+        Column("replied_at", "datetime", required=False, nullable=True,
+               description="When the company replied in public; empty when it did not."),
     ),
 )
 
