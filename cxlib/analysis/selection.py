@@ -142,7 +142,7 @@ def selection_mask(context: pd.DataFrame, filters: Filters, *, date: str = "answ
 
 
 def select_tables(filters: Filters, *, customers: pd.DataFrame | None, interactions: pd.DataFrame | None,
-                  responses: pd.DataFrame, mentions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame | None]:
+                  responses: pd.DataFrame | None, mentions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame | None]:
     """The client's tables restricted to a selection, consistently.
 
     Customers: the selected segments. Interactions: of those customers, in the selected channels
@@ -177,9 +177,11 @@ def select_tables(filters: Filters, *, customers: pd.DataFrame | None, interacti
                 keep &= (inter["occurred_at"] < filters.end + pd.Timedelta(days=1)).fillna(False)
         inter = inter[keep.to_numpy(bool)].reset_index(drop=True)
     out["interactions"] = inter
-    context = metrics.with_context(responses, customers=customers, interactions=interactions)
-    mask = selection_mask(context, filters)
-    out["responses"] = responses[mask].reset_index(drop=True)
+    if responses is None:  # a client with only posts or reviews
+        out["responses"] = None
+    else:
+        context = metrics.with_context(responses, customers=customers, interactions=interactions)
+        out["responses"] = responses[selection_mask(context, filters)].reset_index(drop=True)
     ment = mentions
     if ment is not None:
         mask = selection_mask(ment.rename(columns={"posted_at": "answered_at"}), Filters(start=filters.start,

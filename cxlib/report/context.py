@@ -49,6 +49,8 @@ class ReportData:
         Responses of each survey type with ``segment``, ``region``, ``stage``, ``channel``,
         ``touchpoint``, ``month``, ``quarter`` joined (:func:`cxlib.analysis.metrics.with_context`).
     mentions, self_assessment : DataFrame or None
+        responses, relationship and transactional are None too for a client that sent only
+        posts or reviews (mentions).
     period : str
         The reporting period as text.
     seed : int
@@ -56,6 +58,9 @@ class ReportData:
     selection : str
         When the report renders a saved explorer view: the view's name and selection in words
         ("" otherwise).
+    outcome : str or None
+        The outcome the headline and the key drivers report (:attr:`cxlib.workspace.Workspace.outcome`:
+        client.yaml ``outcome``, else the best one the data has).
     """
 
     ws: Any
@@ -71,6 +76,7 @@ class ReportData:
     period: str
     seed: int = 7
     selection: str = ""
+    outcome: str | None = None
 
     @property
     def config(self):
@@ -100,8 +106,8 @@ class ReportData:
 
 
 def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame | None:
-    if frame is None or column not in frame:
-        return frame
+    if frame is None or column not in frame or not frame[column].notna().any():
+        return frame  # undated data cannot be placed in a period: all of it is the period
     keep = pd.Series(True, index=frame.index)
     if start is not None:
         keep &= frame[column] >= start
@@ -175,17 +181,21 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         responses, mentions = picked["responses"], picked["mentions"]
         shown = Filters(segments=within.segments, channels=within.channels, stages=within.stages, start=start, end=end)
         selection = f"Saved view {saved.name}: {shown.describe()}." + (f" {saved.note}" if saved.note else "")
-    context = metrics.with_context(responses, customers=customers, interactions=interactions)
-    survey = context["survey"].astype("string")
+    if responses is not None:
+        context = metrics.with_context(responses, customers=customers, interactions=interactions)
+        survey = context["survey"].astype("string")
+        relationship = context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True)
+        transactional = context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True)
+    else:  # a client with only posts or reviews
+        relationship = transactional = None
     period = "" if start is None and end is None else \
         f"{start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else \
         f"from {start:%d %b %Y}" if start is not None else f"until {end:%d %b %Y}"
     return ReportData(
         ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
-        responses=responses,
-        relationship=context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True),
-        transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
+        responses=responses, relationship=relationship, transactional=transactional,
         mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed, selection=selection,
+        outcome=ws.outcome,
     )
 
 

@@ -67,8 +67,10 @@ class BasisResult(SectionResult):
 def compute_basis(data) -> BasisResult:
     """Count what the report rests on."""
     cfg = data.config
-    text = (f"Based on {len(data.relationship):,} relationship-survey and {len(data.transactional):,} "
-            "transactional-survey responses"
+    survey = (f"{len(data.relationship):,} relationship-survey and {len(data.transactional):,} transactional-survey "
+              "responses") if data.relationship is not None else ""
+    posts = f"{len(data.mentions):,} posts, reviews or complaints" if data.mentions is not None else ""
+    text = ("Based on " + " and ".join(x for x in (survey, posts) if x)
             + (f" from {len(data.customers):,} customers" if data.customers is not None else "")
             + (f" and {len(data.interactions):,} recorded interactions" if data.interactions is not None else "")
             + (f", {data.period}." if data.period else ".")

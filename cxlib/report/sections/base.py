@@ -64,7 +64,8 @@ TABLE_NAMES: dict[str, str] = {
 }
 
 #: Table -> the columns a section (or part) needs in it, each with at least one value.
-#: ``rating_*`` stands for any touchpoint-rating column; ``csat|ces`` for either column.
+#: ``rating_*`` stands for any touchpoint-rating column; ``csat|ces`` for either column;
+#: a key ``responses|mentions`` is met by either table (survey answers or posts and reviews).
 Needs = Mapping[str, tuple[str, ...]]
 
 
@@ -178,7 +179,8 @@ class Section:
 
 def needs_text(needs: Needs) -> str:
     """``{"responses": ("nps",)}`` -> ``'responses (nps)'``: how the coverage table lists needs (``a|b``: "a or b")."""
-    return " + ".join(f"{t} ({', '.join(x.replace('|', ' or ') for x in c)})" if c else t for t, c in needs.items())
+    return " + ".join(f"{t.replace('|', ' or ')} ({', '.join(x.replace('|', ' or ') for x in c)})" if c
+                      else t.replace("|", " or ") for t, c in needs.items())
 
 
 def has_column(frame: pd.DataFrame | None, column: str) -> bool:
@@ -200,6 +202,10 @@ def lacking(tables: Mapping[str, pd.DataFrame | None], needs: Needs) -> dict[str
     """The needs that ``tables`` do not meet: table -> missing columns (all needed columns when the table is absent)."""
     out: dict[str, tuple[str, ...]] = {}
     for table, columns in needs.items():
+        if "|" in table:  # either table will do
+            if all(lacking(tables, {t: columns}) for t in table.split("|")):
+                out[table] = tuple(columns)
+            continue
         frame = tables.get(table)
         if frame is None:
             out[table] = tuple(columns)
@@ -228,9 +234,15 @@ def unavailable_text(what: str, missing: Mapping[str, tuple[str, ...]], tables: 
     ...                  "An interaction log with a lifecycle stage per contact.")
     "The journey curve: not available, because this client's data has no interaction log (interactions). To unlock it: an interaction log with a lifecycle stage per contact."
     """
-    absent = [TABLE_NAMES.get(t, t) for t in missing if tables.get(t) is None]
+    def name(t: str) -> str:
+        return " or ".join(TABLE_NAMES.get(x, x) for x in t.split("|"))
+
+    def gone(t: str) -> bool:
+        return all(tables.get(x) is None for x in t.split("|"))
+
+    absent = [name(t) for t in missing if gone(t)]
     empty = [f"{', '.join('any touchpoint rating' if c == 'rating_*' else c.replace('|', ' or ') for c in cols)} "
-             f"in the {TABLE_NAMES.get(t, t)}" for t, cols in missing.items() if tables.get(t) is not None]
+             f"in the {name(t)}" for t, cols in missing.items() if not gone(t)]
     reasons = []
     if absent:
         reasons.append("has no " + " and no ".join(absent))

@@ -116,13 +116,15 @@ def coverage(config: Any, *, tables: Mapping[str, pd.DataFrame | None] | None = 
     provided = set(getattr(config, "sources", {}) or {})
 
     def present(table: str, column: str) -> bool:
+        if "|" in table:  # either table will do
+            return any(present(t, column) for t in table.split("|"))
         if table not in provided:
             return False
-        return True if tables is None else has_column(tables.get(table), column)
+        return True if tables is None or not column else has_column(tables.get(table), column)
 
     def met(needs) -> list[bool]:
         # a need without columns is the table itself
-        return [present(t, c) if c else t in provided for t, cols in needs.items() for c in (cols or ("",))]
+        return [present(t, c) for t, cols in needs.items() for c in (cols or ("",))]
 
     rows = []
     for s in _all():

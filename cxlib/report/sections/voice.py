@@ -1,4 +1,9 @@
-"""Voice of the customer: what customers write about, how often, what it costs in NPS, and redacted quotes."""
+"""Voice of the customer: what customers write about, how often, what it costs in NPS, and redacted quotes.
+
+The survey's comments are coded; a client whose survey has no comment question, or who sent only
+posts, reviews or complaints (mentions), gets their texts coded instead (no cost in NPS then:
+posts carry no NPS).
+"""
 
 from __future__ import annotations
 
@@ -54,17 +59,24 @@ def compute(data) -> VoiceResult:
     path = data.ws.codebook_path
     codebook = text.load_codebook(path) if path and path.exists() else text.starter_codebook()
     tried = Attempts()
-    coded = text.code_comments(data.responses, codebook)
-    context = text.comment_context(data.responses, customers=data.customers, interactions=data.interactions)
+    survey = has_data(data, {"responses": ("comment",)})
+    source = data.responses if survey else data.mentions
+    coded = text.code_comments(source, codebook)
+    if survey:
+        context = text.comment_context(data.responses, customers=data.customers, interactions=data.interactions)
+    else:
+        context = pd.DataFrame({"comment_ref": source["mention_id"].astype("string")})
     frequency = tried(text.theme_frequency, coded, context, codebook=codebook, min_n=cfg.min_n, what="Theme frequency")
-    impact = tried(text.theme_impact, coded, data.responses, codebook=codebook, min_n=cfg.min_n, what="Theme impact")
+    impact = tried(text.theme_impact, coded, data.responses, codebook=codebook, min_n=cfg.min_n,
+                   what="Theme impact") if survey and has_data(data, {"responses": ("nps",)}) else None
     impact_table = impact.table if impact is not None else None
-    negative = tried(text.select_quotes, coded, data.responses, codebook=codebook, min_n_quotes=cfg.min_n_quotes,
-                     kinds=("negative",), themes=narrative.quote_themes(impact_table, min_n_quotes=cfg.min_n_quotes),
+    negative = tried(text.select_quotes, coded, source, codebook=codebook, min_n_quotes=cfg.min_n_quotes,
+                     kinds=("negative",), themes=narrative.quote_themes(impact_table, min_n_quotes=cfg.min_n_quotes)
+                     if impact_table is not None else None,
                      what="Quotes", audiences=("executive",))
-    quotes = tried(text.select_quotes, coded, data.responses, codebook=codebook, min_n_quotes=cfg.min_n_quotes,
+    quotes = tried(text.select_quotes, coded, source, codebook=codebook, min_n_quotes=cfg.min_n_quotes,
                    what="Quotes", audiences=("analyst",))
-    with_segments = has_data(data, BY_SEGMENT.needs)
+    with_segments = survey and has_data(data, BY_SEGMENT.needs)
     by_segment = tried(text.theme_frequency, coded, context, by="segment", codebook=codebook, min_n=cfg.min_n,
                        what="Theme frequency by segment", audiences=("analyst",)) if with_segments else None
     return VoiceResult(frequency=frequency, impact=impact_table, by_segment=by_segment, quotes_negative=negative,
@@ -101,7 +113,7 @@ def show(result: VoiceResult, audience: str) -> None:
 
 SECTION = Section(
     id="voice", title="Voice of the customer", audiences=("executive", "analyst"),
-    needs={"responses": ("comment",)},
-    unlock="An open comment question in the survey export.",
+    needs={"responses|mentions": ("comment|text",)},
+    unlock="An open comment question in the survey export, or social posts, reviews or complaints.",
     compute=compute, show=show, order=60, parts=(BY_SEGMENT,),
 )
