@@ -36,7 +36,7 @@ __all__ = ["sections", "section", "coverage", "COVERAGE_COLUMNS"]
 
 #: Columns of :func:`coverage`.
 COVERAGE_COLUMNS = ["section", "needs", "status", "what_to_provide"]
-_NOT_SECTIONS = {"base", "registry", "run"}
+_NOT_SECTIONS = {"base", "registry", "run", "breaks", "contrasts"}
 
 
 @lru_cache(maxsize=1)
