@@ -34,8 +34,9 @@ from cxlib.present.formatting import count, format_value, interval, money
 __all__ = ["Action", "CANDIDATE_COLUMNS", "rank_actions", "action_finding", "worth_text"]
 
 #: Columns of the candidates table the actions section builds (one row per candidate).
-CANDIDATE_COLUMNS = ["id", "kind", "subject", "title", "why", "owner", "measure", "worth", "worth_low", "worth_high",
-                     "n", "kept", "kept_low", "kept_high", "value_kept", "value_kept_low", "value_kept_high"]
+CANDIDATE_COLUMNS = ["id", "kind", "subject", "title", "why", "owner", "measure", "basis", "worth", "worth_low",
+                     "worth_high", "n", "kept", "kept_low", "kept_high", "value_kept", "value_kept_low",
+                     "value_kept_high"]
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,10 @@ register(Claim("action", "recommended only when the 95 % interval of what it is 
 
 def worth_text(row, *, unit: str = "NPS points", currency: str = "") -> str:
     """"worth up to +5 NPS points (95 % CI +2 to +9) …" for one candidate row."""
+    basis = row.get("basis") if isinstance(row.get("basis"), str) and row.get("basis") else \
+        "if the customers concerned scored like the rest"
     text = (f"worth up to {format_value(row['worth'], 'signed0')} {unit} "
-            f"({interval(row['worth_low'], row['worth_high'], 'signed0')}) if the customers concerned scored like "
-            "the rest")
+            f"({interval(row['worth_low'], row['worth_high'], 'signed0')}) {basis}")
     kept = number(row.get("kept"))
     if kept == kept and kept > 0:
         text += (f"; about {count(round(kept))} customers kept ({interval(row['kept_low'], row['kept_high'], 'int')}, "

@@ -100,6 +100,7 @@ def broken_share(row: Mapping[str, Any], *, kinds: list[str], low: float, high: 
     listed = ", ".join(kinds[:-1]) + (f" or {kinds[-1]}" if len(kinds) > 1 else kinds[0] if kinds else "")
     text = (f"{percent(100 * share)} of customers ({count(hit)} of {count(n)}; {interval(low, high, 'pct0')}) met at "
             f"least one break in their journey: {listed}.")
+    text = text.replace(" or being ", " or ")
     return Finding("broken_share", text, evidence=evidence, condition=condition("broken_share"), holds=n > 0,
                    numbers=(Cited("Customers whose journey broke", 100 * share, unit="% of customers", n=n,
                                   n_unit="customers", ci=(low, high)),))
@@ -206,8 +207,8 @@ def costliest_break(outcome: pd.DataFrame | None, churn: pd.DataFrame | None, *,
     best = sig.sort_values("worth", ascending=False, kind="stable").iloc[0]
     key = str(best["key"])
     gap = break_gap(outcome, churn, key=key, out=out, who="their")
-    text = (f"The costliest break is being {whats.get(key, key)}: it happened to {percent(100 * number(best['share']))} "
-            f"of respondents; {gap.text[:1].lower() + gap.text[1:]}")
+    text = (f"The costliest break is being {whats.get(key, key)}: it happened to {count(best['n_affected'])} of "
+            f"{count(best['n'])} respondents; {gap.text[:1].lower() + gap.text[1:]}")
     return Finding("costliest_break", text, numbers=gap.numbers, evidence=table, subject=key,
                    condition=condition("costliest_break"), params={"key": key}, method=gap.method)
 

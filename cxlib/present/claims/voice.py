@@ -40,6 +40,10 @@ def _top_supported(f: Finding) -> bool:
     rows = shown_themes(f.evidence)
     if not len(rows) or str(rows.iloc[0]["theme"]) != f.subject:
         return False
+    if f.params.get("also_costliest"):
+        sig = significant_rows(f.params["costliest_evidence"], sign=-1)
+        if not len(sig) or str(sig.sort_values("worth", ascending=False, kind="stable").iloc[0]["key"]) != f.subject:
+            return False
     said = f.params.get("direction")
     if said is None:
         return True
@@ -59,8 +63,13 @@ register(Claim("theme_cost", "the theme whose respondents score lower than all o
                              "that costs the client most in total (share × the gap)", _cost_supported))
 
 
-def theme_top(frequency: pd.DataFrame | None, contrast: pd.DataFrame | None, *, outcome: str = "nps") -> Finding:
-    """The theme raised most, its share of comments, and what its respondents score against the rest."""
+def theme_top(frequency: pd.DataFrame | None, contrast: pd.DataFrame | None, *, outcome: str = "nps",
+              costliest: Finding | None = None) -> Finding:
+    """The theme raised most, its share of comments, and what its respondents score against the rest.
+
+    ``costliest``: the :func:`theme_cost` finding; when it names the same theme the sentence says so
+    (and the report need not say it twice).
+    """
     rows = shown_themes(frequency)
     if not len(rows):
         return Finding("theme_top", "", evidence=frequency, holds=False, condition=condition("theme_top"),
@@ -77,6 +86,10 @@ def theme_top(frequency: pd.DataFrame | None, contrast: pd.DataFrame | None, *, 
         text += f"; {part}"
         numbers += cited
         params = {"direction": sign, "contrast": {k: o[k] for k in ("diff_low", "diff_high")}}
+    if costliest is not None and costliest.holds and costliest.subject == str(top["theme"]):
+        text += ". It is also the theme that costs the client most"
+        params["also_costliest"] = True
+        params["costliest_evidence"] = costliest.evidence
     return Finding("theme_top", text + ".", numbers=tuple(numbers), evidence=frequency, subject=str(top["theme"]),
                    params=params, condition=condition("theme_top"))
 
@@ -92,7 +105,6 @@ def theme_cost(contrast: pd.DataFrame | None, *, labels: dict, outcome: str = "n
     best = sig.sort_values("worth", ascending=False, kind="stable").iloc[0]
     label = labels.get(str(best["key"]), str(best["key"]))
     part, _, cited = outcome_part(best, m, "give {a_name} of")
-    text = (f"\u201c{label}\u201d costs most: the {percent(100 * number(best['share']))} of respondents who raise it "
-            f"{part}.")
+    text = f"\u201c{label}\u201d costs most: the {count(best['n_affected'])} respondents who raise it {part}."
     return Finding("theme_cost", text, numbers=cited, evidence=contrast, subject=str(best["key"]),
                    condition=condition("theme_cost"), method="difference: Welch's t on the coded answers")

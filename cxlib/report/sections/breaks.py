@@ -62,6 +62,8 @@ class Break:
         What to track, as a share of the unit in ``per``.
     per : str
         "contacts" or "cases": what the tracked rate counts.
+    brief : str
+        The break as a noun phrase, for lists ("a hand-off between departments").
     """
 
     key: str
@@ -71,24 +73,26 @@ class Break:
     action: str
     measure: str
     per: str
+    brief: str = ""
 
 
 BREAKS: tuple[Break, ...] = (
     Break("asked_again", "asked again for information the company already held", "Asked again",
           ("asked_known_info",), "Stop asking customers for information you already hold",
-          "share of contacts where the customer is asked again for information already held", "contacts"),
+          "share of contacts where the customer is asked again for information already held", "contacts",
+          "being asked again for information the company held"),
     Break("silent_wait", "left waiting on an open case for two days or more without an update", "Left without updates",
           ("case_id", "updates_sent"), "Send proactive updates on open cases",
-          "share of cases with a wait of two days or more and no update", "cases"),
+          "share of cases with a wait of two days or more and no update", "cases", "being left without updates"),
     Break("unresolved", "left with an issue still unresolved at the last contact", "Issue unresolved",
           ("case_id", "resolved"), "Resolve issues before closing the contact",
-          "share of cases unresolved at their last contact", "cases"),
+          "share of cases unresolved at their last contact", "cases", "an issue left unresolved"),
     Break("repeat_contact", "made to contact the company again about the same issue", "Had to call back",
           ("case_id",), "Resolve issues at the first contact",
-          "share of cases that need more than one contact", "cases"),
+          "share of cases that need more than one contact", "cases", "a repeat contact about the same issue"),
     Break("handoff", "handed from one department to another on the same issue", "Handed over",
           ("case_id", "department"), "Cut hand-offs between departments",
-          "share of cases handed from one department to another", "cases"),
+          "share of cases handed from one department to another", "cases", "a hand-off between departments"),
 )
 _BY_KEY = {b.key: b for b in BREAKS}
 

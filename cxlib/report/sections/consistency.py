@@ -46,7 +46,6 @@ def show(result: ConsistencyResult, audience: str) -> None:
 SECTION = Section(
     id="consistency", title="Consistency across channels", audiences=("analyst",),
     needs={"interactions": ("channel",)},
-    unlock="Channel per interaction in the interaction log, and transactional survey answers linked to the "
-           "interactions (interaction_id).",
+    unlock="The channel of each contact in the interaction log, and survey answers that say which contact they rate.",
     compute=compute, show=show, order=80,
 )

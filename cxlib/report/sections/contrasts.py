@@ -39,7 +39,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["OUTCOME_CONTRAST_COLUMNS", "CHURN_CONTRAST_COLUMNS", "coded", "outcome_contrast", "churn_contrast"]
+__all__ = ["OUTCOME_CONTRAST_COLUMNS", "CHURN_CONTRAST_COLUMNS", "coded", "score_interval", "outcome_contrast",
+           "churn_contrast"]
 
 #: Columns of :func:`outcome_contrast`.
 OUTCOME_CONTRAST_COLUMNS = [
@@ -78,7 +79,8 @@ def coded(values: pd.Series, outcome: str = "nps") -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype("float64")
 
 
-def _score_interval(x: np.ndarray, outcome: str) -> tuple[float, float]:
+def score_interval(x: np.ndarray, outcome: str) -> tuple[float, float]:
+    """95 % interval of the score of coded answers ``x`` (NPS: adjusted Wald; shares: Wilson; scores: Student t)."""
     from cxlib.analysis import stats
 
     n = len(x)
@@ -136,8 +138,8 @@ def outcome_contrast(answers: pd.DataFrame, groups: Mapping[str, pd.Series], *, 
             row["suppressed"] = True
             rows.append(row)
             continue
-        la, ha = _score_interval(a, outcome)
-        lb, hb = _score_interval(b, outcome)
+        la, ha = score_interval(a, outcome)
+        lb, hb = score_interval(b, outcome)
         test = stats.welch_test(b.mean(), b.var(ddof=1), len(b), a.mean(), a.var(ddof=1), len(a))
         diff, lo, hi = (float(test[k]) for k in ("diff", "ci_low", "ci_high"))
         share = row["share"]

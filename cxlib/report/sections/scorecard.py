@@ -246,7 +246,7 @@ def show(result: ScorecardResult, audience: str) -> None:
 SECTION = Section(
     id="scorecard", title="Touchpoint scorecard", audiences=("analyst",),
     needs={"responses": ("csat|ces", "interaction_id"), "interactions": ("touchpoint", "channel")},
-    unlock="Transactional survey answers (CSAT 1-5 and/or CES 1-7) linked to the interaction they rate "
-           "(interaction_id), and an interaction log with the touchpoint and channel of each contact.",
+    unlock="Survey answers right after a contact (satisfaction 1-5 and/or effort 1-7) that say which contact they "
+           "rate, and an interaction log with the touchpoint and channel of each contact.",
     compute=compute, show=show, order=75, parts=(CSAT, CES),
 )

@@ -11,7 +11,7 @@ from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, h
 __all__ = ["ScoresByGroupResult", "SEGMENTS", "compute", "show", "SECTION"]
 
 SEGMENTS = Part("Scores by segment and region", {"customers": ("segment",)},
-                "A CRM extract (customers: customer_id, segment, region) and the customer id in the survey export.")
+                "A customer list with each customer's segment and region, and the customer behind each survey answer.")
 _NPS_FORMATS = {"nps": "signed1", "pct_promoters": "pct1", "pct_detractors": "pct1"}
 
 
