@@ -214,7 +214,7 @@ def trend_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = "ci_low
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, (WIDE[0], 2.8))
+    ax = _ax(ax, (WIDE[0], 2.4))
     labels = data[x].astype("string").tolist()
     pos = np.arange(len(labels))
     values = data[y].astype("float64").to_numpy()
@@ -319,7 +319,8 @@ def driver_chart(data: pd.DataFrame, *, y: str = "driver", x: str = "share", low
 
 
 #: Colour of each priority quadrant (:func:`cxlib.present.claims.drivers.priority`); others are grey.
-QUADRANT_COLOURS = {"fix first": "accent", "maintain strength": "primary", "negative association": "#B91C1C"}
+QUADRANT_COLOURS = {"fix first": "accent", "maintain strength": "primary", "negative association": "#B91C1C",
+                    "no clear effect": "#6B7280", "monitor": "#A3AAB4", "lower priority": "#CDD2D8"}
 
 
 def _spread(values: list[float], gap: float) -> list[float]:
@@ -402,11 +403,11 @@ def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "shar
     names = data[label].astype("string").fillna("–").tolist()
     keep = [k for k in range(len(data)) if finite[k] and (label_rows is None or k < label_rows or groups[k] == "fix first")]
     y0, y1 = ax.get_ylim()
-    targets = _spread([float(ys[k]) for k in keep], gap=0.045 * (y1 - y0))
+    targets = _spread([float(ys[k]) for k in keep], gap=0.034 * (y1 - y0))
     x0, x1 = ax.get_xlim()
     for k, ty in zip(keep, targets):
         moved = abs(ty - ys[k]) > 0.01 * (y1 - y0)
-        ax.annotate(names[k], (xs[k], ys[k]), xytext=(xs[k] + 0.03 * (x1 - x0), ty), textcoords="data", fontsize=8.5,
+        ax.annotate(names[k], (xs[k], ys[k]), xytext=(xs[k] + 0.03 * (x1 - x0), ty), textcoords="data", fontsize=8,
                     va="center", ha="left", color="#111827", zorder=5,
                     arrowprops={"arrowstyle": "-", "color": "#9CA3AF", "linewidth": 0.6} if moved else None)
     ax.set_xlabel(xlabel)

@@ -6,14 +6,16 @@ ones a consultant would put in front of a client:
 - nothing that looks like an attack or a test: markup (``<script>``, ``<img …>``), LaTeX
   (``\\input{…}``), SQL, template or formula syntax, links, file paths, "test"/"lorem ipsum";
 - no redaction placeholders (``[IBAN]``, ``[EMAIL]`` …): a quote that needed one is not quoted;
-- not typo-heavy: a word the client's own comments use once, a letter or two away from a word
-  they use often, counts as a typo; a quote with more than one typo (or one in five words or
-  fewer) is left out, and quotes without typos, starting with a capital and without a lone
-  lower-case "i" come first;
+- no typos: a word the client's own comments use once, a letter or two away from a word they use
+  often, counts as a typo, and a quote with one is left out; quotes starting with a capital and
+  without a lone lower-case "i" come first;
 - no duplicates (the same words, whatever the case and punctuation) and no comment twice, even
   under two themes; a comment coded with the fewest themes is preferred (one theme per quote);
-- the sentiment shown is the quote's own (VADER on the quote's text), and under a finding about
-  a theme that costs the client the quote must itself read negative (``want="negative"``).
+- the sentiment shown is the quote's own (:func:`cxlib.text.auto_sentiment` on the quote's text),
+  never its theme's; under a complaint theme a quote must itself read negative, under praise
+  positive (the codebook's ``polarity``), so no quote contradicts the theme it is filed under,
+  and under a finding about a theme that costs the client the quote must itself read negative
+  (``want="negative"``).
 
 Examples
 --------
@@ -28,11 +30,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Mapping
 
 import pandas as pd
 
-__all__ = ["UNSAFE", "looks_unsafe", "has_placeholder", "typos", "vocabulary", "own_sentiment", "curate"]
+__all__ = ["UNSAFE", "REQUIRED", "looks_unsafe", "has_placeholder", "typos", "vocabulary", "own_sentiment", "curate"]
 
 #: Patterns a quote may not contain (case-insensitive).
 UNSAFE = re.compile("|".join([
@@ -78,17 +80,28 @@ def typos(text: str, words: Counter, *, common: int = 5) -> int:
     return out
 
 
-def own_sentiment(texts: pd.Series) -> pd.Series:
-    """VADER compound of each text itself (not of the sentence of the mention it was chosen for)."""
-    from cxlib.text import comment_sentiment
+def own_sentiment(texts: pd.Series) -> pd.DataFrame:
+    """The sentiment of each text itself (not of the sentence of the mention it was chosen for).
 
-    frame = pd.DataFrame({"response_id": [f"q{i}" for i in range(len(texts))], "comment": texts.astype("string").to_numpy()})
-    scores = comment_sentiment(frame, text="comment", ref="response_id").set_index("comment_ref")["compound"]
-    return pd.Series([scores.get(f"q{i}", float("nan")) for i in range(len(texts))], index=texts.index, dtype="float64")
+    Returns
+    -------
+    DataFrame
+        Indexed like ``texts``: ``score`` (lexicon score in [-1, 1]) and ``label`` (positive / neutral /
+        negative), from :func:`cxlib.text.auto_sentiment`.
+    """
+    from cxlib.text import auto_sentiment
+
+    refs = [f"q{i}" for i in range(len(texts))]
+    if not refs:
+        return pd.DataFrame({"score": pd.Series(dtype="float64"), "label": pd.Series(dtype="string")})
+    table = auto_sentiment(pd.DataFrame({"ref": refs, "text": texts.astype("string").fillna("").to_numpy()})).table
+    table = table.set_index(table["ref"].astype("string"))
+    return pd.DataFrame({"score": [float(table["score"].get(r, float("nan"))) for r in refs],
+                         "label": [str(table["label"].get(r, "neutral")) for r in refs]}, index=texts.index)
 
 
-def _label(compound: float) -> str:
-    return "negative" if compound <= -0.05 else "positive" if compound >= 0.05 else "neutral"
+#: The tone a quote must have under a theme of each polarity (codebook ``polarity``; neutral themes: any).
+REQUIRED = {"complaint": "negative", "praise": "positive"}
 
 
 def _key(text: str) -> str:
@@ -97,7 +110,8 @@ def _key(text: str) -> str:
 
 def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None, words: Counter | None = None,
            want: Literal["negative", "positive"] | None = None, per_theme: int = 1,
-           themes: Iterable[str] | None = None, used: set | None = None) -> pd.DataFrame:
+           themes: Iterable[str] | None = None, used: set | None = None,
+           polarity: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The quotes to show, at most ``per_theme`` per theme, in the order of ``themes``.
 
     Parameters
@@ -116,11 +130,13 @@ def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None
         Themes in the order to show (default: as in ``candidates``).
     used : set, optional
         Comment references and texts already quoted elsewhere in the report; updated in place.
+    polarity : mapping, optional
+        Theme -> ``complaint`` / ``praise`` / ``neutral`` (the codebook's): no quote that contradicts it.
 
     Returns
     -------
     DataFrame
-        ``theme``, ``label``, ``comment_ref``, ``quote``, ``sentiment`` (own compound), ``tone`` (its label).
+        ``theme``, ``label``, ``comment_ref``, ``quote``, ``sentiment`` (own score), ``tone`` (its label).
     """
     cols = ["theme", "label", "comment_ref", "quote", "sentiment", "tone"]
     if candidates is None or not len(candidates):
@@ -130,8 +146,9 @@ def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None
                       & candidates["quote"].notna().to_numpy(bool)].copy()
     if not len(rows):
         return pd.DataFrame(columns=cols)
-    rows["sentiment"] = own_sentiment(rows["quote"]).to_numpy()
-    rows["tone"] = rows["sentiment"].map(_label)
+    own = own_sentiment(rows["quote"])
+    rows["sentiment"] = own["score"].to_numpy()
+    rows["tone"] = own["label"].to_numpy()
     if coded is not None and len(coded):
         n_themes = coded.drop_duplicates(["comment_ref", "theme"]).groupby("comment_ref")["theme"].size()
         rows["_themes"] = rows["comment_ref"].map(n_themes.to_dict()).fillna(1).to_numpy()
@@ -141,14 +158,16 @@ def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None
     ok = ~text.map(looks_unsafe).astype(bool) & ~text.map(has_placeholder).astype(bool)
     rows["_typos"] = 0
     if words is not None:
-        n_words = text.map(lambda t: max(1, len(_WORD.findall(str(t)))))
         n_typos = text.map(lambda t: typos(t, words))
         rows["_typos"] = n_typos.to_numpy()
-        ok &= (n_typos <= 1) & ~((n_typos == 1) & (n_words <= 5))
+        ok &= n_typos == 0
     # well formed: starts with a capital letter, no lower-case "i" on its own
     rows["_untidy"] = (~text.str.match(r"^\W*[A-Z]") | text.str.contains(r"\bi\b", regex=True)).astype(int).to_numpy()
     if want is not None:
         ok &= rows["tone"] == want
+    if polarity:
+        need = rows["theme"].map(lambda t: REQUIRED.get((polarity or {}).get(str(t), "neutral"), ""))
+        ok &= (need == "") | (rows["tone"] == need)
     rows = rows[ok.to_numpy(bool)]
     order = list(themes) if themes is not None else list(dict.fromkeys(rows["theme"]))
     out = []

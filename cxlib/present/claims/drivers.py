@@ -192,8 +192,9 @@ def fix_first(table: pd.DataFrame | None, *, r2: float, min_r2: float = MIN_R2) 
                                    f"median ({format_value(p_med, '2')} of 5), so none is singled out to fix first.")
     top = flagged.iloc[0]
     n_rated = int(number(top.get("performance_n"))) if pd.notna(top.get("performance_n")) else None
+    just = "just " if p_med - number(top["performance"]) < 0.05 else ""
     text = (f"Fix first: {top['driver_label']}. It matters more than the median touchpoint and customers rate it "
-            f"below the median ({format_value(top['performance'], '2')} against {format_value(p_med, '2')} of 5"
+            f"{just}below the median ({format_value(top['performance'], '2')} against {format_value(p_med, '2')} of 5"
             + (f"; {count(n_rated)} ratings)." if n_rated else ")."))
     f = Finding("fix_first", text, evidence=table, subject=str(top["driver"]), params=params,
                 condition=condition("fix_first"),

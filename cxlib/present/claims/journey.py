@@ -100,7 +100,6 @@ def broken_share(row: Mapping[str, Any], *, kinds: list[str], low: float, high: 
     listed = ", ".join(kinds[:-1]) + (f" or {kinds[-1]}" if len(kinds) > 1 else kinds[0] if kinds else "")
     text = (f"{percent(100 * share)} of customers ({count(hit)} of {count(n)}; {interval(low, high, 'pct0')}) met at "
             f"least one break in their journey: {listed}.")
-    text = text.replace(" or being ", " or ")
     return Finding("broken_share", text, evidence=evidence, condition=condition("broken_share"), holds=n > 0,
                    numbers=(Cited("Customers whose journey broke", 100 * share, unit="% of customers", n=n,
                                   n_unit="customers", ci=(low, high)),))

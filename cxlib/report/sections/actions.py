@@ -25,7 +25,12 @@ import pandas as pd
 
 from cxlib.report.sections.base import Section, SectionResult, outcome_answers
 
-__all__ = ["ActionsResult", "candidates", "compute", "show", "SECTION"]
+__all__ = ["ActionsResult", "THEME_BREAKS", "candidates", "compute", "show", "SECTION"]
+
+#: Starter-codebook themes that name a break of the interaction log: a theme candidate gives way to its break
+#: (the same problem, measured on every customer rather than on those who wrote about it).
+THEME_BREAKS = {"effort.repeat_information": "asked_again", "waiting.no_updates": "silent_wait",
+                "effort.handoffs": "handoff", "effort.unresolved": "unresolved"}
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -128,7 +133,8 @@ def candidates(data, *, drivers=None, delivery_gap=None, friction=None, voice=No
             gap = break_gap(friction.outcome, friction.churn, key=b.key, out=outcome, who="their")
             rows.append({
                 "id": f"break:{b.key}", "kind": "Friction", "subject": b.key, "title": b.action,
-                "why": f"Customers {b.what} ({count(r['n_affected'])} of {count(r['n'])} respondents): {gap.text}",
+                "why": f"Customers {b.what} ({count(r['n_affected'])} of {count(r['n'])} respondents): "
+                       f"{gap.text[:1].lower()}{gap.text[1:]}",
                 "basis": "if the customers it happened to scored like the rest",
                 "owner": dept + (f" ({percent(owner['share'])} of these contacts)" if dept else ""),
                 "measure": (f"{b.measure} (today {percent(rate['rate'], 1)})" if rate is not None else b.measure),
@@ -138,14 +144,18 @@ def candidates(data, *, drivers=None, delivery_gap=None, friction=None, voice=No
                     "value_kept_high": kept["value_kept_high"]} if kept is not None else {})})
     if voice is not None and voice.contrast is not None:
         freq = voice.frequency.set_index("theme") if voice.frequency is not None else None
+        breaks = {row["subject"] for row in rows if str(row["id"]).startswith("break:")}
         for _, r in significant_rows(voice.contrast, sign=-1).iterrows():
+            if THEME_BREAKS.get(str(r["key"])) in breaks:  # the same problem, measured from the interaction log
+                continue
             name = r["label"] if pd.notna(r["label"]) else r["key"]
             today = f" (today {percent(freq.loc[r['key'], 'pct'])} of comments)" if freq is not None and \
                 r["key"] in freq.index else ""
             gap = break_gap(voice.contrast, None, key=r["key"], out=outcome, who="their")
             rows.append({"id": f"theme:{r['key']}", "kind": "Voice of the customer", "subject": r["key"],
                          "title": f"Act on what customers call \u201c{name}\u201d",
-                         "why": f"The {count(r['n_affected'])} respondents who raise it: {gap.text}", "owner": "",
+                         "why": f"The {count(r['n_affected'])} respondents who raise it: {gap.text[:1].lower()}"
+                                f"{gap.text[1:]}", "owner": "",
                          "basis": "if the respondents who raise it scored like the rest",
                          "measure": f"share of comments raising \u201c{name}\u201d{today}",
                          "worth": r["worth"], "worth_low": r["worth_low"], "worth_high": r["worth_high"],

@@ -74,5 +74,5 @@ SECTION = Section(
     id="journey_vs_touchpoints", title="Does the journey view predict better than single touchpoints?",
     audiences=("analyst",), needs={"interactions": (), "customers": ("churned",)},
     unlock="An interaction log and a customer list saying who left.",
-    compute=compute, show=show, order=100,
+    compute=compute, show=show, order=85,
 )

@@ -91,13 +91,6 @@ def _directions(contrast: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
-def _tone(mentions: pd.DataFrame, theme: str) -> str | None:
-    rows = mentions[mentions["theme"] == theme]["compound"].astype("float64")
-    if not len(rows):
-        return None
-    return "negative" if rows.mean() < 0 else "positive"
-
-
 def compute(data) -> VoiceResult:
     """Code the period's comments with the client's codebook (the starter codebook without one) and summarise them."""
     from cxlib import text
@@ -132,6 +125,7 @@ def compute(data) -> VoiceResult:
     mentions = text.mention_sentiment(coded, source)
     mentions = mentions[mentions["theme"] != UNCODED]
     words = q.vocabulary(source["comment" if survey else "text"].dropna().astype("string"))
+    polarity = {t.id: t.polarity for t in codebook.themes}
     used: set = set()
     by_finding: dict = {}
     for f in findings:
@@ -140,16 +134,15 @@ def compute(data) -> VoiceResult:
         cand = tried(text.select_quotes, coded, source, mentions=mentions, codebook=codebook,
                      min_n_quotes=cfg.min_n_quotes, themes=[f.subject], kinds=("negative", "typical", "positive"),
                      per_kind=8, what="Quotes")
-        want = "negative" if f.kind == "theme_cost" else directions.get(f.subject) or _tone(mentions, f.subject)
+        want = "negative" if f.kind == "theme_cost" else directions.get(f.subject)
         by_finding[f.kind] = q.curate(cand, coded=coded, words=words, want=want, per_theme=2 if f.kind == "theme_cost"
-                                      else 1, themes=[f.subject], used=used)
+                                      else 1, themes=[f.subject], used=used, polarity=polarity)
     all_quotes = tried(text.select_quotes, coded, source, mentions=mentions, codebook=codebook,
                        min_n_quotes=cfg.min_n_quotes, kinds=("typical", "negative", "positive"), per_kind=4,
                        what="Quotes")
     order = list(frequency.sort_values("n_mentions", ascending=False)["theme"]) if frequency is not None else None
     quotes = pd.concat([q.curate(all_quotes, coded=coded, words=words, per_theme=1, themes=[t], used=used,
-                                 want=directions.get(t) or _tone(mentions, t)) for t in order or []],
-                       ignore_index=True) if order else None
+                                 polarity=polarity) for t in order or []], ignore_index=True) if order else None
     with_segments = survey and has_data(data, BY_SEGMENT.needs)
     by_segment = tried(text.theme_frequency, coded, context, by="segment", codebook=codebook, min_n=cfg.min_n,
                        what="Theme frequency by segment") if with_segments else None
@@ -179,9 +172,11 @@ def show(result: VoiceResult, audience: str) -> None:
         charts.show(charts.bar_chart(chart, x="pct", y="label", low="pct_low", high="pct_high", highlight="costly",
                                      xlabel=f"% of {result.source} (95 % interval)",
                                      title="What customers write about most", zero_line=False))
-    for f in result.findings:
-        display(narrative.findings_html([f], audience=audience))
-        display(narrative.quotes_html(result.quotes_by_finding.get(f.kind), kind="tone"))
+    for f in result.findings:  # each finding with the quotes of its theme, as one block (kept together in print)
+        said = narrative.findings_html([f], audience=audience).html
+        quotes = narrative.quotes_html(result.quotes_by_finding.get(f.kind), kind="tone").html
+        if said:
+            display(narrative.Block(f'<div class="cx-keep">{said}{quotes}</div>'))
     if not detailed(audience):
         return
     m = measure(result.outcome_key)

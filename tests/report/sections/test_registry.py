@@ -28,7 +28,15 @@ def test_every_section_is_declared_once_in_report_order():
     for s in sections():
         assert s.title and set(s.audiences) <= set(AUDIENCES) and s.audiences
         assert set(s.all_needs) <= set(TABLE_NAMES), s.id
-        assert all(section(u).order < s.order for u in s.uses), s.id  # a section builds on what the reader has seen
+        # a section builds on what the reader has seen, except the headline: it answers first, from the sections after it
+        assert s.id == "headline" or all(section(u).order < s.order for u in s.uses), s.id
+
+
+def test_sections_that_use_each_other_in_a_circle_are_refused():
+    from cxlib.report.sections.registry import _cycle
+
+    assert _cycle({"a": ("b",), "b": ("c",), "c": ("a",)}) == ["a", "b", "c", "a"]
+    assert _cycle({"headline": ("actions",), "actions": ("drivers",), "drivers": ()}) == []
 
 
 def test_executive_gets_the_short_report():
