@@ -82,8 +82,9 @@ def test_coverage_of_a_survey_only_client_says_what_unlocks_each_section():
     tables = {"responses": everything()["responses"]}
     status = coverage(SimpleNamespace(sources={"responses": 1}), tables=tables).set_index("section")
     assert status.loc["What drives NPS, and what to fix first", "status"] == "available"
-    assert status.loc["Headline: the cumulative experience", "status"] == "partial"   # no journey index
-    assert status.loc["Headline: the cumulative experience", "what_to_provide"].startswith("Journey index: an interaction log")
+    assert status.loc["The answer in brief", "status"] == "available"   # the answer from the survey alone
+    assert status.loc["Friction along the journey", "what_to_provide"].startswith("An interaction log (one row per "
+                                                                               "contact")
     assert status.loc["The journey curve", "status"] == "missing"
     assert status.loc["The delivery gap", "status"] == "partial"   # ratings but no self-assessment
     assert "self-assessment" in status.loc["The delivery gap", "what_to_provide"]
