@@ -132,6 +132,11 @@ def _shows_something(output) -> bool:
     return bool(data) or output.get("output_type") == "stream"
 
 
+def _text_size(output) -> int:
+    html = output.get("data", {}).get("text/html", "")
+    return len(re.sub(r"<[^>]+>", "", "".join(html) if isinstance(html, list) else str(html)))
+
+
 def _is_image(output) -> bool:
     return any(k.startswith("image/") for k in output.get("data", {}))
 
@@ -150,8 +155,10 @@ def _keep_headings_with_content(cells: list) -> list:
         if cell.get("cell_type") == "markdown" and _HEADED.search("".join(cell.get("source", ""))) and \
                 nxt is not None and nxt.get("cell_type") == "code":
             outputs = [o for o in nxt.get("outputs", []) if _shows_something(o)]
-            # with the heading: what comes before the section's first chart, and that chart
+            # with the heading: its first output, and the section's first chart when only a few lines come before it
             upto = next((i for i, o in enumerate(outputs[:3]) if _is_image(o)), 0)
+            if sum(_text_size(o) for o in outputs[:upto]) > 900:
+                upto = 0
             if outputs:
                 head = copy.deepcopy(cell)
                 head.setdefault("metadata", {}).setdefault("tags", []).append(KEEP_OPEN)

@@ -13,7 +13,7 @@ Examples
 ...                   "ci_low": [-47.0, -43.0], "ci_high": [-32.0, -29.0], "change": [None, 4.0],
 ...                   "p_adjusted": [None, 0.6], "significant_change": [False, False], "suppressed": [False, False]})
 >>> outcome_trend(t, outcome="nps").said
-'NPS was −40 in 2025Q1 and −36 in 2025Q2; no change from one quarter to the next is beyond chance.'
+'NPS was −40 in 2025Q1 (95 % CI −47 to −32) and −36 in 2025Q2 (95 % CI −43 to −29); no change from one quarter to the next is beyond chance.'
 """
 
 from __future__ import annotations
@@ -183,8 +183,11 @@ def outcome_trend(trend: pd.DataFrame, *, outcome: str = "nps", period: str = "q
                        condition=condition("outcome_trend"))
     first, last = shown.iloc[0], shown.iloc[-1]
     sig = _significant(shown)
-    where = f"{m.name} was {format_value(first[value], m.fmt)} in {first[period]} and " \
-            f"{format_value(last[value], m.fmt)} in {last[period]}"
+    def at(r) -> str:
+        ci = interval(r.get("ci_low"), r.get("ci_high"), m.fmt)
+        return f"{format_value(r[value], m.fmt)} in {r[period]}" + (f" ({ci})" if ci else "")
+
+    where = f"{m.name} was {at(first)} and {at(last)}"
     if len(sig):
         moves = "; ".join(f"{'rose' if number(r['change']) > 0 else 'fell'} in {r[period]} "
                           f"({format_value(r['change'], 'signed0')} {m.diff_unit} on the {period} before)"
@@ -193,8 +196,8 @@ def outcome_trend(trend: pd.DataFrame, *, outcome: str = "nps", period: str = "q
         params["changes"] = tuple((str(r[period]), number(r["change"])) for _, r in sig.iterrows())
     else:
         text = f"{where}; no change from one {period} to the next is beyond chance."
-    numbers = tuple(Cited(f"{m.label} {r[period]}", number(r[value]), unit=m.unit, n=int(r["n"]),
-                          ci=(number(r["ci_low"]), number(r["ci_high"]))) for r in (first, last))
+    numbers = tuple(Cited(f"{m.label} {r[period]}", number(r[value]), unit=m.unit, n=int(number(r.get("n")) or 0),
+                          ci=(number(r.get("ci_low")), number(r.get("ci_high")))) for r in (first, last))
     return Finding("outcome_trend", text, numbers=numbers, evidence=trend, params=params,
                    condition=condition("outcome_trend"), method=f"changes tested {period} on {period}, Holm-adjusted")
 

@@ -136,8 +136,10 @@ def candidates(data, *, drivers=None, delivery_gap=None, friction=None, voice=No
                 "why": f"Customers {b.what} ({count(r['n_affected'])} of {count(r['n'])} respondents): "
                        f"{gap.text[:1].lower()}{gap.text[1:]}",
                 "basis": "if the customers it happened to scored like the rest",
-                "owner": dept + (f" ({percent(owner['share'])} of these contacts)" if dept else ""),
-                "measure": (f"{b.measure} (today {percent(rate['rate'], 1)})" if rate is not None else b.measure),
+                "owner": dept + (f" ({percent(owner['share'])} of {count(owner['n_events'])} such contacts)"
+                                 if dept else ""),
+                "measure": (f"{b.measure} (today {percent(rate['rate'], 1)} of {count(rate['n'])} {rate['per']})"
+                            if rate is not None else b.measure),
                 "worth": r["worth"], "worth_low": r["worth_low"], "worth_high": r["worth_high"], "n": int(r["n"]),
                 **({"kept": kept["kept"], "kept_low": kept["kept_low"], "kept_high": kept["kept_high"],
                     "value_kept": kept["value_kept"], "value_kept_low": kept["value_kept_low"],
@@ -149,8 +151,8 @@ def candidates(data, *, drivers=None, delivery_gap=None, friction=None, voice=No
             if THEME_BREAKS.get(str(r["key"])) in breaks:  # the same problem, measured from the interaction log
                 continue
             name = r["label"] if pd.notna(r["label"]) else r["key"]
-            today = f" (today {percent(freq.loc[r['key'], 'pct'])} of comments)" if freq is not None and \
-                r["key"] in freq.index else ""
+            today = (f" (today {percent(freq.loc[r['key'], 'pct'])} of {count(freq.loc[r['key'], 'n'])} comments)"
+                     if freq is not None and r["key"] in freq.index else "")
             gap = break_gap(voice.contrast, None, key=r["key"], out=outcome, who="their")
             rows.append({"id": f"theme:{r['key']}", "kind": "Voice of the customer", "subject": r["key"],
                          "title": f"Act on what customers call \u201c{name}\u201d",

@@ -188,8 +188,8 @@ def show(result: HeadlineResult, audience: str) -> None:
         if len(shown) >= 2:
             charts.show(charts.trend_chart(shown, x="quarter", y="nps", ylabel=m.label,
                                            title=f"{m.label} by quarter (95 % interval)",
-                                           note=trend.said if trend is not None and not trend.params.get("changes")
-                                           else None))
+                                           note="No change from one quarter to the next is beyond chance."
+                                           if trend is not None and not trend.params.get("changes") else None))
     if detailed(audience):
         display(narrative.findings_html(result.findings, audience=audience))
         display(tables.table(

@@ -64,7 +64,10 @@ def show(result: JourneyVsTouchpointsResult, audience: str) -> None:
                                             "coverage": "Coverage", "n_test": "Test customers"},
                          formats={"test_metric": "3", "coverage": "frac0"}, ci={"test_metric": ("ci_low", "ci_high")},
                          caption="Predicting churn on held-out customers", max_rows=12, suppressed=None))
-    display(tables.table(result.difference, columns={"comparison": "Comparison", "difference": "AUC difference",
+    difference = result.difference.assign(comparison=result.difference["comparison"].astype("string").str.replace(
+        r"[a-z]+(?:_[a-z0-9]+)+", lambda m: label(m.group(0)).lower(), regex=True)) \
+        if result.difference is not None else None
+    display(tables.table(difference, columns={"comparison": "Comparison", "difference": "AUC difference",
                                                      "p_value": "p", "test": "Test"},
                          formats={"difference": "3", "p_value": "p"}, ci={"difference": ("ci_low", "ci_high")},
                          caption="Journey index against single touchpoints", suppressed=None))
