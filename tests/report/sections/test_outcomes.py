@@ -85,7 +85,7 @@ def test_headline_and_drivers_report_the_outcome_client_yaml_chooses():
     drv = run.result("drivers")
     assert drv.outcome == "satisfied" and drv.model_kind == "logit"  # a yes/no outcome: logistic regression
     assert drv.table.sort_values("rank")["driver"].iloc[0] == "billing"  # planted: satisfaction follows billing
-    assert "satisfaction" in drv.caption
+    assert "satisfied share" in drv.caption
 
 
 def test_a_client_with_only_posts_gets_a_headline_and_coded_posts(shown):
@@ -103,7 +103,7 @@ def test_a_client_with_only_posts_gets_a_headline_and_coded_posts(shown):
     assert head.finding("volume").numbers[0].value == 60
     assert run.missing("voice") == {} and run.missing("drivers")  # posts are coded; no survey, no drivers
     voice = run.result("voice")
-    assert voice.frequency is not None and voice.impact is None
+    assert voice.frequency is not None and voice.contrast is None
     for section in ("headline", "voice", "basis"):
         run.show(section, audience="executive")
     html = shown.html()
@@ -126,7 +126,7 @@ def test_either_table_needs():
     assert lacking({"responses": None, "mentions": posts}, {"responses|mentions": ("comment|text",)}) == {}
     missing = lacking({"responses": None, "mentions": None}, {"responses|mentions": ()})
     assert missing == {"responses|mentions": ()}
-    assert "survey export (responses) or social posts or reviews (mentions)" in unavailable_text(
+    assert "no survey export or social posts or reviews" in unavailable_text(
         "Headline", missing, {"responses": None, "mentions": None}, "")
     assert needs_text({"responses|mentions": ("comment|text",)}) == "responses or mentions (comment or text)"
     from types import SimpleNamespace
