@@ -20,7 +20,10 @@ import typer
 from cxlib.cli.errors import friendly_errors
 from cxlib.errors import CxError
 
-__all__ = ["register", "parse_param", "split_list"]
+__all__ = ["register", "parse_param", "split_list", "RESULTS_MODES"]
+
+#: ``--results``: how section results are shared and kept (:mod:`cxlib.report.results`).
+RESULTS_MODES = ("on", "fresh", "off")
 
 
 def split_list(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -72,6 +75,7 @@ def register(app: typer.Typer) -> None:
         cell_timeout: float = typer.Option(600.0, "--cell-timeout", min=1, help="Seconds a notebook cell may run."),
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Extra notebook parameter name=value (repeatable)."),
+        results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
     ) -> None:
         """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest)."""
         from rich.console import Console
@@ -87,7 +91,8 @@ def register(app: typer.Typer) -> None:
         job = ReportJob(client=client, root=str(base), audiences=split_list(audience, AUDIENCES, "audience"),
                         formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
-                        parameters=tuple(parse_param(p) for p in (param or [])))
+                        parameters=tuple(parse_param(p) for p in (param or [])),
+                        results=split_list(results, RESULTS_MODES, "results mode")[0])
         with console.status(f"rendering {client}…"), Kernel(settings) as kernel:
             result = render_client(job, kernel=kernel)
         if result.ok:
@@ -120,6 +125,7 @@ def register(app: typer.Typer) -> None:
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Extra notebook parameter name=value (repeatable)."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the live progress display."),
+        results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
     ) -> None:
         """Render every client's reports in parallel; a summary table at the end; exit 1 if any client failed."""
         from rich.console import Console
@@ -136,7 +142,7 @@ def register(app: typer.Typer) -> None:
             settings=ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts), warm_kernels=warm,
             pdf_engine=engine, notebook=str(notebook) if notebook else None, out_dir=str(out) if out else None,
             client_timeout=client_timeout, parameters=tuple(parse_param(p) for p in (param or [])),
-            progress=progress, console=console,
+            progress=progress, console=console, results=split_list(results, RESULTS_MODES, "results mode")[0],
         )
         console.print(summary_table(result))
         console.print(f"manifest: {result.manifest}", highlight=False)

@@ -69,6 +69,10 @@ class ReportJob:
         Reuse this worker's kernel across notebooks and clients (reset between them).
     parameters : tuple of (name, value)
         Extra notebook parameters (checked against the notebook's parameters cell).
+    results : {"on", "fresh", "off"}
+        Section results shared between the audiences and kept for later runs on the same inputs
+        (:mod:`cxlib.report.results`): ``on`` (default) computes each section once and reuses
+        it, ``fresh`` computes everything again (and keeps the new results), ``off`` keeps nothing.
     """
 
     client: str
@@ -81,6 +85,7 @@ class ReportJob:
     settings: ExecutionSettings = field(default_factory=ExecutionSettings)
     warm_kernel: bool = False
     parameters: tuple[tuple[str, Any], ...] = ()
+    results: str = "on"
 
     @property
     def notebook_path(self) -> Path:
@@ -179,6 +184,47 @@ def _meta(ws, audience: str):
                       brand=dict(cfg.brand))
 
 
+def _warm_renderers(engine: str) -> None:
+    """Import nbconvert's exporter, the page template and WeasyPrint (seconds in a fresh process)."""
+    from cxlib.report.render import warm_up
+
+    warm_up()
+    if engine == "weasyprint":
+        import weasyprint  # noqa: F401
+
+
+def _start_warm_up(engine: str) -> threading.Thread:
+    # On its own core while the kernel imports and computes: a fresh `cx report` does not wait for
+    # these imports after the notebook has run. Imports only: no kernel, no file, nothing to clean.
+    thread = threading.Thread(target=_warm_renderers, args=(engine,), name="cx-warm-renderers", daemon=True)
+    thread.start()
+    return thread
+
+
+def _results_used(nb) -> tuple[str | None, list[str]]:
+    """The results key and the sections whose shared results the executed notebook showed."""
+    from cxlib.report.sections.base import SECTION_MIME
+
+    key, used = None, []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            record = out.get("data", {}).get(SECTION_MIME, {})
+            results = record.get("results") if isinstance(record, dict) else None
+            if not results:
+                continue
+            if record.get("section") == "results":
+                key = results.get("key")
+            elif record.get("section"):
+                used.append(str(record["section"]))
+    return key, used
+
+
+def _results_mode(mode: str) -> str:
+    from cxlib.report.results import cache_mode
+
+    return cache_mode(mode)
+
+
 def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResult:
     """Validate, execute, render and publish one client's reports.
 
@@ -194,11 +240,11 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     ClientResult
         Never raises for the client's own failures (data, notebook, kernel, rendering).
     """
-    from cxlib.report.pdf import html_to_pdf_bytes
-    from cxlib.report.render import render_html
+    from cxlib.report.results import RESULTS_ENV, snapshot
     from cxlib.workspace import open_client
 
     start = time.perf_counter()
+    warming = _start_warm_up(job.pdf_engine)
     out = job.client_dir
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out)
@@ -208,6 +254,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     settings_info = {**asdict(job.settings), "pdf_engine": job.pdf_engine, "warm_kernel": job.warm_kernel}
     settings_info["env"] = dict(job.settings.env)
     data_dir = Path(job.root) / "data" / job.client
+    results_info: dict[str, Any] = {"mode": job.results, "key": None, "computed": {}, "loaded": {}}
 
     def failed(exc: BaseException, kept: tuple[str, ...] = ()) -> ClientResult:
         error = {"type": type(exc).__name__, "message": str(exc), "kept_notebooks": list(kept),
@@ -219,7 +266,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             write_client_manifest(out, client=job.client, status="failed", parameters=params_by_audience,
                                   notebook=job.notebook_path, data_dir=data_dir, outputs={}, error=error,
                                   run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
-                                       "kernel_start_attempts": attempts, "timings": timings},
+                                       "kernel_start_attempts": attempts, "timings": timings,
+                                       "results": results_info},
                                   settings=settings_info)
         except OSError:
             pass
@@ -233,6 +281,12 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         t = time.perf_counter()
         ws = open_client(job.client, root=job.root)
         timings["validate"] = time.perf_counter() - t
+        mode = _results_mode(job.results)
+        if mode == "fresh":  # compute everything again, once, and keep the new results
+            import shutil
+
+            shutil.rmtree(Path(ws.build_dir) / "results", ignore_errors=True)
+        notebook_env = {RESULTS_ENV: "off" if mode == "off" else "on"}
         rendered: dict[str, bytes] = {}
         for audience in job.audiences:
             if audience not in AUDIENCES:
@@ -242,9 +296,10 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                       **dict(job.parameters)}
             params_by_audience[audience] = params
             t = time.perf_counter()
+            before = snapshot(ws.build_dir)
             try:
                 run = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
-                                       drop_tags=other_audiences(audience))
+                                       drop_tags=other_audiences(audience), environment=notebook_env)
             except CxError as exc:
                 timings["execute"] += time.perf_counter() - t
                 attempts += getattr(exc, "start_attempts", 0)
@@ -258,9 +313,20 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             timings["execute"] += time.perf_counter() - t
             warm_any = warm_any or run.warm
             attempts += run.start_attempts
+            key, used = _results_used(run.notebook)
+            if key is not None:
+                after = snapshot(ws.build_dir)
+                results_info["key"] = key
+                fresh = [s for s in used if after.get(f"{key}/{s}") != before.get(f"{key}/{s}")]
+                results_info["computed"][audience] = fresh
+                results_info["loaded"][audience] = [s for s in used if s not in fresh]
             nb = normalize_notebook(run.notebook)
             rendered[f"{stem}.ipynb"] = notebook_bytes(nb)
             t = time.perf_counter()
+            warming.join()
+            from cxlib.report.pdf import html_to_pdf_bytes
+            from cxlib.report.render import render_html
+
             page = render_html(nb, _meta(ws, audience))
             timings["html"] += time.perf_counter() - t
             if "html" in job.formats:
@@ -284,7 +350,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                               notebook=job.notebook_path, data_dir=data_dir, outputs=outputs,
                               run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
                                    "kernel_start_attempts": attempts,
-                                   "timings": {k: round(v, 3) for k, v in timings.items()}},
+                                   "timings": {k: round(v, 3) for k, v in timings.items()},
+                                   "results": results_info},
                               settings=settings_info)
         return ClientResult(client=job.client, status="ok", seconds=time.perf_counter() - start, outputs=outputs,
                             warm=warm_any, kernel_start_attempts=attempts, timings=timings)
