@@ -7,7 +7,10 @@ Measures, in one run and on this machine:
   a loop over themes of ``Series.str.contains(<theme regex>, case=False)`` (which gives only a
   yes/no per theme: no evidence, no negation, no excludes);
 - ``comment_sentiment`` (VADER) with 1 and 2 processes, and ``mention_sentiment``;
-- the total for coding + sentiment, extrapolated linearly to 1M comments when N is smaller.
+- the total for coding + sentiment, extrapolated linearly to 1M comments when N is smaller;
+- the new path of issue 15 in the same run: one featurising pass (``featurise``, 2 processes:
+  hashed words and pairs + rule matches), ``auto_code`` (rules + the coder learned from 300 hand
+  codes) and ``auto_sentiment`` (learned on 300 hand-coded sentiments on top of the VADER lexicon).
 
 The comments are generated here from fragments written for the benchmark, with random numbers
 and words so that nearly all are distinct (no caching advantage). Starter codebook.
@@ -35,7 +38,12 @@ OUT = ROOT / "docs" / "benchmarks" / "coding.md"
 
 from cxlib.text.codebook import starter_codebook  # noqa: E402
 from cxlib.text.coding import code_comments  # noqa: E402
+from cxlib.text.autocode import auto_code  # noqa: E402
+from cxlib.text.features import featurise  # noqa: E402
 from cxlib.text.sentiment import comment_sentiment, mention_sentiment  # noqa: E402
+from cxlib.text.sentiment_model import auto_sentiment  # noqa: E402
+
+BEGIN, END = "<!-- speed:begin -->", "<!-- speed:end -->"
 
 OPENERS = ["Honestly", "To be fair", "Well", "So", "Overall", "Last month", "After ten years", "Sadly", "Again",
            "Frankly", "In March", "Twice now", "Today", "As usual", ""]
@@ -116,6 +124,16 @@ def main() -> None:
     t_sent1, c_sent1, _ = timed(lambda: comment_sentiment(df))
     t_sent2, _, sent = timed(lambda: comment_sentiment(df, n_jobs=2))
     t_ment, _, ment = timed(lambda: mention_sentiment(coded, df, n_jobs=2))
+    # issue 15 path: hand codes = what the rules and VADER say on 300 comments (a stand-in consultant)
+    frame = df.rename(columns={"response_id": "ref", "comment": "text"})
+    sample = frame.sample(300, random_state=0)
+    hand = code_comments(sample, cb).drop_duplicates("comment_ref")[["comment_ref", "theme"]].rename(
+        columns={"comment_ref": "ref"})
+    hand_s = comment_sentiment(sample).rename(columns={"comment_ref": "ref", "label": "sentiment"})[["ref", "sentiment"]]
+    t_feat, c_feat, feats = timed(lambda: featurise(frame["text"], codebook=cb, n_jobs=2))
+    t_auto, c_auto, auto = timed(lambda: auto_code(frame, cb, hand, featurised=feats))
+    t_asent, c_asent, _ = timed(lambda: auto_sentiment(frame, hand_s, featurised=feats))
+    new_total = t_feat + t_auto + t_asent
     themed = coded[coded["theme"] != "uncoded"]
     # agreement of the two on "theme present" (they differ where negation/excludes apply)
     ours = set(zip(themed["comment_ref"], themed["theme"]))
@@ -130,9 +148,14 @@ def main() -> None:
         ("comment sentiment, VADER, 2 processes", t_sent2, None),
         ("mention sentiment (sentence of each theme mention), 2 processes", t_ment, None),
         ("coding + comment and mention sentiment (2 processes)", total, None),
+        ("new: featurise once (hashed words + rule matches), 2 processes", t_feat, None),
+        ("new: auto_code (rules + learned coder, primary theme, evidence)", t_auto, c_auto),
+        ("new: auto_sentiment (learned on the VADER lexicon)", t_asent, c_asent),
+        ("new: coding + sentiment (featurise + auto_code + auto_sentiment)", new_total, None),
     ]
     lines = [
-        "# Benchmark: coding and sentiment of comments",
+        BEGIN,
+        "## Speed (`python bench/bench_coding.py`)",
         "",
         f"`python bench/bench_coding.py{' --quick' if args.quick else ''}` on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, pandas {pd.__version__}. "
@@ -156,17 +179,27 @@ def main() -> None:
         f"Theme assignments agree on {100 * overlap:.2f}% of (comment, theme) pairs (Jaccard); differences are "
         "matches that negation or an exclude pattern cancels, which the naive loop still counts.",
         "",
-        f"Coding + sentiment of 1M comments: about {total * scale:.0f} s on this machine"
-        + (f" (extrapolated linearly from the {n:,}-comment run)." if n != 1_000_000 else "."),
+        f"Coding + sentiment of 1M comments: about {total * scale:.0f} s on this machine with the rule coder and "
+        f"VADER, about {new_total * scale:.0f} s with auto_code + auto_sentiment"
+        + (f" (extrapolated linearly from the {n:,}-comment run)." if n != 1_000_000 else ".")
+        + f" auto_code: {100 * (auto.primary['theme'] == 'uncoded').mean():.1f} % uncoded.",
         f"{len(coded):,} coded rows; {int((coded['theme'] == 'uncoded').sum()):,} comments uncoded.",
         "",
         "Notes: VADER is pure Python; identical texts (comments, and mention sentences) are scored once, so the "
         "sentiment rows depend on how repetitive the text is (see the distinct counts above), and "
         "`n_jobs=2` splits the distinct texts over two processes. The machine is shared with other jobs, "
         "so wall times vary between runs (CPU times much less); the ratio uses CPU time.",
+        END,
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    section = "\n".join(lines)
+    text = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+    if BEGIN in text:
+        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+    else:  # first run of this version: keep the quality section, replace the old page
+        quality = text[text.index("<!-- quality:begin -->"):] if "<!-- quality:begin -->" in text else ""
+        text = "# Benchmark: coding and sentiment of comments\n\n" + section + "\n\n" + quality
+    OUT.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 

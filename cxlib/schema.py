@@ -172,6 +172,11 @@ _mentions = TableSpec(
         Column("posted_at", "datetime"),
         Column("text", "text"),
         Column("customer_id", "id", required=False, nullable=True),
+        Column("stars", "int", required=False, nullable=True, low=1, high=5, description="A review's star rating, 1-5."),
+        Column("engagement", "float", required=False, nullable=True, low=0,
+               description="Reach of the post: likes, shares or retweets."),
+        Column("replied_at", "datetime", required=False, nullable=True,
+               description="When the company replied in public; empty when it did not."),
     ),
 )
 

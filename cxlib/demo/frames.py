@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.demo.common import date_text, make_ids, stamp, stamp_text
+from cxlib.demo.specs import OWNER_GAP_EXPECTED
 from cxlib.schema import rating_column
 
 __all__ = ["FrameBuilder"]
@@ -28,6 +29,8 @@ class FrameBuilder:
             self.top_box[t.id], self.mean_rating[t.id] = top, mean
             if t.id in self.spec.gap:
                 sr, sup, exp = 5, True, float(rng.integers(70, 86))
+                if t.department == self.spec.owner_gap:  # planted: this owner promises nearly everyone a 5/5
+                    exp = OWNER_GAP_EXPECTED
             elif t.id in self.spec.no_gap:        # the company sees itself as its customers do
                 sr, sup = int(np.clip(np.rint(mean), 1, 5)), False
                 exp = float(np.clip(np.rint(100 * top + rng.uniform(-3, 3)), 0, 100))
@@ -107,13 +110,19 @@ class FrameBuilder:
         frame["_day"] = day
         self.responses = frame.sort_values(["_day", "response_id"], kind="stable").reset_index(drop=True)
         mm = self.mention
-        self.mentions = pd.DataFrame({
+        reply = mm["reply_day"]
+        mentions = pd.DataFrame({
             "mention_id": pd.Series(mm["ids"], dtype="string"),
             "source": pd.Series(mm["source"], dtype="string"),
             "posted_at": stamp_text(mm["day"]),
             "text": pd.Series(mm["text"], dtype="string"),
             "customer_id": pd.Series(np.where(mm["linked"], self.cid[mm["cust"]], None), dtype="string"),
+            "stars": pd.array(np.where(np.isnan(mm["stars"]), None, mm["stars"]), dtype="Int64"),
+            "engagement": mm["engagement"],
+            "replied_at": stamp_text(np.nan_to_num(reply)).where(pd.Series(~np.isnan(reply)), None),
         })
+        # in time order, as an export is (the planted incident's posts were drawn last)
+        self.mentions = mentions.iloc[np.argsort(mm["day"], kind="stable")].reset_index(drop=True)
 
     # ------------------------------------------------------------- planted invalid rows
     def plant_invalid_rows(self) -> None:

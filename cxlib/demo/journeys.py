@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from cxlib.demo.common import END_DAY, choice_rows, cumcount, zscore
-from cxlib.demo.specs import BASE_RATE, CHANNEL_PENALTY, CHURN_RATE, LONG_WAIT_MIN, REPEAT_RATE
+from cxlib.demo.specs import (BASE_RATE, CHANNEL_PENALTY, CHURN_RATE, HANDOFF_ASKED, HANDOFF_ROUTE, LONG_WAIT_MIN,
+                              REPEAT_RATE)
 
 __all__ = ["JourneyDraws"]
 
@@ -111,6 +112,16 @@ class JourneyDraws:
         step = np.where(hand, rng.integers(1, D, M), 0)
         cs = np.cumsum(step)
         dept = (self.dept_of[tp] + cs - cs[first[row]]) % D
+        # planted hand-off problem: half the hand-offs out of one department go to one partner, which
+        # then asks again for what the company knew (own random stream: the draws above are unchanged)
+        src, dst = (self.spec.departments.index(d) for d in self.spec.handoff_problem)
+        route = self.rng2.random(M) < HANDOFF_ROUTE
+        for j in range(1, int(k.max(initial=0)) + 1):
+            at = np.flatnonzero(k == j)
+            prev = dept[at - 1]
+            moved = np.where(hand[at], (prev + step[at]) % D, prev)
+            dept[at] = np.where(hand[at] & (prev == src) & route[at], dst, moved)
+        prev_dept = np.where(k > 0, np.r_[-1, dept[:-1]], -1)
         long = rng.random(M) < np.where(gr, 0.5, np.clip(0.13 * fr ** 0.8, 0.0, 0.8))
         wait = np.where(self.assisted[ch], np.clip(rng.lognormal(np.log(6.0), 0.6, M), 0.5, 120.0),
                         np.clip(rng.lognormal(np.log(60.0), 0.5, M), 5.0, 600.0))
@@ -133,7 +144,8 @@ class JourneyDraws:
         number = np.empty(K, dtype=np.int64)
         number[order] = np.arange(1, K + 1)
         self.case = dict(cust=cust, tp=tp, ch=ch, t=t, dept=dept, wait=wait, updates=updates, resolved=resolved,
-                         last=last, k=k, hand=hand, long=long, silent=silent, case=number[row], row=row)
+                         last=last, k=k, hand=hand, long=long, silent=silent, case=number[row], row=row,
+                         prev_dept=prev_dept)
         unres_case = ~resolved[first + ncont - 1]
         silent_case = np.bincount(row, silent, minlength=K) > 0
         long_case = np.bincount(row, long, minlength=K) > 0
@@ -173,6 +185,10 @@ class JourneyDraws:
         base = np.full(self.C, BASE_RATE)
         base[self.channels.index(self.spec.repeated_channel)] = REPEAT_RATE
         p = base[self.i_ch] * self.f[cust] ** 0.7 + 0.08 * self.i_repeat
+        src, dst = (self.spec.departments.index(d) for d in self.spec.handoff_problem)
+        self.i_prev_dept = cat([np.full(me, -1), c["prev_dept"]])
+        self.i_bad_handoff = self.i_hand & (self.i_prev_dept == src) & (self.i_dept == dst)
+        p = p + HANDOFF_ASKED * self.i_bad_handoff
         self.i_asked = rng.random(m) < np.clip(p, 0.0, 0.95)
         it, ic = self.spec.inconsistent
         bad = (self.i_tp == self.tp_ids.index(it)) & (self.i_ch == self.channels.index(ic))

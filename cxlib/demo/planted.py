@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from cxlib.demo.common import auc, mean_or_nan
-from cxlib.demo.specs import CHANNEL_PENALTY, KEY_SLOPE, LONG_WAIT_MIN, OTHER_SLOPE, SILENT_NPS
+from cxlib.demo.specs import (CHANNEL_PENALTY, KEY_SLOPE, LONG_WAIT_MIN, OTHER_SLOPE, OWNER_GAP_EXPECTED, SILENT_NPS,
+                              SOCIAL_SOURCES)
 from cxlib.schema import rating_column
 
 __all__ = ["PlantedTruth"]
@@ -96,6 +97,7 @@ class PlantedTruth:
                 "comment_themes": {"file": "planted_codes.csv", "n_comments": int(self.n_comments),
                                    "n_codes": len(self.codes)},
                 "mention_themes": {"file": "planted_mention_codes.csv"},
+                **self.measure_issue14(),
             },
             "pii_comments": int(self.comment_stats["pii"]),
             "hostile_comments": int(self.comment_stats["hostile"]),
@@ -109,3 +111,50 @@ class PlantedTruth:
             "data_quality": {"invalid_rows": self.invalid, "invalid_ids": self.invalid_ids,
                              **self.planted_quality},
         }
+
+    def measure_issue14(self) -> dict:
+        """The effects planted for the social, department, owner and benchmark analyses, as measured."""
+        spec, mm = self.spec, self.mention
+        inc = self.incident
+        start = np.datetime64("2025-01-01") + np.timedelta64(int(inc["start_day"]), "D")
+        mag = spec.magnified
+        n_posts = len(mm["ids"])
+        with_mag = {r for r, th in self.mention_codes if th == mag}
+        commented = int(self.n_comments)
+        with_mag_c = {r for r, th in self.codes if th == mag}
+        bad = self.i_bad_handoff[: len(self.i_t)]
+        other = self.i_hand[: len(self.i_t)] & ~bad
+        asked = self.i_asked[: len(self.i_t)]
+        src, dst = spec.handoff_problem
+        owned = [t.id for t in self.tps if t.id in spec.gap and t.department == spec.owner_gap]
+        social = np.isin(np.asarray(mm["source"]).astype(str), sorted(SOCIAL_SOURCES))
+        replied = ~np.isnan(mm["reply_day"])
+        out = {
+            "social_spike": {"start": str(start), "days": 3, "theme": inc["theme"], "source": inc["source"],
+                             "n_posts": int(inc["n_posts"])},
+            "magnified_theme": {"theme": mag, "share_posts": round(len(with_mag) / max(n_posts, 1), 3),
+                                "share_comments": round(len(with_mag_c) / max(commented, 1), 3)},
+            "handoff_problem": {"from_department": src, "to_department": dst, "n": int(bad.sum()),
+                                "asked_again": round(mean_or_nan(asked[bad]), 3),
+                                "asked_again_other_handoffs": round(mean_or_nan(asked[other]), 3)},
+            "owner_promise_gap": {"owner": spec.owner_gap.replace("_", " ").title(), "department": spec.owner_gap,
+                                  "touchpoints": owned, "expected_top_box_pct": OWNER_GAP_EXPECTED,
+                                  "customer_top_box_pct": {t: round(100 * self.top_box[t], 1) for t in owned}},
+            "public_replies": {"social_reply_rate": round(mean_or_nan(replied[social & ~mm["incident"]]), 3),
+                               "incident_reply_rate": round(mean_or_nan(replied[mm["incident"]]), 3)},
+        }
+        if self.benchmark is not None:
+            b = self.benchmark
+            rel = self.responses[(self.responses["survey"] == "relationship").to_numpy(bool)]
+
+            def nps(x) -> float:
+                x = np.asarray(x, dtype="float64")
+                x = x[~np.isnan(x)]
+                return round(float(100 * ((x >= 9).mean() - (x <= 6).mean())), 1)
+
+            out["benchmark"] = {"file": "benchmark_responses.csv", "column": "company", "client": spec.display_name,
+                                "client_nps": nps(rel["nps"].astype("float64")),
+                                "competitors": {c: {"n": int((b["company"] == c).sum()),
+                                                    "nps": nps(b.loc[b["company"] == c, "nps"])}
+                                                for c, _ in spec.competitors}}
+        return out

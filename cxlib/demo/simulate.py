@@ -32,6 +32,10 @@ class Simulation(JourneyDraws, SurveyDraws, VoiceDraws, FrameBuilder, PlantedTru
         self.spec, self.n, self.seed, self.say = spec, n, seed, say
         self.rng = np.random.default_rng([seed, zlib.crc32(spec.name.encode())])
         self.rnd = random.Random(int(self.rng.integers(2**62)))
+        # a second, independent stream for the effects planted later (issue 14): adding them leaves
+        # every draw of the first stream where it was
+        self.rng2 = np.random.default_rng([seed, zlib.crc32(spec.name.encode()), 2])
+        self.rnd2 = random.Random(int(self.rng2.integers(2**62)))
         self.tps = spec.touchpoints
         self.tp_ids = [t.id for t in self.tps]
         self.T = len(self.tps)
@@ -68,7 +72,10 @@ class Simulation(JourneyDraws, SurveyDraws, VoiceDraws, FrameBuilder, PlantedTru
         self.say(f"{name}: comments")
         self.draw_responses()
         self.draw_mentions()
+        self.draw_incident()
+        self.draw_public_voice()
         self.draw_self_assessment()
         self.build_frames()
+        self.draw_benchmark()
         self.plant_invalid_rows()
         self.measure_planted()

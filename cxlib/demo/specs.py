@@ -13,7 +13,8 @@ from typing import Literal
 __all__ = [
     "DEMO_CLIENTS", "PERIOD_START", "PERIOD_END", "When", "Touchpoint", "ClientSpec", "SPECS", "STAGE_OFFSETS",
     "CHANNEL_ORDER", "KEY_SLOPE", "OTHER_SLOPE", "SILENT_NPS", "CHANNEL_PENALTY", "REPEAT_RATE", "BASE_RATE",
-    "LONG_WAIT_MIN", "CHURN_RATE",
+    "LONG_WAIT_MIN", "CHURN_RATE", "HANDOFF_ROUTE", "HANDOFF_ASKED", "OWNER_GAP_EXPECTED", "MAGNIFIED_P",
+    "INCIDENT_SHARE", "SOCIAL_SOURCES", "REVIEW_SOURCES",
 ]
 
 DEMO_CLIENTS: tuple[str, ...] = ("acme-telecom", "bluebird-retail", "crest-insurance")
@@ -30,6 +31,15 @@ CHANNEL_PENALTY = -1.3     # latent quality of the inconsistent touchpoint on it
 REPEAT_RATE, BASE_RATE = 0.40, 0.06
 LONG_WAIT_MIN = 4320.0     # long waits start at 3 days; short waits end before 10 hours
 CHURN_RATE = 0.16
+HANDOFF_ROUTE = 0.5        # share of hand-offs out of the problem department that go to its partner
+HANDOFF_ASKED = 0.45       # added probability that the receiving department asks again for known information
+OWNER_GAP_EXPECTED = 98.0  # % top box the gap owner's self-assessment promises
+MAGNIFIED_P = 0.35         # chance a non-positive post carries the magnified theme
+INCIDENT_SHARE = 0.02      # incident posts per customer, over three days
+
+#: Public sources the company can answer on; reviews also carry stars.
+SOCIAL_SOURCES = frozenset({"x", "facebook", "instagram", "forum"})
+REVIEW_SOURCES = frozenset({"trustpilot", "app_store"})
 
 #: Channels in the order the simulation numbers them.
 CHANNEL_ORDER = ("web", "app", "phone", "store", "email", "chat", "social")
@@ -77,6 +87,12 @@ class ClientSpec:
     prefix: str
     mention_sources: tuple[tuple[str, float], ...]
     layout: Literal["canonical", "excel_customers", "qualtrics"]
+    # planted for the issue-14 analyses (social, departments, owners, benchmark)
+    handoff_problem: tuple[str, str] = ("", "")      # from department -> to department: information lost
+    owner_gap: str = ""                              # department whose gap touchpoints promise 98 % top box
+    incident: tuple[float, str, str] = (0.0, "", "")  # day, theme, main source of a burst of posts
+    magnified: str = ""                              # theme far more common in posts than in comments
+    competitors: tuple[tuple[str, float], ...] = ()  # company, NPS-scale shift against the client
 
 
 STAGE_OFFSETS = (-0.35, 0.0, -0.8, -1.0, -1.25, -1.05)
@@ -121,6 +137,8 @@ SPECS: dict[str, ClientSpec] = {
         concentration=("billing.unexpected_charges", "small_business"),
         case_rate=1.0, prefix="ACM", layout="canonical",
         mention_sources=(("x", .35), ("facebook", .2), ("trustpilot", .3), ("complaint_form", .15)),
+        handoff_problem=("customer_care", "finance"), owner_gap="finance",
+        incident=(200.0, "product.reliability", "x"), magnified="value.too_expensive",
     ),
     "bluebird-retail": ClientSpec(
         name="bluebird-retail", display_name="Bluebird Retail", industry="retail", currency="GBP",
@@ -160,6 +178,9 @@ SPECS: dict[str, ClientSpec] = {
         concentration=("onboarding.delivery_delay", "new_shopper"),
         case_rate=0.9, prefix="BB", layout="excel_customers",
         mention_sources=(("trustpilot", .35), ("instagram", .25), ("app_store", .2), ("complaint_form", .2)),
+        handoff_problem=("customer_service", "logistics"), owner_gap="marketing",
+        incident=(305.0, "onboarding.delivery_delay", "instagram"), magnified="staff.rude_staff",
+        competitors=(("Heron Home", 18.0), ("Kestrel Stores", 0.0), ("Wren & Co", -20.0)),
     ),
     "crest-insurance": ClientSpec(
         name="crest-insurance", display_name="Crest Insurance", industry="insurance", currency="USD",
@@ -199,5 +220,7 @@ SPECS: dict[str, ClientSpec] = {
         concentration=("value.too_expensive", "young_driver"),
         case_rate=0.9, prefix="CR", layout="qualtrics",
         mention_sources=(("trustpilot", .3), ("x", .3), ("forum", .15), ("complaint_form", .25)),
+        handoff_problem=("claims", "underwriting"), owner_gap="digital",
+        incident=(140.0, "waiting.no_updates", "x"), magnified="billing.unexpected_charges",
     ),
 }

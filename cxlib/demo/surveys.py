@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from cxlib.demo.common import END_DAY, make_ids
+from cxlib.demo.common import END_DAY, make_ids, stamp_text
 from cxlib.demo.specs import KEY_SLOPE, OTHER_SLOPE, SILENT_NPS
 
 __all__ = ["SurveyDraws"]
@@ -144,3 +145,26 @@ class SurveyDraws:
         codes += [(dup_ids[j], th) for j, s in enumerate(dup_src) for th in by_id.get(rid[s], [])]
         self.codes = codes
         self.n_comments = len(has_idx) + int(sum(comment[s] is not None for s in dup_src))
+
+    # ------------------------------------------------------------------ planted benchmark
+    def draw_benchmark(self) -> None:
+        """Relationship answers about competitors, for the client whose survey covers several companies."""
+        spec = self.spec
+        self.benchmark = None
+        if not spec.competitors:
+            return
+        rng = self.rng2
+        rel = self.responses[(self.responses["survey"] == "relationship").to_numpy(bool)]
+        own = rel["nps"].astype("float64").dropna().to_numpy()
+        base = float(own.mean())
+        frames = []
+        k = max(60, int(round(0.3 * self.n)))
+        for j, (company, shift) in enumerate(spec.competitors):
+            # the shift moves the 0-10 answers by shift/25 points: about `shift` NPS points
+            x = np.clip(np.rint(rng.normal(base + shift / 25.0, 1.9, k)), 0, 10)
+            day = np.sort(rng.uniform(0.0, END_DAY, k))
+            frames.append(pd.DataFrame({
+                "response_id": make_ids(f"{spec.prefix}-B{j + 1}", k, 5).to_numpy(),
+                "company": company, "survey": "relationship", "answered_at": stamp_text(day).to_numpy(),
+                "nps": x.astype("int64")}))
+        self.benchmark = pd.concat(frames, ignore_index=True)

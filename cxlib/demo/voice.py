@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
 import numpy as np
 
 from cxlib.demo.common import make_ids
+from cxlib.demo.specs import INCIDENT_SHARE, MAGNIFIED_P, REVIEW_SOURCES, SOCIAL_SOURCES
 from cxlib.demo.text import HOSTILE_PAYLOADS, LEAF_THEMES, PII_KINDS, POSITIVE_THEMES, compose, not_pii_snippet, pii_snippet
 
 __all__ = ["VoiceDraws"]
@@ -43,8 +45,10 @@ class VoiceDraws:
         P[:, lf[theme]] = np.where(seg == s_idx, 0.42, 0.03)
         return P
 
-    def draw_themes(self, P: np.ndarray, tone: np.ndarray) -> list[tuple[str, ...]]:
-        rng = self.rng
+    def draw_themes(self, P: np.ndarray, tone: np.ndarray, *, rng: np.random.Generator | None = None,
+                    ) -> list[tuple[str, ...]]:
+        """Up to three themes per comment, drawn from its theme probabilities."""
+        rng = self.rng if rng is None else rng
         m, L = P.shape
         B = rng.random((m, L)) < P
         prio = rng.random((m, L)) + (~B) * 2.0
@@ -67,9 +71,10 @@ class VoiceDraws:
         return out
 
     def write_texts(self, themes: list[tuple[str, ...]], tone: np.ndarray, *, table: str, ids: Sequence[str],
-               social: bool, pii_rate: float, hostile_rate: float, brand_handle: str) -> tuple[list[str], dict]:
+                    social: bool, pii_rate: float, hostile_rate: float, brand_handle: str,
+                    rnd: random.Random | None = None) -> tuple[list[str], dict]:
         """Write the comments; put personal data, decoy numbers and hostile text into some of them."""
-        rnd = self.rnd
+        rnd = self.rnd if rnd is None else rnd
         m = len(themes)
         order = list(range(m))
         rnd.shuffle(order)
@@ -135,6 +140,9 @@ class VoiceDraws:
         P = self.theme_matrix(known=self.n_known[c], silent=cc["n_silent"][c], long=cc["n_long"][c],
                                hand=cc["n_handoff"][c], unres=cc["n_unres"][c], low=low, tone=tone,
                                seg=self.seg[c], staff=np.zeros(nm, bool))
+        # planted: one theme is magnified in public (the draws consume the stream exactly as before)
+        mag = self.leaf[spec.magnified]
+        P[:, mag] = np.maximum(P[:, mag], np.where(tone <= 0, MAGNIFIED_P, 0.0))
         lo = np.maximum(0.0, self.acq[c])
         day = lo + rng.random(nm) * (self.end_day[c] - lo)
         order = np.argsort(day, kind="stable")
@@ -147,6 +155,63 @@ class VoiceDraws:
         w = np.array([p for _, p in spec.mention_sources])
         linked = rng.random(nm) < 0.4
         self.mention = dict(ids=ids, cust=c, linked=linked, day=day, text=texts,
-                            source=np.array(src)[rng.choice(len(src), nm, p=w / w.sum())])
+                            source=np.array(src)[rng.choice(len(src), nm, p=w / w.sum())], tone=tone)
         self.mention_codes = [(ids[i], th) for i, ths in enumerate(themes) for th in ths]
         self.mention_stats = stats
+
+    # ------------------------------------------------------------------- planted incident
+    def draw_incident(self) -> None:
+        """A burst of negative posts about one theme over three days, mostly on one source."""
+        rng, spec = self.rng2, self.spec
+        day0, theme, main = spec.incident
+        k = max(30, int(round(INCIDENT_SHARE * self.n)))
+        days = day0 + rng.choice([0.0, 1.0, 2.0], k, p=[0.55, 0.35, 0.1]) + rng.random(k)
+        days = np.sort(days)
+        cust = rng.integers(0, self.n, k)
+        tone = np.where(rng.random(k) < 0.9, -1, 0)
+        L = len(LEAF_THEMES)
+        P = np.zeros((k, L))
+        P[:, self.leaf[theme]] = 1.0
+        P[:, self.leaf["waiting.no_updates"]] = np.maximum(P[:, self.leaf["waiting.no_updates"]], 0.3)
+        themes = self.draw_themes(P, tone, rng=rng)
+        start = len(self.mention["ids"]) + 1
+        ids = list(make_ids(f"{spec.prefix}-M", k, 6, start=start))
+        texts, stats = self.write_texts(themes, tone, table="mentions", ids=ids, social=True, pii_rate=0.0,
+                                        hostile_rate=0.0, brand_handle=spec.display_name.replace(" ", ""), rnd=self.rnd2)
+        others = [s for s, _ in spec.mention_sources if s != main and s in SOCIAL_SOURCES | REVIEW_SOURCES]
+        source = np.where(rng.random(k) < 0.75, main, rng.choice(others or [main], k))
+        mm = self.mention
+        self.mention = dict(ids=list(mm["ids"]) + ids, cust=np.r_[mm["cust"], cust],
+                            linked=np.r_[mm["linked"], rng.random(k) < 0.4], day=np.r_[mm["day"], days],
+                            text=list(mm["text"]) + texts, source=np.r_[mm["source"], source],
+                            tone=np.r_[mm["tone"], tone], incident=np.r_[np.zeros(len(mm["ids"]), bool),
+                                                                       np.ones(k, bool)])
+        self.mention_codes += [(ids[i], th) for i, ths in enumerate(themes) for th in ths]
+        for key in ("pii", "hostile", "decoy", "typo", "names"):
+            self.mention_stats[key] += stats[key]
+        for kind, v in stats["not_pii"].items():
+            self.mention_stats["not_pii"][kind] = self.mention_stats["not_pii"].get(kind, 0) + v
+        self.incident = {"start_day": float(day0), "theme": theme, "source": main, "n_posts": k}
+
+    # --------------------------------------------------------------- reach and replies
+    def draw_public_voice(self) -> None:
+        """Engagement on social posts, stars on reviews, and the company's public replies (slow in the incident)."""
+        rng, mm = self.rng2, self.mention
+        m = len(mm["ids"])
+        src = np.asarray(mm["source"]).astype(str)
+        social = np.isin(src, sorted(SOCIAL_SOURCES))
+        review = np.isin(src, sorted(REVIEW_SOURCES))
+        inc = mm["incident"]
+        engagement = np.where(social, np.round(rng.lognormal(1.2, 1.1, m) * np.where(inc, 4.0, 1.0)), np.nan)
+        tone = mm["tone"]
+        stars = np.where(tone < 0, rng.choice([1, 2], m, p=[0.6, 0.4]),
+                         np.where(tone > 0, rng.choice([4, 5], m, p=[0.4, 0.6]), rng.choice([2, 3, 4], m)))
+        stars = np.where(review, stars, np.nan)
+        p_reply = np.where(social, 0.6, np.where(review, 0.35, 0.0))
+        p_reply = np.where(inc, 0.1, p_reply)
+        replied = rng.random(m) < p_reply
+        hours = np.where(review, rng.lognormal(np.log(40.0), 0.6, m), rng.lognormal(np.log(3.0), 0.8, m))
+        hours = np.where(inc, rng.lognormal(np.log(30.0), 0.7, m), hours)
+        mm["engagement"] = engagement
+        mm["stars"] = stars
+        mm["reply_day"] = np.where(replied, mm["day"] + hours / 24.0, np.nan)

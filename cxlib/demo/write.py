@@ -115,6 +115,8 @@ def write_client(sim: Simulation, out: Path) -> None:
     else:
         _csv(sim.responses, out / "responses.csv")
     _csv(sim.mentions, out / "mentions.csv")
+    if sim.benchmark is not None:  # a survey of several companies: the competitors' answers
+        _csv(sim.benchmark, out / "benchmark_responses.csv")
     _csv(sim.self_assessment, out / "self_assessment.csv")
     _csv(pd.DataFrame(sim.codes, columns=["response_id", "theme"]), out / "planted_codes.csv")
     _csv(pd.DataFrame(sim.mention_codes, columns=["mention_id", "theme"]), out / "planted_mention_codes.csv")

@@ -37,6 +37,8 @@ __all__ = [
     "Codebook",
     "UNCODED",
     "DEFAULT_NEGATORS",
+    "POLARITIES",
+    "infer_polarity",
     "load_codebook",
     "codebook_from_dict",
     "starter_codebook",
@@ -53,7 +55,13 @@ DEFAULT_NEGATORS: tuple[str, ...] = (
 )
 
 _ID = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
-_THEME_KEYS = {"id", "label", "description", "parent", "include", "exclude", "examples", "negate"}
+_THEME_KEYS = {"id", "label", "description", "parent", "include", "exclude", "examples", "negate", "polarity",
+               "when_negated"}
+POLARITIES = ("complaint", "praise", "neutral")
+# A theme whose label holds one of these words is praise unless `polarity:` says otherwise.
+_PRAISE_WORDS = frozenset({"good", "great", "excellent", "helpful", "friendly", "polite", "kind", "praise", "easy",
+                           "quick", "fast", "love", "nice", "happy", "pleased", "satisfied", "recommend", "thanks",
+                           "thank", "positive", "smooth", "simple", "compliment", "compliments", "best", "fair"})
 _TOP_KEYS = {"themes", "sentiment_negators", "negation_window", "name", "version", "description"}
 
 
@@ -91,6 +99,17 @@ class Theme:
     exclude: tuple[Pattern, ...] = ()
     examples: tuple[str, ...] = ()
     negate: bool = True
+    polarity: str = "neutral"
+    when_negated: str | None = None
+
+
+def infer_polarity(label: str) -> str:
+    """``"praise"`` when the label holds a praise word ("Helpful staff", "Good value"), else ``"complaint"``.
+
+    >>> infer_polarity("Helpful staff"), infer_polarity("Rude or unhelpful staff")
+    ('praise', 'complaint')
+    """
+    return "praise" if set(re.findall(r"[a-z]+", label.lower())) & _PRAISE_WORDS else "complaint"
 
 
 @dataclass(frozen=True)
@@ -235,14 +254,26 @@ def codebook_from_dict(raw: Any, *, source: str = "<dict>") -> Codebook:
         negate = item.get("negate", True)
         if not isinstance(negate, bool):
             raise _fail(source, tid, f"`negate` should be true or false, got {negate!r}", "Write `negate: false`.")
+        polarity = item.get("polarity")
+        if polarity is not None and polarity not in POLARITIES:
+            raise _fail(source, tid, f"`polarity` should be one of {', '.join(POLARITIES)}, got {polarity!r}",
+                        "Write `polarity: praise` for themes that praise, `complaint` for problems.")
+        when_negated = item.get("when_negated")
+        if when_negated is not None and not isinstance(when_negated, str):
+            raise _fail(source, tid, f"`when_negated` should be a theme id, got {when_negated!r}",
+                        "Write `when_negated: staff.unhelpful` (the theme a negated match means).")
         include = tuple(_pattern(p, source, tid, "include") for p in _str_list(item.get("include"), source, tid, "include"))
         exclude = tuple(_pattern(p, source, tid, "exclude") for p in _str_list(item.get("exclude"), source, tid, "exclude"))
         examples = tuple(str(e) for e in _str_list(item.get("examples"), source, tid, "examples"))
         themes.append(Theme(id=tid, label=str(label), description=str(item.get("description") or ""),
-                            parent=parent, include=include, exclude=exclude, examples=examples, negate=negate))
+                            parent=parent, include=include, exclude=exclude, examples=examples, negate=negate,
+                            polarity=polarity or infer_polarity(str(label)), when_negated=when_negated))
     ids = {t.id for t in themes}
     by_id = {t.id: t for t in themes}
     for t in themes:
+        if t.when_negated is not None and t.when_negated not in ids:
+            raise _fail(source, t.id, f"`when_negated` names unknown theme {t.when_negated!r}",
+                        f"Use one of: {', '.join(sorted(ids))}.")
         if t.parent is None:
             continue
         if t.parent not in ids:

@@ -34,19 +34,34 @@ import pyarrow.compute as pc
 
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
+from cxlib.text.normalize import CleanText, clean_text, needs_cleaning
 
 __all__ = [
     "CODED_COLUMNS",
+    "SERVICE_VERBS",
+    "assemble_codes",
     "code_comments",
     "comment_frame",
     "comment_themes",
     "combine_codes",
+    "match_rules",
     "normalise_text",
     "resolve_columns",
 ]
 
 #: Columns of every coder's long output, in order.
 CODED_COLUMNS = ["comment_ref", "theme", "parent", "evidence", "start", "end", "coder", "confidence"]
+
+# Verbs of a service being delivered: a negator before one of them ("never got my bag", "no one
+# answered", "didn't call back") says the service was absent -- a complaint about it, not its negation.
+SERVICE_VERBS: tuple[str, ...] = (
+    "get", "got", "gotten", "getting", "receiv", "arriv", "answer", "call", "rang", "ring", "phon", "repl",
+    "respond", "help", "show", "turn", "deliver", "refund", "fix", "contact", "hear", "heard", "come", "came",
+    "return", "send", "sent", "email", "resolv", "sort", "assist", "updat", "notif", "inform", "tell", "told",
+    "explain", "process", "credit", "pick", "listen", "acknowledg", "bother", "care", "offer", "honou", "honor",
+    "keep", "kept", "follow", "let", "give", "gave", "provid", "work",
+)
+_SERVICE = re.compile(r"^(?:" + "|".join(SERVICE_VERBS) + r")")
 
 _CLAUSE_END = re.compile(r"[.!?;:,\n]|\band\b|\bbut\b|\bhowever\b|\balthough\b|\bthough\b")
 _TOKEN = re.compile(r"[\w']+")
@@ -82,7 +97,7 @@ def _normalise_all(texts: list[str]) -> list[str]:
 def resolve_columns(data: pd.DataFrame, text: str | None, ref: str | None) -> tuple[str, str]:
     """Pick the text and reference columns: ``comment``/``response_id`` or ``text``/``mention_id``."""
     if ref is None:
-        ref = next((c for c in ("response_id", "mention_id", "comment_ref") if c in data.columns), None)
+        ref = next((c for c in ("response_id", "mention_id", "comment_ref", "ref") if c in data.columns), None)
     if text is None:
         text = next((c for c in ("comment", "text") if c in data.columns), None)
     missing = [name for name, col in (("reference", ref), ("text", text)) if col is None or col not in data.columns]
@@ -118,6 +133,14 @@ class _Rules:
 
     def __init__(self, codebook: Codebook):
         self.themes = codebook.codable()
+        # a negated praise match may mean another theme (`when_negated`): index it after the codable ones
+        self.ids = [t.id for t in self.themes]
+        self.redirect: dict[int, int] = {}
+        for ti, theme in enumerate(self.themes):
+            if theme.when_negated:
+                if theme.when_negated not in self.ids:
+                    self.ids.append(theme.when_negated)
+                self.redirect[ti] = self.ids.index(theme.when_negated)
         self.negators = set(codebook.negators)
         alts = "|".join(re.escape(n) for n in sorted(self.negators, key=len, reverse=True))
         self.neg_quick = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])|n't\b") if alts else re.compile(r"n't\b")
@@ -138,7 +161,14 @@ class _Rules:
             self.automaton.make_automaton()
         self.has_phrases = bool(table)
 
-    def negated(self, norm: str, start: int) -> bool:
+    def negated(self, norm: str, start: int, end: int, theme) -> bool:
+        """True when a negator cancels the match ``norm[start:end]`` of ``theme``.
+
+        A negator within the window before the match, in the same clause, cancels it, except when
+        the words from the negator to the end of the match hold a service verb and the theme is not
+        praise: "never got my bag" is a complaint about the bag, "not rude" is not rude, "not
+        helpful" is not praise.
+        """
         if self.window == 0:
             return False
         before = norm[max(0, start - 80):start]
@@ -154,7 +184,10 @@ class _Rules:
             if tok in self.negators or tok.endswith("n't"):
                 if i + 1 < len(tokens) and tokens[i + 1] in ("only", "just"):
                     continue  # "not only rude but ..." still says rude
-                return True
+                if theme.polarity == "praise":
+                    return True
+                rest = tokens[i + 1:] + _TOKEN.findall(norm[start:end])
+                return not any(_SERVICE.match(t) for t in rest)
         return False
 
     def regex_candidates(self, norms: list[str]) -> list[np.ndarray]:
@@ -218,8 +251,11 @@ def _resolve(rules: _Rules, norm: str, raw_hits: list[tuple[int, int, int, bool]
     """theme index -> (start, end) of its first counting match."""
     if len(raw_hits) == 1:  # the common case, kept cheap
         ti, s, e, is_excl = raw_hits[0]
-        if is_excl or (rules.themes[ti].negate and rules.negated(norm, s)):
+        if is_excl:
             return {}
+        theme = rules.themes[ti]
+        if theme.negate and rules.negated(norm, s, e, theme):
+            return {rules.redirect[ti]: (s, e)} if ti in rules.redirect else {}
         return {ti: (s, e)}
     excl: dict[int, list[tuple[int, int]]] = {}
     for ti, s, e, is_excl in raw_hits:
@@ -231,7 +267,10 @@ def _resolve(rules: _Rules, norm: str, raw_hits: list[tuple[int, int, int, bool]
             continue
         if any(s < xe and xs < e for xs, xe in excl.get(ti, ())):
             continue
-        if rules.themes[ti].negate and rules.negated(norm, s):
+        theme = rules.themes[ti]
+        if theme.negate and rules.negated(norm, s, e, theme):
+            if ti in rules.redirect and rules.redirect[ti] not in best:
+                best[rules.redirect[ti]] = (s, e)
             continue
         best[ti] = (s, e)
     return best
@@ -243,6 +282,7 @@ def code_comments(
     *,
     text: str | None = None,
     ref: str | None = None,
+    clean: bool = True,
 ) -> pd.DataFrame:
     """Code comments with the codebook's rules (multi-label, with evidence).
 
@@ -255,6 +295,10 @@ def code_comments(
         From :func:`cxlib.text.codebook.load_codebook`.
     text, ref : str, optional
         Column names of the text and of its unique id (detected when omitted).
+    clean : bool
+        Match social and review text on its cleaned form (:mod:`cxlib.text.normalize`: URLs and
+        @handles dropped, entities decoded, hashtags split, emoji dropped); evidence is still cut
+        from the original.
 
     Returns
     -------
@@ -276,33 +320,66 @@ def code_comments(
     curly quotes unified) that keeps every character offset, so evidence is cut from the
     original text. Negation follows the NegEx idea (Chapman et al. 2001, J Biomed Inform
     34:301): a negator within ``negation_window`` tokens before the match, in the same clause,
-    cancels it; "not only"/"not just" does not negate.
+    cancels it; "not only"/"not just" does not negate. Absence of service is not negation: when
+    the words from the negator to the match hold a service verb (:data:`SERVICE_VERBS`: got,
+    answered, called, helped, refunded, ...) the match counts, unless the theme is praise
+    (``polarity``): "never got my bag" codes the bag theme, "not helpful" is not praise (and codes
+    the theme's ``when_negated`` theme, if it names one).
     """
     comments = comment_frame(data, text=text, ref=ref)
     texts = comments["text"].tolist()
     # identical comments ("Good service", "ok") are coded once
     codes, uniques = pd.factorize(comments["text"])
-    norms = _normalise_all(list(uniques))
-    rules = _Rules(codebook)
+    found_per_text = match_rules(list(uniques), codebook, clean=clean)
     parents = codebook.parents()
-    hits = _rule_hits(rules, norms)
-    resolved = {u: _resolve(rules, norms[u], h) for u, h in hits.items()}
     rows_ref, rows_theme, rows_start, rows_end = [], [], [], []
     refs = comments["comment_ref"].tolist()
-    empty: dict = {}
     for i, u in enumerate(codes.tolist()):
-        found = resolved.get(u, empty)
+        found = found_per_text[u]
         if not found:
             rows_ref.append(refs[i]); rows_theme.append(UNCODED); rows_start.append(-1); rows_end.append(-1)
             continue
-        for ti, (s, e) in sorted(found.items(), key=lambda kv: kv[1]):
-            rows_ref.append(refs[i]); rows_theme.append(rules.themes[ti].id); rows_start.append(s); rows_end.append(e)
-    return _assemble(rows_ref, rows_theme, rows_start, rows_end, dict(zip(refs, texts)), parents, coder="rules",
-                     confidence=None)
+        for tid, (s, e) in sorted(found.items(), key=lambda kv: kv[1]):
+            rows_ref.append(refs[i]); rows_theme.append(tid); rows_start.append(s); rows_end.append(e)
+    return assemble_codes(rows_ref, rows_theme, rows_start, rows_end, dict(zip(refs, texts)), parents, coder="rules",
+                          confidence=None)
 
 
-def _assemble(refs, themes, starts, ends, text_of: dict[str, str], parents: dict[str, str | None], *,
-              coder: str | list[str], confidence) -> pd.DataFrame:
+def match_rules(texts: list[str], codebook: Codebook, *, clean: bool = True) -> list[dict[str, tuple[int, int]]]:
+    """For each text, ``{theme id: (start, end)}`` of the first counting rule match, in the text's offsets.
+
+    The engine behind :func:`code_comments` (which codes each distinct text once); also the rule
+    features of :func:`cxlib.text.autocode.auto_code`. With ``clean``, texts holding URLs,
+    @handles, HTML entities, hashtags or emoji are matched on their :func:`~cxlib.text.normalize.clean_text`
+    form and the spans mapped back.
+    """
+    cleaned: dict[int, CleanText] = {}
+    match_texts = list(texts)
+    if clean:
+        for i, t in enumerate(texts):
+            if needs_cleaning(t):
+                cleaned[i] = clean_text(t)
+                match_texts[i] = cleaned[i].text
+    norms = _normalise_all(match_texts)
+    rules = _Rules(codebook)
+    hits = _rule_hits(rules, norms)
+    out: list[dict[str, tuple[int, int]]] = [{} for _ in texts]
+    for u, h in hits.items():
+        found = _resolve(rules, norms[u], h)
+        if not found:
+            continue
+        c = cleaned.get(u)
+        out[u] = {rules.ids[ti]: (c.source_span(s, e) if c is not None else (s, e)) for ti, (s, e) in found.items()}
+    return out
+
+
+def assemble_codes(refs, themes, starts, ends, text_of: dict[str, str], parents: dict[str, str | None], *,
+                   coder: str | list[str], confidence) -> pd.DataFrame:
+    """A long coded frame (:data:`CODED_COLUMNS`) from parallel lists; ``start < 0`` marks no evidence.
+
+    Every coder (rules, ML, semantic, auto) builds its output here, so the columns and dtypes agree.
+    ``confidence=None`` gives 1.0 to themed rows and NaN to ``uncoded`` rows.
+    """
     starts_a = np.asarray(starts, dtype="int64")
     ends_a = np.asarray(ends, dtype="int64")
     coded = starts_a >= 0

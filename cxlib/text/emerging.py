@@ -8,21 +8,39 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from cxlib.text.codebook import UNCODED
 from cxlib.text.coding import comment_frame
+from cxlib.text.normalize import SOCIAL_STOP_WORDS, clean_text, expand_contractions, needs_cleaning
 from cxlib.text.redact import redact_series
 
 __all__ = ["EmergingThemes", "emerging_themes"]
 
-_COLUMNS = ["candidate", "top_terms", "n_comments", "pct_uncoded", "examples", "examples_need_review", "proposed_id",
-            "proposed_include"]
+_COLUMNS = ["candidate", "label", "key_phrases", "top_terms", "n_comments", "pct_uncoded", "examples",
+            "examples_need_review", "proposed_id", "proposed_include"]
+
+
+def _prepare(text: str) -> str:
+    """Cleaned (no handles, URLs, entities, emoji), lower-case, contractions spelled out."""
+    return expand_contractions(clean_text(text).text if needs_cleaning(text) else text)
+
+
+def _phrases(top: list[str], member_texts: list[str], k: int = 3) -> list[str]:
+    """Readable key phrases: top multi-word terms first, ordered by how many member comments hold them."""
+    multi = [t for t in top if " " in t]
+    single = [t for t in top if " " not in t and not any(t in m.split() for m in multi)]
+    def freq(term: str) -> int:
+        rx = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
+        return sum(1 for x in member_texts if rx.search(x))
+    ranked = sorted(multi, key=lambda t: -freq(t)) + sorted(single, key=lambda t: -freq(t))
+    return ranked[:k]
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,7 @@ class EmergingThemes:
             return f"No emerging themes among {self.n_uncoded} uncoded comments. {self.note}".strip()
         lines = [f"{len(self.table)} candidate themes among {self.n_uncoded} uncoded comments:"]
         for row in self.table.itertuples():
-            lines.append(f"  {row.candidate}: {', '.join(row.top_terms)} ({row.n_comments} comments)")
+            lines.append(f"  {row.candidate} \"{row.label}\": {', '.join(row.key_phrases)} ({row.n_comments} comments)")
         return "\n".join(lines)
 
 
@@ -90,7 +108,9 @@ def emerging_themes(
     Returns
     -------
     EmergingThemes
-        ``table`` columns: ``candidate`` ("candidate_1", ...), ``top_terms`` (list, strongest first),
+        ``table`` columns: ``candidate`` ("candidate_1", ...), ``label`` (its most readable key
+        phrase), ``key_phrases`` (up to 3 words or phrases, multi-word first, by how many of its
+        comments hold them), ``top_terms`` (list, strongest first),
         ``n_comments`` (uncoded comments assigned), ``pct_uncoded`` (share of the uncoded, %),
         ``examples`` (list of the most typical comments, already redacted),
         ``examples_need_review`` (an example may still hold a name), ``proposed_id``
@@ -98,7 +118,9 @@ def emerging_themes(
 
     Notes
     -----
-    Non-negative matrix factorisation of the TF-IDF matrix (Lee & Seung 1999), NNDSVDa
+    Text is cleaned first (:mod:`cxlib.text.normalize`: no @handles, URLs, HTML entities such as
+    ``&amp;``, emoji; contractions spelled out so "don't" and "i'm" fall to the stop words, as do
+    platform words such as "rt" and "amp"). Non-negative matrix factorisation of the TF-IDF matrix (Lee & Seung 1999), NNDSVDa
     initialisation; each comment goes to the component with its largest weight (comments with
     all-zero weights stay unassigned).
     """
@@ -108,10 +130,12 @@ def emerging_themes(
     n = len(comments)
     if n < min_comments:
         return _empty(n, f"At least {min_comments} uncoded comments are needed (min_comments).")
-    vec = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
-                          token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b")
+    stop = sorted(ENGLISH_STOP_WORDS | SOCIAL_STOP_WORDS)
+    vec = TfidfVectorizer(stop_words=stop, ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
+                          token_pattern=r"(?u)\b[a-z][a-z]+\b")
+    prepared = [_prepare(t) for t in comments["text"].tolist()]
     try:
-        x = vec.fit_transform(comments["text"].tolist())
+        x = vec.fit_transform(prepared)
     except ValueError:
         return _empty(n, "The uncoded comments share too few words to cluster.")
     k = max(1, min(n_candidates, x.shape[1] - 1, n - 1))
@@ -133,13 +157,15 @@ def emerging_themes(
         top = [terms[i] for i in np.argsort(-h[comp])[:n_terms]]
         typical = members[np.argsort(-w[members, comp])[:n_examples]]
         ex = redact_series(comments["text"].iloc[typical])
+        phrases = _phrases(top, [prepared[i] for i in members])
         words = [t for t in top if " " not in t][:5]
         rows.append({
-            "candidate": name, "top_terms": top, "n_comments": int(len(members)),
+            "candidate": name, "label": phrases[0] if phrases else top[0], "key_phrases": phrases,
+            "top_terms": top, "n_comments": int(len(members)),
             "pct_uncoded": 100.0 * len(members) / n, "examples": ex["text"].tolist(),
             "examples_need_review": bool(ex["needs_review"].any()),
-            "proposed_id": "emerging." + "_".join((words or top)[:1][0].split()),
-            "proposed_include": words,
+            "proposed_id": "emerging." + "_".join((phrases or words or top)[0].split()),
+            "proposed_include": phrases + [w for w in words if not any(w in p.split() for p in phrases)][:3],
         })
         assign_rows.append(pd.DataFrame({"comment_ref": comments["comment_ref"].iloc[members].to_numpy(),
                                          "candidate": name, "weight": w[members, comp]}))

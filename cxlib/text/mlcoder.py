@@ -23,7 +23,7 @@ from sklearn.multiclass import OneVsRestClassifier
 
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
-from cxlib.text.coding import _assemble, comment_frame
+from cxlib.text.coding import assemble_codes, comment_frame
 
 __all__ = ["MLCoder", "train_ml_coder"]
 
@@ -97,7 +97,7 @@ class MLCoder:
                         s, e = m.span()
                 for lst, v in zip(rows, (r, self.themes[j], s, e, float(probs[i, j]))):
                     lst.append(v)
-        out = _assemble(rows[0], rows[1], rows[2], rows[3], text_of, self.parents, coder="ml",
+        out = assemble_codes(rows[0], rows[1], rows[2], rows[3], text_of, self.parents, coder="ml",
                         confidence=rows[4])
         return out
 

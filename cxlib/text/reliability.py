@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import csv
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
+from statsmodels.stats.inter_rater import cohens_kappa
 
 from cxlib.errors import DataError
-from cxlib.text.codebook import UNCODED
+from cxlib.text.codebook import UNCODED, Codebook
 
 __all__ = [
     "HAND_CODED_COLUMNS",
@@ -332,3 +335,140 @@ def auto_agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, coder: str | None
     comments = sorted(set(human["comment_ref"]) & set(coded["comment_ref"]))
     return agreement(human, coded[["comment_ref", "theme"]], themes=themes, comments=comments,
                      names=(str(coder), auto_name))
+
+
+HAND_SENTIMENT_COLUMNS = ["comment_ref", "coder", "sentiment", "coded_at"]
+_SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def hand_sentiment_path(path: str | os.PathLike) -> Path:
+    """Where the panel keeps hand-coded sentiment: beside ``hand_coded.csv``, as ``hand_coded_sentiment.csv``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_sentiment{path.suffix or '.csv'}")
+
+
+def append_hand_sentiment(path: str | os.PathLike, comment_ref: str, coder: str, sentiment: str, *,
+                          coded_at: pd.Timestamp | None = None) -> pd.Timestamp:
+    """Append one coder's sentiment for one comment (positive / neutral / negative), durably (flush, fsync)."""
+    if sentiment not in _SENTIMENTS:
+        raise DataError(f"Sentiment {sentiment!r} is not one of {', '.join(_SENTIMENTS)}.")
+    if not str(comment_ref) or not str(coder):
+        raise DataError("append_hand_sentiment needs a comment_ref and a coder name.")
+    path = Path(path)
+    stamp = coded_at if coded_at is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if not path.exists() or path.stat().st_size == 0:
+        w.writerow(HAND_SENTIMENT_COLUMNS)
+    elif not path.read_bytes().endswith(b"\n"):
+        buf.write("\n")
+    w.writerow([comment_ref, coder, sentiment, stamp.isoformat(timespec="microseconds")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        fh.write(buf.getvalue())
+        fh.flush()
+        os.fsync(fh.fileno())
+    return stamp
+
+
+def read_hand_sentiment(path: str | os.PathLike) -> pd.DataFrame:
+    """The latest hand-coded sentiment per (comment, coder): ``comment_ref``, ``coder``, ``sentiment``, ``coded_at``."""
+    path = Path(path)
+    cols = {c: pd.array([], dtype="string") for c in HAND_SENTIMENT_COLUMNS[:3]}
+    if not path.exists() or path.stat().st_size == 0:
+        return pd.DataFrame(cols).assign(coded_at=pd.to_datetime(pd.Series([], dtype="object")))
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    if not rows or [h.strip() for h in rows[0]] != HAND_SENTIMENT_COLUMNS:
+        raise DataError(f"{path}: header is {rows[0] if rows else []}, expected {HAND_SENTIMENT_COLUMNS}.")
+    good = [r for r in rows[1:] if len(r) == 4 and all(r) and r[2] in _SENTIMENTS]
+    out = pd.DataFrame(good, columns=HAND_SENTIMENT_COLUMNS).astype(
+        {"comment_ref": "string", "coder": "string", "sentiment": "string"})
+    out["coded_at"] = pd.to_datetime(out["coded_at"], errors="coerce", format="ISO8601")
+    out = out.dropna(subset=["coded_at"]).sort_values("coded_at", kind="stable")
+    return out.drop_duplicates(["comment_ref", "coder"], keep="last").reset_index(drop=True)
+
+
+__all__ += ["HAND_SENTIMENT_COLUMNS", "hand_sentiment_path", "append_hand_sentiment", "read_hand_sentiment"]
+
+
+def kappa_interval(a, b, *, ci: float = 0.95) -> tuple[float, float, float]:
+    """(kappa, low, high) of two raters' labels: Cohen's kappa and its asymptotic interval.
+
+    The interval uses the large-sample standard error of statsmodels' ``cohens_kappa`` (Fleiss,
+    Cohen & Everitt 1969). NaN when kappa is undefined (one category only).
+
+    >>> k, lo, hi = kappa_interval([1, 1, 0, 0, 1, 0], [1, 0, 0, 0, 1, 0])
+    >>> round(k, 3), lo < k < hi
+    (0.667, True)
+    """
+    a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+    cats = sorted(set(a.tolist()) | set(b.tolist()), key=str)
+    if len(cats) < 2:
+        return float("nan"), float("nan"), float("nan")
+    pos = {c: i for i, c in enumerate(cats)}
+    table = np.zeros((len(cats), len(cats)))
+    np.add.at(table, ([pos[x] for x in a], [pos[x] for x in b]), 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = cohens_kappa(table)
+    k = float(res.kappa)
+    if not np.isfinite(k):
+        return float("nan"), float("nan"), float("nan")
+    half = float(norm.ppf(0.5 + ci / 2) * np.sqrt(max(float(res.var_kappa), 0.0)))
+    return k, k - half, k + half
+
+
+@dataclass(frozen=True)
+class CodingAgreement:
+    """Out-of-fold agreement of the coder's primary theme with the hand codes.
+
+    ``per_theme``: ``theme``, ``n_hand`` (hand codes with it), ``n_coder`` (coder gave it),
+    ``kappa``, ``kappa_low``, ``kappa_high`` (theme vs not), ``precision``, ``recall``;
+    ``calibration``: per confidence band, ``n``, ``mean_confidence``, ``accuracy``.
+    """
+
+    n: int
+    accuracy: float
+    kappa: float
+    kappa_low: float
+    kappa_high: float
+    uncoded_pct: float
+    per_theme: pd.DataFrame
+    calibration: pd.DataFrame
+
+    def summary(self) -> str:
+        return (f"Agreement with the hand codes (out-of-fold, {self.n} comments): accuracy {self.accuracy:.2f}, "
+                f"Cohen's kappa {self.kappa:.2f} (95 % CI {self.kappa_low:.2f}-{self.kappa_high:.2f}).")
+
+
+def coding_agreement(oof: pd.DataFrame, codebook: Codebook | None = None) -> CodingAgreement:
+    """Agreement of out-of-fold predictions (``truth``, ``predicted``, ``confidence``) with the hand codes."""
+    truth = oof["truth"].astype(str).to_numpy()
+    pred = oof["predicted"].astype(str).to_numpy()
+    k, lo, hi = kappa_interval(truth, pred)
+    themes = [t.id for t in codebook.leaves()] if codebook is not None else sorted(set(truth) | set(pred))
+    rows = []
+    for t in themes:
+        x, y = truth == t, pred == t
+        if not x.any() and not y.any():
+            continue
+        kt, klo, khi = kappa_interval(x, y)
+        both = int((x & y).sum())
+        rows.append({"theme": t, "n_hand": int(x.sum()), "n_coder": int(y.sum()), "kappa": kt, "kappa_low": klo,
+                     "kappa_high": khi, "precision": both / y.sum() if y.sum() else np.nan,
+                     "recall": both / x.sum() if x.sum() else np.nan})
+    per = pd.DataFrame(rows, columns=["theme", "n_hand", "n_coder", "kappa", "kappa_low", "kappa_high", "precision",
+                                      "recall"])
+    conf = oof["confidence"].to_numpy(dtype="float64")
+    bands = pd.cut(conf, [0, 0.5, 0.7, 0.9, 1.0001], right=False, labels=["<0.5", "0.5-0.7", "0.7-0.9", ">=0.9"])
+    cal = (pd.DataFrame({"band": bands, "confidence": conf, "right": truth == pred})
+           .groupby("band", observed=False).agg(n=("right", "size"), mean_confidence=("confidence", "mean"),
+                                                accuracy=("right", "mean")).reset_index())
+    return CodingAgreement(len(truth), float((truth == pred).mean()), k, lo, hi, float((pred == UNCODED).mean() * 100),
+                           per, cal)
+
+
+__all__ += ["kappa_interval", "CodingAgreement", "coding_agreement"]

@@ -25,7 +25,7 @@ import pandas as pd
 
 from cxlib.errors import ConfigError
 from cxlib.text.codebook import UNCODED, Codebook
-from cxlib.text.coding import _assemble, comment_frame
+from cxlib.text.coding import assemble_codes, comment_frame
 
 __all__ = ["semantic_available", "load_encoder", "semantic_codes", "MODEL_PACKAGE"]
 
@@ -152,5 +152,5 @@ def semantic_codes(
         for s, theme, e, sim in found:
             for lst, v in zip(rows, (r, theme, s, e, sim)):
                 lst.append(v)
-    return _assemble(rows[0], rows[1], rows[2], rows[3], dict(zip(refs, texts)), codebook.parents(),
+    return assemble_codes(rows[0], rows[1], rows[2], rows[3], dict(zip(refs, texts)), codebook.parents(),
                      coder="semantic", confidence=rows[4])

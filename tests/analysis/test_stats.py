@@ -279,3 +279,44 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+# ----------------------------------------------------------------- counts, rates, quantiles
+
+
+def test_poisson_excess_test_is_the_exact_upper_tail():
+    r = S.poisson_excess_test([12, 0, 3], [3.0, 2.0, 0.0])
+    assert r["p_value"][0] == pytest.approx(sst.poisson.sf(11, 3.0), rel=1e-12, abs=0)
+    assert r["p_value"][1] == 1.0
+    assert r["p_value"][2] == pytest.approx(sst.poisson.sf(2, 0.5), rel=1e-12, abs=0)  # expected 0 -> 0.5
+    assert r["ratio"].tolist()[:2] == [4.0, 0.0]
+
+
+def test_poisson_rate_interval_equals_statsmodels_exact():
+    from statsmodels.stats.rates import confint_poisson
+
+    for k, t in ((10, 5), (0, 7), (123, 28)):
+        lo, hi = S.poisson_rate_interval(k, t)
+        ref = confint_poisson(k, t, method="exact-c")
+        assert (float(lo), float(hi)) == pytest.approx(tuple(map(float, ref)), rel=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(6, 300), q=st.sampled_from([0.25, 0.5, 0.9]), seed=st.integers(0, 1000))
+def test_quantile_interval_brackets_the_estimate_with_order_statistics(n, q, seed):
+    x = np.random.default_rng(seed).exponential(5, n)
+    est, lo, hi = S.quantile_interval(x, q=q)
+    assert est == pytest.approx(np.quantile(x, q))
+    if np.isfinite(lo):
+        assert lo <= est <= hi and lo in x and hi in x
+        # the binomial coverage of [x(l), x(u)] is at least 95 %
+        xs = np.sort(x)
+        l, u = int(np.searchsorted(xs, lo)) + 1, int(np.searchsorted(xs, hi)) + 1
+        assert sst.binom.cdf(u - 1, n, q) - sst.binom.cdf(l - 1, n, q) >= 0.95 - 1e-12
+
+
+def test_quantile_interval_median_known_answer():
+    assert S.quantile_interval(np.arange(1, 11)) == (5.5, 2.0, 9.0)  # n = 10: [x(2), x(9)], 97.9 %
+    est, lo, hi = S.quantile_interval([1, 2, 3])
+    assert est == 2.0 and np.isnan(lo) and np.isnan(hi)
+    assert all(np.isnan(S.quantile_interval([])))

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxlib.analysis import churn, gap, metrics, stats
-from cxlib.analysis.journey import consistency, friction, lifecycle, paths, summarise_index, journey_index
-from cxlib.analysis.journey import customer_outcomes, journey_paths, path_outcomes
+from cxlib.analysis import benchmark, churn, gap, metrics, owners, social, stats
+from cxlib.analysis.journey import consistency, departments, friction, lifecycle, paths, summarise_index, journey_index
+from cxlib.analysis.journey import customer_outcomes, journey_map, journey_paths, outcomes, path_outcomes
 
 STAGES = ["buy", "use", "support"]
 
@@ -123,6 +123,26 @@ def _ctx(cust, inter, responses):
     return metrics.with_context(responses, customers=cust, interactions=inter)
 
 
+def _benchmark(data, min_n):
+    """The regions as companies, the most common one as the client (a single region: nothing to check)."""
+    data = data.dropna(subset=["company"])
+    if data["company"].nunique() < 2:
+        return pd.DataFrame({"company": [], "n": [], "score": [], "ci_low": [], "gap": [], "p_value": [],
+                             "suppressed": []})
+    return benchmark.benchmark(data, client=str(data["company"].mode()[0]), min_n=min_n).table
+
+
+def _mentions(cust, inter):
+    """Posts built from the random interactions: uneven sources, sentiment, engagement and replies."""
+    rng = np.random.default_rng(len(inter))
+    m = len(inter)
+    posted = inter["occurred_at"].to_numpy()
+    replied = pd.Series(posted + pd.to_timedelta(rng.exponential(5, m), unit="h")).where(rng.random(m) < 0.6)
+    return pd.DataFrame({"mention_id": inter["interaction_id"].to_numpy(), "source": inter["channel"].to_numpy(),
+                         "posted_at": posted, "sentiment": rng.choice(["negative", "neutral", "positive"], m),
+                         "engagement": rng.poisson(5, m).astype(float), "replied_at": replied.to_numpy()})
+
+
 CASES = {
     "metrics.nps by segment": (
         lambda c, i, r, k: metrics.nps(_ctx(c, i, _rel(r)), by="segment", min_n=k), ["segment"], NPS_VALUES, ()),
@@ -177,6 +197,37 @@ CASES = {
         lambda c, i, r, k: path_outcomes(journey_paths(i, step="stage", max_steps=2),
                                          customer_outcomes(c, r), top=None, min_n=k), ["path"],
         ["share", "churn_rate"], ()),
+    "journey.journey_map": (
+        lambda c, i, r, k: journey_map(i, r, c, min_n=k), ["touchpoint"],
+        ["rating", "asked_again_rate", "silent_wait_rate", "churn_difference"], ("stage",)),
+    "journey.journey_map by channel": (
+        lambda c, i, r, k: journey_map(i, r, c, channel=True, min_n=k), ["channel"],
+        ["rating", "asked_again_rate", "repeat_rate", "churn_difference"], ("stage", "touchpoint")),
+    "departments.department_consistency": (
+        lambda c, i, r, k: departments.department_consistency(i, r, min_n=k), ["department"],
+        ["value", "value_other", "difference", "p_value"], ("measure",)),
+    "departments.handoff_pair_outcomes": (
+        lambda c, i, r, k: departments.handoff_pair_outcomes(i, r, min_n=k), ["from_department", "to_department"],
+        ["asked_again", "asked_other", "resolved", "rating"], ()),
+    "outcomes.good_touchpoints_poor_journey": (
+        lambda c, i, r, k: outcomes.good_touchpoints_poor_journey(journey_index(i, r), customer_outcomes(c, r),
+                                                                  journey_cut=50, min_n=k).table,
+        ["quadrant"], ["share", "mean_journey_index", "mean_touchpoint"], ()),
+    "benchmark.benchmark by region": (
+        lambda c, i, r, k: _benchmark(_ctx(c, i, _rel(r)).rename(columns={"region": "company"}), k),
+        ["company"], ["score", "ci_low", "gap", "p_value"], ()),
+    "owners.owner_scorecard friction": (
+        lambda c, i, r, k: owners.owner_scorecard(r, None, i, min_n=k).friction, ["owner"], ["rate", "lift"],
+        ("signal",)),
+    "social.sentiment_share": (
+        lambda c, i, r, k: social.sentiment_share(_mentions(c, i), min_n=k), ["source"], ["share", "count"],
+        ("sentiment",)),
+    "social.engagement_summary": (
+        lambda c, i, r, k: social.engagement_summary(_mentions(c, i), min_n=k), ["source"], ["mean", "total"],
+        ("measure",)),
+    "social.response_performance": (
+        lambda c, i, r, k: social.response_performance(_mentions(c, i), min_n=k), ["source"],
+        ["response_rate", "median_hours"], ()),
     "lifecycle.decay_test by segment": (
         lambda c, i, r, k: lifecycle.decay_test(i, r, stages=STAGES, sale_stage="buy", by=["segment"], customers=c,
                                                 min_n=k).table, ["segment"], ["estimate", "ci_low", "p_value"],
@@ -229,7 +280,10 @@ GROUPED = [
     churn.churn_link, summarise_index, consistency.spread_summary, consistency.channel_gaps,
     consistency.handoff_outcomes, consistency.handoff_pairs, lifecycle.stage_curve, lifecycle.tenure_curve,
     lifecycle.decay_test, friction.repeated_info, friction.silent_waits, friction.repeat_contacts,
-    friction.friction_association, paths.path_outcomes,
+    friction.friction_association, paths.path_outcomes, journey_map, departments.department_consistency,
+    departments.handoff_pair_outcomes, outcomes.good_touchpoints_poor_journey, benchmark.benchmark,
+    owners.owner_scorecard, social.sentiment_share, social.engagement_summary, social.response_performance,
+    social.theme_magnification,
 ]
 
 

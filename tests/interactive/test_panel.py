@@ -76,3 +76,29 @@ def test_widget_escapes_comment_html(tmp_path):
     box = coding_panel(df, starter_codebook(), tmp_path / "h.csv", "alice", n=1)
     shown = box.children[0].value
     assert "<script>" not in shown and "<img" not in shown and "&lt;script&gt;" in shown
+
+
+def test_suggested_sample_sentiment_and_agreement(tmp_path):
+    from cxlib.interactive.panel import agreement_report, suggested_sample
+    from cxlib.text.reliability import hand_sentiment_path, read_hand_sentiment
+
+    cb = starter_codebook()
+    texts = ["They charged me twice", "On hold for an hour", "The app keeps crashing", "Lovely staff, so helpful",
+             "Never got a call back", "Way too expensive"] * 4
+    data = pd.DataFrame({"response_id": [f"r{i:02d}" for i in range(len(texts))],
+                         "comment": [f"{t} ({i})" for i, t in enumerate(texts)]})
+    path = tmp_path / "hand_coded.csv"
+    sample = suggested_sample(data, cb, path, "alice", n=5)
+    assert len(sample) == 5 and {"suggested_theme", "confidence", "reason"} <= set(sample.columns)
+    s = CodingSession(sample, cb, path, "alice")
+    theme, _ = s.suggestion()
+    assert theme is not None
+    s.save(["billing.unexpected_charges"], "negative")
+    with pytest.raises(DataError, match="Sentiment"):
+        s.save([], "angry")
+    got = read_hand_sentiment(hand_sentiment_path(path))
+    assert got["sentiment"].tolist() == ["negative"] and s.sentiment_codes()["sentiment"].tolist() == ["negative"]
+    nxt = suggested_sample(data, cb, path, "alice", n=5)
+    assert sample["comment_ref"].iloc[0] not in set(nxt["comment_ref"])  # coded comments are not offered again
+    msg, table = agreement_report(data, cb, path, "alice")
+    assert "at least 20" in msg and table is None

@@ -6,8 +6,10 @@
   (:mod:`~cxlib.analysis.journey.index_sql`: the same inside DuckDB);
 * :mod:`~cxlib.analysis.journey.outcomes` -- relationship NPS and churn; good touchpoints, poor journey;
 * :mod:`~cxlib.analysis.journey.paths` -- the most common journeys and how they end;
+* :mod:`~cxlib.analysis.journey.map` -- the journey map: every stage × touchpoint cell, ranked;
 * :mod:`~cxlib.analysis.journey.lifecycle` -- does the experience decay after the sale?
 * :mod:`~cxlib.analysis.journey.consistency` -- channels and departments that feel like different companies;
+* :mod:`~cxlib.analysis.journey.departments` -- departments against each other, and hand-offs that go wrong;
 * :mod:`~cxlib.analysis.journey.friction` -- asked again, silent waits, repeat contacts;
 * :mod:`~cxlib.analysis.journey.value` -- does the journey view predict better than single touchpoints?
 
@@ -19,7 +21,8 @@ from cxlib.analysis.journey.cases import case_table, contact_flags
 from cxlib.analysis.journey.components import COMPONENTS
 from cxlib.analysis.journey.index import index_contributions, journey_index, summarise_index
 from cxlib.analysis.journey.index_sql import journey_index_duckdb
-from cxlib.analysis.journey.outcomes import customer_outcomes, touchpoint_vs_journey
+from cxlib.analysis.journey.map import journey_map
+from cxlib.analysis.journey.outcomes import customer_outcomes, good_touchpoints_poor_journey, touchpoint_vs_journey
 from cxlib.analysis.journey.paths import journey_paths, path_outcomes
 from cxlib.analysis.journey.scores import relationship_answers, touchpoint_scores
 
@@ -35,6 +38,8 @@ __all__ = [
     "summarise_index",
     "customer_outcomes",
     "touchpoint_vs_journey",
+    "good_touchpoints_poor_journey",
+    "journey_map",
     "journey_paths",
     "path_outcomes",
 ]

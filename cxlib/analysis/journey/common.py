@@ -106,7 +106,7 @@ def add_groups(frame: pd.DataFrame, by: Sequence[str], *, customers: pd.DataFram
 
 
 def mean_table(frame: pd.DataFrame, value: str, by: Sequence[str], *, min_n: int | None, ci: float,
-               count: str | None = None) -> pd.DataFrame:
+               count: str | None = None, partition: Sequence[str] | None = None) -> pd.DataFrame:
     """n, mean, sd and a Student-t interval of ``value`` per ``by`` group, suppressed by the one policy.
 
     Parameters
@@ -126,6 +126,10 @@ def mean_table(frame: pd.DataFrame, value: str, by: Sequence[str], *, min_n: int
     count : str, optional
         Also count the distinct values of this column per group (``customer_id`` ->
         ``n_customers``).
+    partition : sequence of str, optional
+        The ``by`` columns whose groups partition a total that may be shown (complementary
+        suppression runs across them); the other ``by`` columns stack independent tables.
+        Default: every ``by`` column.
 
     Returns
     -------
@@ -150,11 +154,17 @@ def mean_table(frame: pd.DataFrame, value: str, by: Sequence[str], *, min_n: int
             table[f"n_{count.removesuffix('_id')}s"] = [data[count].nunique()]
     low, high = stats.mean_interval(table["mean"], table["sd"], table["n"], ci=ci)
     table["ci_low"], table["ci_high"] = low, high
-    return stats.suppress(table, by=list(by), min_n=min_n, value_cols=["mean", "sd", "ci_low", "ci_high"])
+    part, within = _partition(by, partition)
+    return stats.suppress(table, by=part, within=within, min_n=min_n, value_cols=["mean", "sd", "ci_low", "ci_high"])
+
+
+def _partition(by: Sequence[str], partition: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    part = list(by) if partition is None else [c for c in by if c in partition]
+    return part, [c for c in by if c not in part]
 
 
 def rate_table(frame: pd.DataFrame, flag: str, by: Sequence[str], *, min_n: int | None, ci: float,
-               events: str = "n_events", rate: str = "rate") -> pd.DataFrame:
+               events: str = "n_events", rate: str = "rate", partition: Sequence[str] | None = None) -> pd.DataFrame:
     """n, number of events, rate and a Wilson interval of a 0/1 column per ``by`` group, suppressed.
 
     Parameters
@@ -165,7 +175,7 @@ def rate_table(frame: pd.DataFrame, flag: str, by: Sequence[str], *, min_n: int 
         The 0/1 column.
     by : sequence of str
         Grouping columns.
-    min_n, ci
+    min_n, ci, partition
         As in :func:`mean_table`.
     events, rate : str
         Names of the event-count and rate columns.
@@ -195,7 +205,8 @@ def rate_table(frame: pd.DataFrame, flag: str, by: Sequence[str], *, min_n: int 
     table[events] = table[events].astype("int64")
     table[rate] = table[events] / table["n"]
     table["ci_low"], table["ci_high"] = stats.proportion_interval(table[events], table["n"], ci=ci)
-    return stats.suppress(table, by=list(by), min_n=min_n, value_cols=[rate, "ci_low", "ci_high"])
+    part, within = _partition(by, partition)
+    return stats.suppress(table, by=part, within=within, min_n=min_n, value_cols=[rate, "ci_low", "ci_high"])
 
 
 def mean_at(pos: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

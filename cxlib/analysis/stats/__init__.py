@@ -18,11 +18,12 @@ Examples
 """
 
 from cxlib.analysis.stats.intervals import (
-    NpsMethod, contain, effective_n, mean_interval, nps_interval, percentile_interval, proportion_interval,
-    wilson_interval, z_critical,
+    NpsMethod, contain, effective_n, mean_interval, nps_interval, percentile_interval, poisson_rate_interval,
+    proportion_interval, quantile_interval, wilson_interval, z_critical,
 )
 from cxlib.analysis.stats.significance import (
-    Correction, adjust_pvalues, one_proportion_test, one_sample_t_test, two_proportion_test, welch_test,
+    Correction, adjust_pvalues, one_proportion_test, one_sample_t_test, poisson_excess_test, two_proportion_test,
+    welch_test,
 )
 from cxlib.analysis.stats.suppression import DEFAULT_MIN_N, check_min_n, suppress, suppression_mask
 
@@ -38,10 +39,13 @@ __all__ = [
     "proportion_interval",
     "mean_interval",
     "percentile_interval",
+    "quantile_interval",
+    "poisson_rate_interval",
     "welch_test",
     "two_proportion_test",
     "one_proportion_test",
     "one_sample_t_test",
+    "poisson_excess_test",
     "adjust_pvalues",
     "check_min_n",
     "suppression_mask",

@@ -42,6 +42,8 @@ __all__ = [
     "proportion_interval",
     "mean_interval",
     "percentile_interval",
+    "quantile_interval",
+    "poisson_rate_interval",
 ]
 
 NpsMethod = Literal["adjusted_wald", "wald"]
@@ -279,3 +281,84 @@ def percentile_interval(replicates: np.ndarray, estimate, *, ci: float = 0.95, a
     low = np.nanquantile(replicates, alpha, axis=axis)
     high = np.nanquantile(replicates, 1 - alpha, axis=axis)
     return contain(low, high, np.asarray(estimate, dtype=float))
+
+
+def quantile_interval(values, *, q: float = 0.5, ci: float = 0.95) -> tuple[float, float, float]:
+    """A quantile (default the median) with its distribution-free confidence interval.
+
+    Parameters
+    ----------
+    values : array-like
+        The sample (NaN ignored).
+    q : float, keyword-only
+        The quantile, in (0, 1).
+    ci : float, keyword-only
+        Confidence level.
+
+    Returns
+    -------
+    (estimate, low, high) : floats; NaN for an empty sample, and low/high NaN when the sample is
+    too small for the level (e.g. fewer than 6 values for a 95 % interval of the median).
+
+    Notes
+    -----
+    The interval is [x_(l), x_(u)] of the order statistics with l, u the
+    Binomial(n, q) quantiles at (1 - ci)/2 and (1 + ci)/2 (Conover, W. J. (1999). *Practical
+    Nonparametric Statistics*, 3rd ed., Wiley, section 3.2); its coverage is at least ``ci``.
+    The estimate is numpy's default (linear) quantile.
+
+    Examples
+    --------
+    >>> est, low, high = quantile_interval(np.arange(1, 101))
+    >>> est, low, high
+    (50.5, 40.0, 61.0)
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    est = float(np.quantile(x, q))
+    alpha = (1 - ci) / 2
+    lo = int(_st.binom.ppf(alpha, n, q))          # x_(lo) with 1-based lo: P(B < lo) <= alpha
+    hi = int(_st.binom.ppf(1 - alpha, n, q)) + 1
+    if lo < 1 or hi > n:
+        return est, float("nan"), float("nan")
+    return est, float(x[lo - 1]), float(x[hi - 1])
+
+
+def poisson_rate_interval(events, exposure, *, ci: float = 0.95):
+    """Exact (Garwood) interval of a Poisson rate: ``events`` counted over ``exposure`` periods.
+
+    Parameters
+    ----------
+    events : array-like
+        Counted events (e.g. mentions in the trailing window).
+    exposure : array-like
+        Periods (or any exposure) they were counted over; > 0.
+    ci : float, keyword-only
+        Confidence level.
+
+    Returns
+    -------
+    (low, high) : tuple of numpy arrays, events per period.
+
+    Notes
+    -----
+    low = chi2_{(1-ci)/2}(2k) / (2t), high = chi2_{(1+ci)/2}(2k + 2) / (2t) for k events over t
+    (Garwood, F. (1936). Fiducial limits for the Poisson distribution. *Biometrika* 28, 437-442);
+    low = 0 when k = 0. Coverage is at least ``ci``.
+
+    Examples
+    --------
+    >>> low, high = poisson_rate_interval(10, 5)
+    >>> round(float(low), 3), round(float(high), 3)
+    (0.959, 3.678)
+    """
+    k = np.asarray(events, dtype=float)
+    t = np.asarray(exposure, dtype=float)
+    a = (1 - ci) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(k > 0, _st.chi2.ppf(a, 2 * k) / (2 * t), 0.0)
+        high = _st.chi2.ppf(1 - a, 2 * k + 2) / (2 * t)
+    return low, high

@@ -39,6 +39,7 @@ __all__ = [
     "two_proportion_test",
     "one_proportion_test",
     "one_sample_t_test",
+    "poisson_excess_test",
     "adjust_pvalues",
 ]
 
@@ -177,6 +178,39 @@ def one_sample_t_test(mean, sd, n, mu0) -> dict[str, np.ndarray]:
         p = 2 * _st.t.sf(np.abs(t), df)
     p = np.where((s == 0) & np.isfinite(m), np.where(m == mu, 1.0, 0.0), p)
     return {"statistic": t, "df": df, "p_value": p}
+
+
+def poisson_excess_test(count, expected) -> dict[str, np.ndarray]:
+    """One-sided test of an excess count: is ``count`` more than a Poisson(``expected``) gives?
+
+    Parameters
+    ----------
+    count : array-like
+        Observed counts (e.g. mentions on a day).
+    expected : array-like
+        Expected counts under the baseline (e.g. the trailing median); > 0.
+
+    Returns
+    -------
+    dict with arrays ``ratio`` (count / expected) and ``p_value`` = P(X >= count), X ~ Poisson(expected).
+
+    Notes
+    -----
+    The exact upper tail, ``scipy.stats.poisson.sf(count - 1, expected)``. An expected count of 0
+    is treated as 0.5 (one event in two periods), so a first event is not infinitely surprising.
+
+    Examples
+    --------
+    >>> r = poisson_excess_test(12, 3.0)
+    >>> round(float(r["ratio"]), 1), round(float(r["p_value"]), 6)
+    (4.0, 7.1e-05)
+    """
+    x = np.asarray(count, dtype=float)
+    mu = np.maximum(np.asarray(expected, dtype=float), 0.5)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = x / mu
+    p = np.where(x <= 0, 1.0, _st.poisson.sf(x - 1, mu))
+    return {"ratio": ratio, "p_value": p}
 
 
 def adjust_pvalues(p_values, *, method: Correction = "holm") -> np.ndarray:

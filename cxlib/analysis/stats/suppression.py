@@ -94,7 +94,12 @@ def suppression_mask(
     [True, False, True]
     """
     threshold = check_min_n(min_n)
-    counts = np.nan_to_num(table[n].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    if n not in table.columns:
+        if threshold or (complementary and by):
+            raise DataError(f"suppression needs the count column `{n}`; the table has {list(map(str, table.columns))}.")
+        counts = np.ones(len(table))
+    else:
+        counts = np.nan_to_num(table[n].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
     hidden = counts < threshold
     if also_hide is not None:
         hidden |= np.asarray(also_hide, dtype=bool)
