@@ -76,6 +76,7 @@ def register(app: typer.Typer) -> None:
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Extra notebook parameter name=value (repeatable)."),
         results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
+        parallel: bool = typer.Option(True, "--parallel/--sequential", help="Run the audiences at once, one kernel each (shared sections are still computed once)."),
     ) -> None:
         """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest)."""
         from rich.console import Console
@@ -92,7 +93,7 @@ def register(app: typer.Typer) -> None:
                         formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
                         parameters=tuple(parse_param(p) for p in (param or [])),
-                        results=split_list(results, RESULTS_MODES, "results mode")[0])
+                        results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel)
         with console.status(f"rendering {client}…"), Kernel(settings) as kernel:
             result = render_client(job, kernel=kernel)
         if result.ok:

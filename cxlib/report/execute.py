@@ -120,7 +120,7 @@ del _cx_np, _cx_os, _cx_sys, _cx_random, _cx_warnings, _cx_fig, _cx_key, _cx_val
 
 #: Environment variables the prelude sets (or removes) before every notebook, warm or cold, so a
 #: warm kernel never carries one job's setting into the next (``CX_RESULTS_CACHE``: shared results).
-NOTEBOOK_ENV = ("CX_RESULTS_CACHE",)
+NOTEBOOK_ENV = ("CX_RESULTS_CACHE", "CX_RESULTS_JOURNAL")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 import traceback
@@ -73,6 +74,9 @@ class ReportJob:
         Section results shared between the audiences and kept for later runs on the same inputs
         (:mod:`cxlib.report.results`): ``on`` (default) computes each section once and reuses
         it, ``fresh`` computes everything again (and keeps the new results), ``off`` keeps nothing.
+    parallel_audiences : bool
+        Run the audiences' notebooks at once, each on its own kernel (``cx report``: one client
+        on every core); a batch keeps one kernel per worker and runs them one after the other.
     """
 
     client: str
@@ -86,6 +90,7 @@ class ReportJob:
     warm_kernel: bool = False
     parameters: tuple[tuple[str, Any], ...] = ()
     results: str = "on"
+    parallel_audiences: bool = False
 
     @property
     def notebook_path(self) -> Path:
@@ -225,6 +230,68 @@ def _results_mode(mode: str) -> str:
     return cache_mode(mode)
 
 
+def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook_env: dict) -> dict[str, Any]:
+    """Execute one audience's notebook; never raises (the outcome says what happened)."""
+    from cxlib.report.results import JOURNAL_ENV
+
+    fd, journal = tempfile.mkstemp(prefix="cx-results-", suffix=".log")
+    os.close(fd)
+    params = {"client": job.client, "audience": audience, "root": str(Path(job.root).resolve()),
+              **dict(job.parameters)}
+    t = time.perf_counter()
+    outcome: dict[str, Any] = {"audience": audience, "params": params}
+    try:
+        outcome["run"] = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
+                                          drop_tags=other_audiences(audience),
+                                          environment={**notebook_env, JOURNAL_ENV: journal})
+    except CxError as exc:
+        outcome["error"] = exc
+    except Exception as exc:  # noqa: BLE001 - reported as the client's failure by the caller
+        outcome["error"] = exc
+    finally:
+        outcome["seconds"] = time.perf_counter() - t
+        try:
+            outcome["computed"] = Path(journal).read_text(encoding="utf-8").split()
+        except OSError:
+            outcome["computed"] = []
+        Path(journal).unlink(missing_ok=True)
+    return outcome
+
+
+def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict):
+    """Each audience's outcome, in audience order, as soon as it is known.
+
+    With ``job.parallel_audiences`` every audience runs at once on its own kernel (the sections they
+    share are computed by whichever kernel reaches them first; the other waits for its result,
+    :class:`cxlib.report.results.ResultsCache`); otherwise one after the other on ``kernel``.
+    """
+    audiences = list(job.audiences)
+    if not job.parallel_audiences or len(audiences) < 2 or _results_mode(job.results) == "off":
+        for audience in audiences:
+            outcome = _run_audience(job, audience, kernel, notebook_env)
+            yield outcome
+            if "error" in outcome:
+                return
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    extra = [Kernel(job.settings) for _ in audiences[1:]]
+    kernels = [kernel, *extra]
+    try:
+        with ThreadPoolExecutor(max_workers=len(audiences), thread_name_prefix="cx-audience") as pool:
+            futures = [pool.submit(_run_audience, job, a, k, notebook_env) for a, k in zip(audiences, kernels)]
+            try:
+                for future in futures:  # in audience order: the first is rendered while the others still run
+                    yield future.result()
+            except GeneratorExit:  # an audience failed: stop the others now rather than wait for them
+                for k in extra:
+                    k.shutdown()
+                raise
+    finally:
+        for k in extra:
+            k.shutdown()
+
+
 def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResult:
     """Validate, execute, render and publish one client's reports.
 
@@ -240,7 +307,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     ClientResult
         Never raises for the client's own failures (data, notebook, kernel, rendering).
     """
-    from cxlib.report.results import RESULTS_ENV, snapshot
+    from cxlib.report.results import RESULTS_ENV
     from cxlib.workspace import open_client
 
     start = time.perf_counter()
@@ -251,7 +318,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     timings = {"validate": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "publish": 0.0}
     params_by_audience: dict[str, dict] = {}
     warm_any, attempts = False, 0
-    settings_info = {**asdict(job.settings), "pdf_engine": job.pdf_engine, "warm_kernel": job.warm_kernel}
+    settings_info = {**asdict(job.settings), "pdf_engine": job.pdf_engine, "warm_kernel": job.warm_kernel,
+                     "parallel_audiences": job.parallel_audiences}
     settings_info["env"] = dict(job.settings.env)
     data_dir = Path(job.root) / "data" / job.client
     results_info: dict[str, Any] = {"mode": job.results, "key": None, "computed": {}, "loaded": {}}
@@ -281,6 +349,9 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         t = time.perf_counter()
         ws = open_client(job.client, root=job.root)
         timings["validate"] = time.perf_counter() - t
+        unknown = [a for a in job.audiences if a not in AUDIENCES]
+        if unknown:
+            raise CxError(f"Unknown audience {unknown[0]!r}; use one of {', '.join(AUDIENCES)}.")
         mode = _results_mode(job.results)
         if mode == "fresh":  # compute everything again, once, and keep the new results
             import shutil
@@ -288,40 +359,39 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             shutil.rmtree(Path(ws.build_dir) / "results", ignore_errors=True)
         notebook_env = {RESULTS_ENV: "off" if mode == "off" else "on"}
         rendered: dict[str, bytes] = {}
-        for audience in job.audiences:
-            if audience not in AUDIENCES:
-                raise CxError(f"Unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}.")
+        t_exec = time.perf_counter()
+        outcomes = _run_audiences(job, kernel, notebook_env)
+        for outcome in outcomes:
+            audience = outcome["audience"]
             stem = f"{job.client}-{audience}"
-            params = {"client": job.client, "audience": audience, "root": str(Path(job.root).resolve()),
-                      **dict(job.parameters)}
-            params_by_audience[audience] = params
-            t = time.perf_counter()
-            before = snapshot(ws.build_dir)
-            try:
-                run = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
-                                       drop_tags=other_audiences(audience), environment=notebook_env)
-            except CxError as exc:
-                timings["execute"] += time.perf_counter() - t
+            params_by_audience[audience] = outcome["params"]
+            exc = outcome.get("error")
+            if exc is not None:
+                timings["execute"] = time.perf_counter() - t_exec
                 attempts += getattr(exc, "start_attempts", 0)
+                if not isinstance(exc, CxError):
+                    outcomes.close()
+                    raise exc
                 kept: tuple[str, ...] = ()
                 nb = getattr(exc, "notebook", None)
                 if nb is not None:
                     name = f"{stem}.failed.ipynb"
                     atomic_write_bytes(out / name, notebook_bytes(normalize_notebook(nb)))
                     kept = (name,)
+                outcomes.close()
                 return failed(exc, kept)
-            timings["execute"] += time.perf_counter() - t
+            run = outcome["run"]
             warm_any = warm_any or run.warm
             attempts += run.start_attempts
             key, used = _results_used(run.notebook)
             if key is not None:
-                after = snapshot(ws.build_dir)
                 results_info["key"] = key
-                fresh = [s for s in used if after.get(f"{key}/{s}") != before.get(f"{key}/{s}")]
-                results_info["computed"][audience] = fresh
-                results_info["loaded"][audience] = [s for s in used if s not in fresh]
+                computed = [s for s in used if s in outcome["computed"]]
+                results_info["computed"][audience] = computed
+                results_info["loaded"][audience] = [s for s in used if s not in computed]
             nb = normalize_notebook(run.notebook)
             rendered[f"{stem}.ipynb"] = notebook_bytes(nb)
+            timings["execute"] = time.perf_counter() - t_exec - timings["html"] - timings["pdf"]
             t = time.perf_counter()
             warming.join()
             from cxlib.report.pdf import html_to_pdf_bytes

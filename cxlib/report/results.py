@@ -39,18 +39,22 @@ import json
 import os
 import pickle
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Iterator, Literal, Mapping
 
 from cxlib.report.files import TEMP_PREFIX, atomic_write_bytes, sha256_bytes, sha256_file
 
-__all__ = ["RESULTS_ENV", "RESULTS_MIME", "CacheMode", "ResultsKey", "ResultsCache", "results_key", "open_results",
+__all__ = ["RESULTS_ENV", "JOURNAL_ENV", "RESULTS_MIME", "CacheMode", "ResultsKey", "ResultsCache", "results_key", "open_results",
            "cache_mode", "code_digest", "snapshot", "prune", "KEEP_KEYS"]
 
 #: Environment variable deciding whether a kernel uses the results cache (``on``, ``fresh``, ``off``).
 RESULTS_ENV = "CX_RESULTS_CACHE"
+#: Environment variable naming a file where a kernel lists the sections it computed (one id a line),
+#: for the client manifest (set by :func:`cxlib.report.pipeline.render_client`).
+JOURNAL_ENV = "CX_RESULTS_JOURNAL"
 #: MIME type of the (invisible) record a section cell leaves of the result it showed.
 RESULTS_MIME = "application/vnd.cxlib.results+json"
 #: Keys kept per client (the rest are removed, least recently used first).
@@ -165,13 +169,23 @@ class ResultsCache:
     key : ResultsKey
     mode : {"on", "fresh"}
         ``fresh`` never loads (every section is computed again and saved over the old file).
+    journal : path, optional
+        A file where :meth:`save` adds the id of each section it saves.
+
+    Notes
+    -----
+    Two kernels of one client running at once (``cx report`` runs the audiences in parallel)
+    compute a shared section once: :meth:`computing` holds a lock on the section while one
+    computes it, and the other then loads the result instead of computing it again.
     """
 
-    def __init__(self, root: str | os.PathLike, key: ResultsKey, *, mode: CacheMode = "on") -> None:
+    def __init__(self, root: str | os.PathLike, key: ResultsKey, *, mode: CacheMode = "on",
+                 journal: str | os.PathLike | None = None) -> None:
         self.root = Path(root)
         self.key = key
         self.mode = mode
         self.folder = self.root / key.digest
+        self.journal = Path(journal) if journal else None
         self._key_ok: bool | None = None
 
     def __repr__(self) -> str:
@@ -218,8 +232,24 @@ class ResultsCache:
             self._key_ok = True
         atomic_write_bytes(self._path(section_id), blob)
         _touch(self.folder)
+        if self.journal is not None:
+            with open(self.journal, "a", encoding="utf-8") as fh:
+                fh.write(section_id + "\n")
         prune(self.root, keep=KEEP_KEYS)
         return sha256_bytes(blob)
+
+    @contextmanager
+    def computing(self, section_id: str) -> Iterator[None]:
+        """Hold the section's lock while computing it (another kernel of the client waits, then loads it)."""
+        import fcntl
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / f"{section_id}.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def record(self) -> dict[str, Any]:
         """What the notebook keeps of the cache (for the audit): the key in full and its digest."""
@@ -261,7 +291,8 @@ def open_results(data: Any, *, mode: str | None = None) -> ResultsCache | None:
     chosen = cache_mode(mode)
     if chosen == "off":
         return None
-    return ResultsCache(Path(data.ws.build_dir) / _RESULTS_DIR, results_key(data), mode=chosen)
+    return ResultsCache(Path(data.ws.build_dir) / _RESULTS_DIR, results_key(data), mode=chosen,
+                        journal=os.environ.get(JOURNAL_ENV) or None)
 
 
 def snapshot(build_dir: str | os.PathLike) -> dict[str, tuple[int, int, int]]:

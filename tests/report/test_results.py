@@ -243,3 +243,29 @@ def test_reports_from_cached_results_are_identical_to_fresh_reports(small_client
     for audience in ("executive", "analyst"):
         page = (small_client / "reading" / CLIENT / f"{CLIENT}-{audience}.html").read_text()
         assert reading["key"] not in page and "sha256" not in page
+
+
+@pytest.mark.slow
+def test_audiences_run_at_once_compute_each_shared_section_once(small_client):
+    """cx report's parallel audiences: the same files as one after the other; no section computed twice."""
+    import shutil
+
+    from cxlib.report.execute import ExecutionSettings
+    from cxlib.report.manifest import read_manifest
+    from cxlib.report.pipeline import ReportJob, render_client
+
+    settings = ExecutionSettings(cell_timeout=300)
+    outs, info = {}, {}
+    for name, parallel in (("sequential", False), ("parallel", True)):
+        shutil.rmtree(small_client / "build" / CLIENT / "results", ignore_errors=True)
+        result = render_client(ReportJob(client=CLIENT, root=str(small_client), settings=settings,
+                                         parallel_audiences=parallel, out_dir=str(small_client / name)))
+        assert result.ok, f"{result.error_type}: {result.error}"
+        outs[name] = result.outputs
+        info[name] = read_manifest(small_client / name / CLIENT / "manifest.json")["run"]["results"]
+    assert outs["sequential"] == outs["parallel"]
+    computed = info["parallel"]["computed"]
+    both = computed["executive"] + computed["analyst"]
+    assert len(both) == len(set(both))  # each section computed by one kernel only
+    used = {*computed["analyst"], *info["parallel"]["loaded"]["analyst"]}
+    assert set(both) == used  # and every section the analyst report shows was computed by one of them

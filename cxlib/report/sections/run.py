@@ -86,18 +86,25 @@ class ReportRun:
             if self.missing(section_id):
                 self._results[section_id] = None
             else:
-                cached = self._cache.load(section_id) if self._cache is not None else None
+                cache = self._cache
+                cached = cache.load(section_id) if cache is not None else None
+                if cached is None and cache is not None:
+                    with cache.computing(section_id):  # another kernel of this client may be computing it
+                        cached = cache.load(section_id)
+                        if cached is None:
+                            self._results[section_id] = self._compute(spec)
+                            sha = cache.save(section_id, self._results[section_id])
+                            if sha is not None:
+                                self._sha[section_id] = sha
+                elif cached is None:
+                    self._results[section_id] = self._compute(spec)
                 if cached is not None:
                     self._results[section_id], self._sha[section_id] = cached
-                else:
-                    uses = {name: self.result(name) for name in spec.uses}
-                    result = spec.compute(self.data, **uses)
-                    self._results[section_id] = result
-                    if self._cache is not None:
-                        sha = self._cache.save(section_id, result)
-                        if sha is not None:
-                            self._sha[section_id] = sha
         return self._results[section_id]
+
+    def _compute(self, spec) -> SectionResult:
+        uses = {name: self.result(name) for name in spec.uses}
+        return spec.compute(self.data, **uses)
 
     def show(self, section_id: str, *, audience: str | None = None) -> None:
         """Display the section for ``audience`` (default: the run's), as the module docstring describes."""
