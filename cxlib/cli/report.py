@@ -21,7 +21,10 @@ import typer
 from cxlib.cli.errors import EXIT_DATA, friendly_errors
 from cxlib.errors import CxError
 
-__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view"]
+__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view", "RESULTS_MODES"]
+
+#: ``--results``: how section results are shared and kept (:mod:`cxlib.report.results`).
+RESULTS_MODES = ("on", "fresh", "off")
 
 
 def split_list(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -130,6 +133,8 @@ def register(app: typer.Typer) -> None:
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Extra notebook parameter name=value (repeatable)."),
         view: Optional[str] = typer.Option(None, "--view", metavar="NAME", help="Render a view saved in the explorer "
                                            "(data/<client>/views/NAME.yaml): its selection, into reports/views/NAME/."),
+        results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
+        parallel: bool = typer.Option(True, "--parallel/--sequential", help="Run the audiences at once, one kernel each (shared sections are still computed once)."),
     ) -> None:
         """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest).
 
@@ -149,7 +154,8 @@ def register(app: typer.Typer) -> None:
         settings = ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts)
         job = ReportJob(client=client, root=str(base), audiences=split_list(audience, AUDIENCES, "audience"),
                         formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
-                        out_dir=str(out) if out else None, pdf_engine=engine, settings=settings)
+                        out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
+                        results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel)
         job = replace(job, parameters=parse_params(param, job.notebook_path))
         if view is not None:
             from cxlib.workspace import Workspace
@@ -190,6 +196,7 @@ def register(app: typer.Typer) -> None:
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Extra notebook parameter name=value (repeatable)."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the live progress display."),
+        results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
     ) -> None:
         """Render every client's reports in parallel; a summary table at the end; exit 1 if any client failed."""
         from rich.console import Console
@@ -214,7 +221,7 @@ def register(app: typer.Typer) -> None:
             settings=ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts), warm_kernels=warm,
             pdf_engine=engine, notebook=str(notebook) if notebook else None, out_dir=str(out) if out else None,
             client_timeout=client_timeout, parameters=extra,
-            progress=progress, console=console,
+            progress=progress, console=console, results=split_list(results, RESULTS_MODES, "results mode")[0],
         )
         console.print(summary_table(result))
         console.print(f"manifest: {result.manifest}", highlight=False)

@@ -55,6 +55,35 @@ WIDE = (7.2, 3.4)
 TALL = (7.2, 4.6)
 _THEME: dict[str, str] = dict(DEFAULT_BRAND)
 
+#: Print sizes, light grids, no top/right spines, fixed SVG/PNG metadata (reruns give identical images).
+_PRINT_RC = {
+    "figure.figsize": WIDE, "figure.dpi": 150, "savefig.dpi": 150, "figure.constrained_layout.use": True,
+    "font.size": 9.5, "axes.titlesize": 10.5, "axes.titleweight": "bold", "axes.titlelocation": "left",
+    "axes.labelsize": 9.5, "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 8.5,
+    "legend.frameon": False, "axes.edgecolor": "#9CA3AF", "axes.labelcolor": "#1F2937",
+    "xtick.color": "#374151", "ytick.color": "#374151", "grid.color": "#E5E7EB", "grid.linewidth": 0.6,
+    "axes.spines.top": False, "axes.spines.right": False, "lines.linewidth": 2.0, "lines.markersize": 6,
+    "svg.hashsalt": "cx-workbench", "svg.fonttype": "path", "pdf.fonttype": 42,
+    "image.cmap": "cividis",
+}
+
+#: What ``seaborn.set_theme(context="paper", style="whitegrid")`` sets (seaborn 0.13), written out:
+#: importing seaborn costs a report kernel about half a second (it loads scipy.stats too) for
+#: nothing else. ``tests/present/test_theme.py`` checks that the result equals seaborn's.
+_PAPER_WHITEGRID = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
+    "axes.labelsize": 9.600000000000001, "axes.linewidth": 1.0, "axes.titlesize": 9.600000000000001,
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "font.size": 9.600000000000001, "grid.color": ".8", "legend.fontsize": 8.8,
+    "legend.title_fontsize": 9.600000000000001, "lines.linewidth": 1.2000000000000002,
+    "lines.markersize": 4.800000000000001, "lines.solid_capstyle": "round", "patch.edgecolor": "w",
+    "patch.force_edgecolor": True, "patch.linewidth": 0.8, "text.color": ".15", "xtick.bottom": False,
+    "xtick.color": ".15", "xtick.labelsize": 8.8, "xtick.major.size": 4.800000000000001, "xtick.major.width": 1.0,
+    "xtick.minor.size": 3.2, "xtick.minor.width": 0.8, "ytick.color": ".15", "ytick.labelsize": 8.8,
+    "ytick.left": False, "ytick.major.size": 4.800000000000001, "ytick.major.width": 1.0, "ytick.minor.size": 3.2,
+    "ytick.minor.width": 0.8,
+}
+
 
 def has_marks(ax) -> bool:
     """Whether the chart shows any data (a bar, a point or a line with a finite value)."""
@@ -115,25 +144,18 @@ def set_theme(brand: Mapping[str, str] | None = None) -> dict[str, str]:
     dict
         The colours in use (``primary``, ``accent``, ``neutral``).
     """
-    import seaborn as sns
+    from cycler import cycler
+    from matplotlib.colors import to_rgb
 
     colours = brand_colours(brand)
     _THEME.clear()
     _THEME.update(colours)
     cycle = [colours["primary"], colours["accent"], colours["neutral"], "#2E8B57", "#8B3A62", "#4682B4"]
-    sns.set_theme(
-        context="paper", style="whitegrid", palette=cycle, font="DejaVu Sans",
-        rc={
-            "figure.figsize": WIDE, "figure.dpi": 150, "savefig.dpi": 150, "figure.constrained_layout.use": True,
-            "font.size": 9.5, "axes.titlesize": 10.5, "axes.titleweight": "bold", "axes.titlelocation": "left",
-            "axes.labelsize": 9.5, "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 8.5,
-            "legend.frameon": False, "axes.edgecolor": "#9CA3AF", "axes.labelcolor": "#1F2937",
-            "xtick.color": "#374151", "ytick.color": "#374151", "grid.color": "#E5E7EB", "grid.linewidth": 0.6,
-            "axes.spines.top": False, "axes.spines.right": False, "lines.linewidth": 2.0, "lines.markersize": 6,
-            "svg.hashsalt": "cx-workbench", "svg.fonttype": "path", "pdf.fonttype": 42,
-            "image.cmap": "cividis",
-        },
-    )
+    plt.rcParams.update({
+        **_PAPER_WHITEGRID, "axes.prop_cycle": cycler("color", [to_rgb(c) for c in cycle]),
+        "font.family": ["DejaVu Sans"],
+        **_PRINT_RC,
+    })
     return dict(colours)
 
 

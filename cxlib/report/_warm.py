@@ -8,7 +8,8 @@ an event loop, so forking afterwards is safe.
 
 from __future__ import annotations
 
-import nbformat
+from cxlib.report import execute  # noqa: F401 - first: it keeps nbformat's import light
+import nbformat  # noqa: E402
 import pandas  # noqa: F401 - used by every worker through cxlib.workspace
 import papermill  # noqa: F401
 import papermill.engines  # noqa: F401

@@ -86,7 +86,8 @@ def client_size(root: str | os.PathLike, client: str) -> int:
 def make_jobs(clients: Sequence[str] | None = None, *, root: str | os.PathLike | None = None,
               audiences: Sequence[str] = AUDIENCES, formats: Sequence[str] = FORMATS, notebook: str | None = None,
               out_dir: str | None = None, pdf_engine: str = "weasyprint", settings: ExecutionSettings | None = None,
-              warm_kernel: bool = True, parameters: Iterable[tuple[str, Any]] = ()) -> list[ReportJob]:
+              warm_kernel: bool = True, parameters: Iterable[tuple[str, Any]] = (),
+              results: str = "on") -> list[ReportJob]:
     """One :class:`ReportJob` per client (every ``data/*/client.yaml`` when ``clients`` is empty).
 
     Raises
@@ -112,7 +113,7 @@ def make_jobs(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
     return [ReportJob(client=c, root=str(base), audiences=tuple(audiences), formats=tuple(formats),
                       notebook=notebook, out_dir=out_dir, pdf_engine=pdf_engine,
                       settings=settings or ExecutionSettings(), warm_kernel=warm_kernel,
-                      parameters=tuple(parameters)) for c in names]
+                      parameters=tuple(parameters), results=results) for c in names]
 
 
 def _failed(job: ReportJob, message: str, kind: str) -> ClientResult:
@@ -212,7 +213,8 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
               scheduler: str | None = None, settings: ExecutionSettings | None = None, warm_kernels: bool = True,
               pdf_engine: str = "weasyprint", notebook: str | None = None, out_dir: str | None = None,
               client_timeout: float | None = None, parameters: Iterable[tuple[str, Any]] = (),
-              progress: bool = True, console=None, start_method: str | None = None) -> BatchResult:
+              progress: bool = True, console=None, start_method: str | None = None,
+              results: str = "on") -> BatchResult:
     """Render the reports of many clients in parallel, each client isolated from the others.
 
     Parameters
@@ -241,6 +243,8 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         Extra notebook parameters for every client.
     progress : bool
         Show the rich progress display.
+    results : {"on", "fresh", "off"}
+        Section results shared by a client's audiences and kept for reruns (:class:`ReportJob`).
 
     Returns
     -------
@@ -253,7 +257,7 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
     settings = settings or ExecutionSettings()
     jobs = make_jobs(clients, root=base, audiences=audiences, formats=formats, notebook=notebook, out_dir=out_dir,
                      pdf_engine=pdf_engine, settings=settings, warm_kernel=warm_kernels and scheduler is None,
-                     parameters=parameters)
+                     parameters=parameters, results=results)
     order = sorted(range(len(jobs)), key=lambda i: -client_size(base, jobs[i].client))
     ordered = [jobs[i] for i in order]
     n_workers = max(1, min(int(workers or len(os.sched_getaffinity(0))), len(jobs)))
@@ -266,7 +270,7 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         else:
             got = _run_local(ordered, n_workers, client_timeout, display, start_method)
     by_client = {ordered[i].client: r for i, r in got.items()}
-    results = [by_client.get(j.client) or _failed(j, "never ran", "NotRun") for j in jobs]
+    outcomes = [by_client.get(j.client) or _failed(j, "never ran", "NotRun") for j in jobs]
     seconds = time.perf_counter() - started
     out = Path(out_dir or base / "reports")
     out.mkdir(parents=True, exist_ok=True)
@@ -274,15 +278,15 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         out, [{"client": r.client, "status": r.status, "seconds": round(r.seconds, 3), "warm_kernel": r.warm,
                "kernel_start_attempts": r.kernel_start_attempts, "outputs": r.outputs,
                "error": None if r.ok else {"type": r.error_type, "message": r.error, "kept": list(r.kept)}}
-              for r in results],
-        settings={"mode": "dask" if scheduler else "local", "scheduler": scheduler,
+              for r in outcomes],
+        settings={"mode": "dask" if scheduler else "local", "results": results, "scheduler": scheduler,
                   "workers": None if scheduler else n_workers, "audiences": list(audiences), "formats": list(formats),
                   "cell_timeout": settings.cell_timeout, "start_attempts": settings.start_attempts,
                   "client_timeout": None if scheduler else client_timeout, "warm_kernels": warm_kernels,
                   "pdf_engine": pdf_engine},
         seconds=seconds,
     )
-    return BatchResult(results=results, seconds=seconds, manifest=manifest, mode="dask" if scheduler else "local",
+    return BatchResult(results=outcomes, seconds=seconds, manifest=manifest, mode="dask" if scheduler else "local",
                        workers=n_workers)
 
 

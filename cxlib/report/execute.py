@@ -29,15 +29,23 @@ import hashlib
 import json
 import logging
 import os
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import nbformat
+# nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax) compiles a grammar
+# when imported: about 1.3 s in every process that reads or writes a notebook. nbformat's schemas
+# use no "format" keyword, so that checker never runs; it is not loaded in this process.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
-from cxlib.errors import ReportError
-from cxlib.report.exceptions import (
+import nbformat  # noqa: E402
+
+from cxlib.errors import ReportError  # noqa: E402
+from cxlib.report.exceptions import (  # noqa: E402
     CellTimeout,
     KernelDied,
     KernelStartError,
@@ -50,6 +58,7 @@ from cxlib.report.leftovers import new_kernel_dir
 __all__ = [
     "SENTINEL_TAG",
     "SENTINEL_MIME",
+    "NOTEBOOK_ENV",
     "ExecutionSettings",
     "ExecutionResult",
     "Kernel",
@@ -101,9 +110,18 @@ for _cx_key, _cx_value in _cx_fig.items():
     setattr(get_ipython().config.InlineBackend, _cx_key, _cx_value)
     if "matplotlib_inline.config" in _cx_sys.modules:
         setattr(_cx_sys.modules["matplotlib_inline.config"].InlineBackend.instance(), _cx_key, _cx_value)
+for _cx_key, _cx_value in __CX_NOTEBOOK_ENV__.items():
+    if _cx_value is None:
+        _cx_os.environ.pop(_cx_key, None)
+    else:
+        _cx_os.environ[_cx_key] = _cx_value
 get_ipython().execution_count = 1
 del _cx_np, _cx_os, _cx_sys, _cx_random, _cx_warnings, _cx_fig, _cx_key, _cx_value
 """
+
+#: Environment variables the prelude sets (or removes) before every notebook, warm or cold, so a
+#: warm kernel never carries one job's setting into the next (``CX_RESULTS_CACHE``: shared results).
+NOTEBOOK_ENV = ("CX_RESULTS_CACHE", "CX_RESULTS_JOURNAL")
 
 
 @dataclass(frozen=True)
@@ -286,10 +304,20 @@ class Kernel:
             and self.rss_mb() < self.settings.max_kernel_rss_mb
         )
 
-    def prepare(self) -> None:
-        """Run the prelude (a reset, for a warm kernel). Raises KernelStartError if it fails."""
+    def prepare(self, environment: Mapping[str, str] | None = None) -> None:
+        """Run the prelude (a reset, for a warm kernel). Raises KernelStartError if it fails.
+
+        ``environment`` sets the :data:`NOTEBOOK_ENV` variables for this notebook (the others
+        named there are removed).
+        """
+        env = dict(environment or {})
+        unknown = sorted(set(env) - set(NOTEBOOK_ENV))
+        if unknown:
+            raise ReportError(f"Notebook environment {unknown} is not one of {', '.join(NOTEBOOK_ENV)}.")
+        env = {name: (None if env.get(name) is None else str(env[name])) for name in NOTEBOOK_ENV}
+        code = _PRELUDE.replace("__CX_WORKDIR__", repr(str(self.workdir))).replace("__CX_NOTEBOOK_ENV__", repr(env))
         try:
-            reply = _sync(self._ping)(_PRELUDE.replace("__CX_WORKDIR__", repr(str(self.workdir))))
+            reply = _sync(self._ping)(code)
         except Exception as exc:  # noqa: BLE001
             self.broken = True
             raise KernelStartError(f"The kernel did not accept its reset/prelude: {exc}") from None
@@ -432,7 +460,7 @@ def check_complete(nb: nbformat.NotebookNode, token: str) -> None:
 
 def execute_notebook(source: nbformat.NotebookNode | str | os.PathLike, parameters: Mapping[str, Any], *,
                      settings: ExecutionSettings | None = None, kernel: Kernel | None = None,
-                     drop_tags: Iterable[str] = ()) -> ExecutionResult:
+                     drop_tags: Iterable[str] = (), environment: Mapping[str, str] | None = None) -> ExecutionResult:
     """Execute a notebook to its end or raise.
 
     Parameters
@@ -448,6 +476,8 @@ def execute_notebook(source: nbformat.NotebookNode | str | os.PathLike, paramete
     drop_tags : iterable of str
         Cells with any of these tags are removed before execution (e.g. ``{"analyst"}`` for the
         executive report).
+    environment : mapping, optional
+        Values of the :data:`NOTEBOOK_ENV` variables for this notebook (set by the prelude, warm or cold).
 
     Returns
     -------
@@ -473,13 +503,13 @@ def execute_notebook(source: nbformat.NotebookNode | str | os.PathLike, paramete
     try:
         if kern.reusable():
             try:
-                kern.prepare()
+                kern.prepare(environment)
                 warm = True
             except KernelStartError:
                 kern._kill()
         if not warm:
             attempts = kern.start()
-            kern.prepare()
+            kern.prepare(environment)
         kern.runs += 1
         try:
             nb = _Engine.execute_notebook(

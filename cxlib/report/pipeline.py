@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 import traceback
@@ -69,6 +70,13 @@ class ReportJob:
         Reuse this worker's kernel across notebooks and clients (reset between them).
     parameters : tuple of (name, value)
         Extra notebook parameters (checked against the notebook's parameters cell).
+    results : {"on", "fresh", "off"}
+        Section results shared between the audiences and kept for later runs on the same inputs
+        (:mod:`cxlib.report.results`): ``on`` (default) computes each section once and reuses
+        it, ``fresh`` computes everything again (and keeps the new results), ``off`` keeps nothing.
+    parallel_audiences : bool
+        Run the audiences' notebooks at once, each on its own kernel (``cx report``: one client
+        on every core); a batch keeps one kernel per worker and runs them one after the other.
     """
 
     client: str
@@ -81,6 +89,8 @@ class ReportJob:
     settings: ExecutionSettings = field(default_factory=ExecutionSettings)
     warm_kernel: bool = False
     parameters: tuple[tuple[str, Any], ...] = ()
+    results: str = "on"
+    parallel_audiences: bool = False
 
     @property
     def notebook_path(self) -> Path:
@@ -179,6 +189,109 @@ def _meta(ws, audience: str):
                       brand=dict(cfg.brand))
 
 
+def _warm_renderers(engine: str) -> None:
+    """Import nbconvert's exporter, the page template and WeasyPrint (seconds in a fresh process)."""
+    from cxlib.report.render import warm_up
+
+    warm_up()
+    if engine == "weasyprint":
+        import weasyprint  # noqa: F401
+
+
+def _start_warm_up(engine: str) -> threading.Thread:
+    # On its own core while the kernel imports and computes: a fresh `cx report` does not wait for
+    # these imports after the notebook has run. Imports only: no kernel, no file, nothing to clean.
+    thread = threading.Thread(target=_warm_renderers, args=(engine,), name="cx-warm-renderers", daemon=True)
+    thread.start()
+    return thread
+
+
+def _results_used(nb) -> tuple[str | None, list[str]]:
+    """The results key and the sections whose shared results the executed notebook showed."""
+    from cxlib.report.sections.base import SECTION_MIME
+
+    key, used = None, []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            record = out.get("data", {}).get(SECTION_MIME, {})
+            results = record.get("results") if isinstance(record, dict) else None
+            if not results:
+                continue
+            if record.get("section") == "results":
+                key = results.get("key")
+            elif record.get("section"):
+                used.append(str(record["section"]))
+    return key, used
+
+
+def _results_mode(mode: str) -> str:
+    from cxlib.report.results import cache_mode
+
+    return cache_mode(mode)
+
+
+def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook_env: dict) -> dict[str, Any]:
+    """Execute one audience's notebook; never raises (the outcome says what happened)."""
+    from cxlib.report.results import JOURNAL_ENV
+
+    fd, journal = tempfile.mkstemp(prefix="cx-results-", suffix=".log")
+    os.close(fd)
+    params = {"client": job.client, "audience": audience, "root": str(Path(job.root).resolve()),
+              **dict(job.parameters)}
+    t = time.perf_counter()
+    outcome: dict[str, Any] = {"audience": audience, "params": params}
+    try:
+        outcome["run"] = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
+                                          drop_tags=other_audiences(audience),
+                                          environment={**notebook_env, JOURNAL_ENV: journal})
+    except CxError as exc:
+        outcome["error"] = exc
+    except Exception as exc:  # noqa: BLE001 - reported as the client's failure by the caller
+        outcome["error"] = exc
+    finally:
+        outcome["seconds"] = time.perf_counter() - t
+        try:
+            outcome["computed"] = Path(journal).read_text(encoding="utf-8").split()
+        except OSError:
+            outcome["computed"] = []
+        Path(journal).unlink(missing_ok=True)
+    return outcome
+
+
+def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict):
+    """Each audience's outcome, in audience order, as soon as it is known.
+
+    With ``job.parallel_audiences`` every audience runs at once on its own kernel (the sections they
+    share are computed by whichever kernel reaches them first; the other waits for its result,
+    :class:`cxlib.report.results.ResultsCache`); otherwise one after the other on ``kernel``.
+    """
+    audiences = list(job.audiences)
+    if not job.parallel_audiences or len(audiences) < 2 or _results_mode(job.results) == "off":
+        for audience in audiences:
+            outcome = _run_audience(job, audience, kernel, notebook_env)
+            yield outcome
+            if "error" in outcome:
+                return
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    extra = [Kernel(job.settings) for _ in audiences[1:]]
+    kernels = [kernel, *extra]
+    try:
+        with ThreadPoolExecutor(max_workers=len(audiences), thread_name_prefix="cx-audience") as pool:
+            futures = [pool.submit(_run_audience, job, a, k, notebook_env) for a, k in zip(audiences, kernels)]
+            try:
+                for future in futures:  # in audience order: the first is rendered while the others still run
+                    yield future.result()
+            except GeneratorExit:  # an audience failed: stop the others now rather than wait for them
+                for k in extra:
+                    k.shutdown()
+                raise
+    finally:
+        for k in extra:
+            k.shutdown()
+
+
 def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResult:
     """Validate, execute, render and publish one client's reports.
 
@@ -194,20 +307,22 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     ClientResult
         Never raises for the client's own failures (data, notebook, kernel, rendering).
     """
-    from cxlib.report.pdf import html_to_pdf_bytes
-    from cxlib.report.render import render_html
+    from cxlib.report.results import RESULTS_ENV
     from cxlib.workspace import open_client
 
     start = time.perf_counter()
+    warming = _start_warm_up(job.pdf_engine)
     out = job.client_dir
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out)
     timings = {"validate": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "publish": 0.0}
     params_by_audience: dict[str, dict] = {}
     warm_any, attempts = False, 0
-    settings_info = {**asdict(job.settings), "pdf_engine": job.pdf_engine, "warm_kernel": job.warm_kernel}
+    settings_info = {**asdict(job.settings), "pdf_engine": job.pdf_engine, "warm_kernel": job.warm_kernel,
+                     "parallel_audiences": job.parallel_audiences}
     settings_info["env"] = dict(job.settings.env)
     data_dir = Path(job.root) / "data" / job.client
+    results_info: dict[str, Any] = {"mode": job.results, "key": None, "computed": {}, "loaded": {}}
 
     def failed(exc: BaseException, kept: tuple[str, ...] = ()) -> ClientResult:
         error = {"type": type(exc).__name__, "message": str(exc), "kept_notebooks": list(kept),
@@ -219,7 +334,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             write_client_manifest(out, client=job.client, status="failed", parameters=params_by_audience,
                                   notebook=job.notebook_path, data_dir=data_dir, outputs={}, error=error,
                                   run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
-                                       "kernel_start_attempts": attempts, "timings": timings},
+                                       "kernel_start_attempts": attempts, "timings": timings,
+                                       "results": results_info},
                                   settings=settings_info)
         except OSError:
             pass
@@ -233,34 +349,54 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         t = time.perf_counter()
         ws = open_client(job.client, root=job.root)
         timings["validate"] = time.perf_counter() - t
+        unknown = [a for a in job.audiences if a not in AUDIENCES]
+        if unknown:
+            raise CxError(f"Unknown audience {unknown[0]!r}; use one of {', '.join(AUDIENCES)}.")
+        mode = _results_mode(job.results)
+        if mode == "fresh":  # compute everything again, once, and keep the new results
+            import shutil
+
+            shutil.rmtree(Path(ws.build_dir) / "results", ignore_errors=True)
+        notebook_env = {RESULTS_ENV: "off" if mode == "off" else "on"}
         rendered: dict[str, bytes] = {}
-        for audience in job.audiences:
-            if audience not in AUDIENCES:
-                raise CxError(f"Unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}.")
+        t_exec = time.perf_counter()
+        outcomes = _run_audiences(job, kernel, notebook_env)
+        for outcome in outcomes:
+            audience = outcome["audience"]
             stem = f"{job.client}-{audience}"
-            params = {"client": job.client, "audience": audience, "root": str(Path(job.root).resolve()),
-                      **dict(job.parameters)}
-            params_by_audience[audience] = params
-            t = time.perf_counter()
-            try:
-                run = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
-                                       drop_tags=other_audiences(audience))
-            except CxError as exc:
-                timings["execute"] += time.perf_counter() - t
+            params_by_audience[audience] = outcome["params"]
+            exc = outcome.get("error")
+            if exc is not None:
+                timings["execute"] = time.perf_counter() - t_exec
                 attempts += getattr(exc, "start_attempts", 0)
+                if not isinstance(exc, CxError):
+                    outcomes.close()
+                    raise exc
                 kept: tuple[str, ...] = ()
                 nb = getattr(exc, "notebook", None)
                 if nb is not None:
                     name = f"{stem}.failed.ipynb"
                     atomic_write_bytes(out / name, notebook_bytes(normalize_notebook(nb)))
                     kept = (name,)
+                outcomes.close()
                 return failed(exc, kept)
-            timings["execute"] += time.perf_counter() - t
+            run = outcome["run"]
             warm_any = warm_any or run.warm
             attempts += run.start_attempts
+            key, used = _results_used(run.notebook)
+            if key is not None:
+                results_info["key"] = key
+                computed = [s for s in used if s in outcome["computed"]]
+                results_info["computed"][audience] = computed
+                results_info["loaded"][audience] = [s for s in used if s not in computed]
             nb = normalize_notebook(run.notebook)
             rendered[f"{stem}.ipynb"] = notebook_bytes(nb)
+            timings["execute"] = time.perf_counter() - t_exec - timings["html"] - timings["pdf"]
             t = time.perf_counter()
+            warming.join()
+            from cxlib.report.pdf import html_to_pdf_bytes
+            from cxlib.report.render import render_html
+
             page = render_html(nb, _meta(ws, audience))
             timings["html"] += time.perf_counter() - t
             if "html" in job.formats:
@@ -284,7 +420,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                               notebook=job.notebook_path, data_dir=data_dir, outputs=outputs,
                               run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
                                    "kernel_start_attempts": attempts,
-                                   "timings": {k: round(v, 3) for k, v in timings.items()}},
+                                   "timings": {k: round(v, 3) for k, v in timings.items()},
+                                   "results": results_info},
                               settings=settings_info)
         return ClientResult(client=job.client, status="ok", seconds=time.perf_counter() - start, outputs=outputs,
                             warm=warm_any, kernel_start_attempts=attempts, timings=timings)

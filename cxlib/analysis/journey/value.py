@@ -25,6 +25,7 @@ from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
+from cxlib.analysis.journey.resample import bootstrap_auc
 from cxlib.analysis.journey.common import require
 from cxlib.analysis.stats import z_critical
 from cxlib.errors import DataError
@@ -379,8 +380,9 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
         raise DataError(f"Only {len(data)} customers have the outcome `{ycol}`; at least 20 are needed.")
     train, test = train_test_split(np.arange(len(data)), test_size=test_size, random_state=seed,
                                    stratify=y if outcome == "churn" else None)
-    rng = np.random.default_rng(seed)
-    boot = rng.integers(0, len(test), size=(n_boot, len(test)))
+    # drawn only where used (the R² interval): n_boot × n_test indices are 300 MB for a large client
+    boot = np.random.default_rng(seed).integers(0, len(test), size=(n_boot, len(test))) \
+        if outcome == "nps" and missing == "impute" else None
     metric = "AUC" if outcome == "churn" else "R²"
     rows, preds, models, excluded = [], {}, {}, []
     for c in cols:
@@ -459,13 +461,14 @@ def _fit_one(x: np.ndarray, y: np.ndarray, outcome: str):
 def _difference(a: str, b: str, preds: dict, y: np.ndarray, test: np.ndarray, both: np.ndarray, *, outcome: str,
                 missing: str, n_boot: int, seed: int, ci: float, label: str) -> dict:
     te = test if missing == "impute" else test[both[test]]
-    idx = np.random.default_rng(seed + 1).integers(0, len(te), size=(n_boot, len(te)))
     s = np.vstack([preds[a][te], preds[b][te]])
     if outcome == "churn":
-        boot = _boot_auc(y[te], s, idx)
+        # the same resamples as ranking rows of default_rng(seed + 1).integers(…), counted in blocks
+        boot = bootstrap_auc(y[te], s, seed=seed + 1, n_boot=n_boot)
         d = delong_test(y[te], s[0], s[1], ci=ci)
         est, p, test_name = d["difference"], d["p_value"], "DeLong"
     else:
+        idx = np.random.default_rng(seed + 1).integers(0, len(te), size=(n_boot, len(te)))
         boot = _boot_r2(y[te], s, idx)
         est = r2_score(y[te], s[0]) - r2_score(y[te], s[1])
         bd = boot[:, 0] - boot[:, 1]

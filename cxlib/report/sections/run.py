@@ -12,7 +12,11 @@ per section. The run decides, from the registry, what each audience sees:
   its content.
 
 Results do not depend on the audience, so one run can show both reports from the same
-results (:attr:`ReportRun.results` holds them; every result is picklable).
+results (:attr:`ReportRun.results` holds them; every result is picklable). Under ``cx report``
+and ``cx batch`` they are also kept between kernels (:mod:`cxlib.report.results`): the first
+audience's kernel computes a section and saves it, the other audience's kernel (and a later run
+on unchanged inputs) loads it. The executed notebook then records, invisibly, the key of the
+results (setup cell) and the sha256 of each section's result file (its cell), for the audit.
 
 Examples
 --------
@@ -48,13 +52,21 @@ class ReportRun:
         Who :meth:`show` shows to by default (default: ``data.audience``).
     theme : bool
         Apply the client's chart theme (brand colours, print sizes) now.
+    cache : {"on", "fresh", "off"}, optional
+        Keep results between kernels and runs (:mod:`cxlib.report.results`); default
+        ``$CX_RESULTS_CACHE``, which ``cx report`` sets (off when unset).
     """
 
-    def __init__(self, data: Any, *, audience: str | None = None, theme: bool = True) -> None:
+    def __init__(self, data: Any, *, audience: str | None = None, theme: bool = True,
+                 cache: str | None = None) -> None:
         self.data = data
         self.audience = audiences.check_audience(audience or data.audience)
         self._tables = _tables(data)
         self._results: dict[str, SectionResult | None] = {}
+        self._sha: dict[str, str] = {}
+        self._cache = _open_cache(data, cache)
+        if self._cache is not None:
+            _record({SECTION_MIME: {"section": "results", "shown": True, "results": self._cache.record()}})
         if theme:
             from cxlib.present import charts
 
@@ -76,9 +88,25 @@ class ReportRun:
             if self.missing(section_id):
                 self._results[section_id] = None
             else:
-                uses = {name: self.result(name) for name in spec.uses}
-                self._results[section_id] = spec.compute(self.data, **uses)
+                cache = self._cache
+                cached = cache.load(section_id) if cache is not None else None
+                if cached is None and cache is not None:
+                    with cache.computing(section_id):  # another kernel of this client may be computing it
+                        cached = cache.load(section_id)
+                        if cached is None:
+                            self._results[section_id] = self._compute(spec)
+                            sha = cache.save(section_id, self._results[section_id])
+                            if sha is not None:
+                                self._sha[section_id] = sha
+                elif cached is None:
+                    self._results[section_id] = self._compute(spec)
+                if cached is not None:
+                    self._results[section_id], self._sha[section_id] = cached
         return self._results[section_id]
+
+    def _compute(self, spec) -> SectionResult:
+        uses = {name: self.result(name) for name in spec.uses}
+        return spec.compute(self.data, **uses)
 
     def show(self, section_id: str, *, audience: str | None = None) -> None:
         """Display the section for ``audience`` (default: the run's), as the module docstring describes."""
@@ -96,6 +124,10 @@ class ReportRun:
             if reader.name in note.audiences:
                 display(note_html(note.text))
         spec.show(result, reader.name)
+        if section_id in self._sha:
+            # the audit trail of a shared result: which file (by content) this section showed
+            _record({SECTION_MIME: {"section": spec.id, "shown": True,
+                                    "results": {"key": self._cache.key.digest, "sha256": self._sha[section_id]}}})
 
     def unavailable(self) -> list[str]:
         """One sentence per section (and optional part) this client's data cannot support, with what would unlock it."""
@@ -112,3 +144,21 @@ class ReportRun:
                 if lacks:
                     out.append(unavailable_text(part.name, lacks, self._tables, part.unlock))
         return out
+
+
+def _open_cache(data: Any, mode: str | None):
+    from cxlib.report.results import open_results
+
+    if not hasattr(data, "ws") or not hasattr(data.ws, "build_dir"):
+        return None
+    return open_results(data, mode=mode)
+
+
+def _record(payload: dict) -> None:
+    """An invisible output (the renderer drops it) kept in the executed notebook; nothing outside a kernel."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    if InteractiveShell.initialized():
+        from IPython.display import display
+
+        display(payload, raw=True)

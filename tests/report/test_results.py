@@ -1,0 +1,271 @@
+"""Section results computed once and shared: the key, what invalidates it, and cached == fresh.
+
+The in-process tests build one small demo client's report data and compare every section's result
+computed fresh with the one saved and loaded again; the slow end-to-end test renders both audiences
+three ways (no cache, cache being filled, cache read) and compares the published files.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cxlib.errors import ReportError
+from cxlib.report.results import (KEEP_KEYS, ResultsCache, cache_mode, open_results, prune, results_key, snapshot)
+
+CLIENT = "acme-telecom"
+
+
+@pytest.fixture(scope="module")
+def small_client(tmp_path_factory) -> Path:
+    from cxlib import demo
+
+    root = tmp_path_factory.mktemp("results")
+    demo.generate_client(CLIENT, root, n_customers=400, seed=3)
+    return root
+
+
+@pytest.fixture(scope="module")
+def data(small_client):
+    from cxlib.report.context import report_data
+
+    return report_data(CLIENT, root=str(small_client), audience="analyst")
+
+
+def assert_same(a, b, where: str = "result", depth: int = 0) -> None:
+    """Deep equality of two results: frames and arrays exactly (NaN == NaN), everything else field by field."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    assert type(a) is type(b), f"{where}: {type(a)} != {type(b)}"
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=where)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_exact=True, obj=where)
+    elif isinstance(a, pd.Index):
+        pd.testing.assert_index_equal(a, b, exact=True, obj=where)
+    elif isinstance(a, np.ndarray):
+        assert a.shape == b.shape and a.dtype == b.dtype, where
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), where
+    elif isinstance(a, float):
+        assert (a == b) or (np.isnan(a) and np.isnan(b)), f"{where}: {a} != {b}"
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for k in a:
+            assert_same(a[k], b[k], f"{where}[{k!r}]", depth + 1)
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, f"{where}[{i}]", depth + 1)
+    elif dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}", depth + 1)
+    elif hasattr(a, "__dict__") and depth < 6 and not isinstance(a, type):
+        assert_same({k: v for k, v in vars(a).items() if not k.startswith("_")},
+                    {k: v for k, v in vars(b).items() if not k.startswith("_")}, where, depth + 1)
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def all_ids():
+    from cxlib.report.sections import sections
+
+    return [s.id for s in sections("analyst")]
+
+
+def test_cache_mode_reads_the_environment(monkeypatch):
+    monkeypatch.delenv("CX_RESULTS_CACHE", raising=False)
+    assert cache_mode() == "off"
+    monkeypatch.setenv("CX_RESULTS_CACHE", "on")
+    assert cache_mode() == "on"
+    assert cache_mode("fresh") == "fresh"
+    with pytest.raises(ReportError, match="on, fresh or off"):
+        cache_mode("sometimes")
+
+
+def test_the_key_changes_with_inputs_parameters_client_and_code(data, small_client, tmp_path):
+    key = results_key(data)
+    assert key.client == CLIENT and "client.yaml" in key.inputs and key.parameters["seed"] == data.seed
+    assert "audience" not in key.parameters  # both audiences share one key
+    assert results_key(replace(data, audience="executive")).digest == key.digest
+    assert results_key(replace(data, seed=data.seed + 1)).digest != key.digest
+    assert results_key(replace(data, period="01 Jan 2025 to 31 Mar 2025")).digest != key.digest
+    assert replace(key, client="other").digest != key.digest
+    assert replace(key, code={**key.code, "source_sha256": "0" * 64}).digest != key.digest
+    # any file of the client's folder, the codebook included, is in the key
+    codebook = small_client / "data" / CLIENT / "codebook.yaml"
+    assert "codebook.yaml" in key.inputs
+    original = codebook.read_bytes()
+    try:
+        codebook.write_bytes(original + b"\n# a consultant's edit\n")
+        assert results_key(data).digest != key.digest
+    finally:
+        codebook.write_bytes(original)
+    assert results_key(data).digest == key.digest
+
+
+def test_a_result_is_saved_atomically_and_read_back_only_under_its_full_key(data, tmp_path):
+    key = results_key(data)
+    cache = ResultsCache(tmp_path / "results", key)
+    assert cache.load("headline") is None
+    sha = cache.save("headline", {"nps": 12.5})
+    assert cache.load("headline") == ({"nps": 12.5}, sha)
+    assert not list(cache.folder.glob(".cx-tmp-*"))
+    assert json.loads((cache.folder / "key.json").read_text())["client"] == CLIENT
+    # another key (another client, other inputs) never reads it, even when pointed at the same folder
+    other = ResultsCache(tmp_path / "results", replace(key, client="someone-else"))
+    other.folder = cache.folder
+    assert other.load("headline") is None
+    # a damaged file is a miss (recomputed), not a failed report
+    (cache.folder / "headline.pkl").write_bytes(b"not a pickle")
+    assert ResultsCache(tmp_path / "results", key).load("headline") is None
+    # fresh: never loads
+    ResultsCache(tmp_path / "results", key).save("headline", {"nps": 1.0})
+    assert ResultsCache(tmp_path / "results", key, mode="fresh").load("headline") is None
+
+
+def test_only_the_most_recently_used_keys_are_kept(tmp_path):
+    import os
+    import time
+
+    root = tmp_path / "results"
+    for i in range(KEEP_KEYS + 2):
+        (root / f"k{i}").mkdir(parents=True)
+        os.utime(root / f"k{i}", (time.time() - 100 + i, time.time() - 100 + i))
+    removed = prune(root)
+    assert sorted(p.name for p in removed) == ["k0", "k1"]
+    assert sorted(p.name for p in root.iterdir()) == [f"k{i}" for i in range(2, KEEP_KEYS + 2)]
+
+
+def test_the_cache_is_off_unless_asked(data, monkeypatch):
+    monkeypatch.delenv("CX_RESULTS_CACHE", raising=False)
+    assert open_results(data) is None
+    assert open_results(data, mode="on").folder.parent == Path(data.ws.build_dir) / "results"
+
+
+def test_cached_results_equal_fresh_ones_section_by_section(data):
+    """Every section: the result a new run loads from the file saved by a run with the cache == the result
+    computed without one, and loading computes nothing and writes nothing."""
+    import shutil
+
+    from cxlib.report.files import sha256_bytes
+    from cxlib.report.sections import ReportRun
+
+    shutil.rmtree(Path(data.ws.build_dir) / "results", ignore_errors=True)
+    fresh = ReportRun(data, theme=False, cache="off")
+    saving = ReportRun(data, theme=False, cache="on")
+    for sid in all_ids():
+        fresh.result(sid)
+        saving.result(sid)
+    before = snapshot(data.ws.build_dir)
+    assert {k.split("/")[1] for k in before} == {s for s in all_ids() if fresh.result(s) is not None}
+    folder = saving._cache.folder
+    loading = ReportRun(data, theme=False, cache="on")
+    for sid in all_ids():
+        got = loading.result(sid)
+        if fresh.result(sid) is None:
+            assert got is None
+            continue
+        blob = (folder / f"{sid}.pkl").read_bytes()
+        assert_same(got, fresh.result(sid), sid)  # cached == fresh: every table, number and finding
+        assert loading._sha[sid] == sha256_bytes(blob)
+    assert snapshot(data.ws.build_dir) == before  # loading wrote nothing
+
+
+def test_a_loaded_section_does_not_compute_the_sections_it_uses(data):
+    """A section loaded from the cache does not compute the sections it uses (actions uses five)."""
+    import shutil
+
+    from cxlib.report.sections import ReportRun, section
+
+    shutil.rmtree(Path(data.ws.build_dir) / "results", ignore_errors=True)
+    first = ReportRun(data, theme=False, cache="on")
+    first.result("actions")
+    assert {"actions", *section("actions").uses} <= set(first.results)  # computed with what it uses
+    loading = ReportRun(data, theme=False, cache="on")
+    loading.result("actions")
+    assert set(loading.results) == {"actions"} and "actions" in loading._sha
+
+
+@pytest.mark.slow
+def test_reports_from_cached_results_are_identical_to_fresh_reports(small_client):
+    """Both audiences rendered without a cache, while filling it, and from it: the same HTML and PDF;
+    the executed notebooks of the last two are byte-identical and name the results they used."""
+    import shutil
+
+    from cxlib.report.execute import ExecutionSettings
+    from cxlib.report.manifest import read_manifest
+    from cxlib.report.pipeline import ReportJob, render_client
+    from cxlib.report.sections.base import SECTION_MIME
+
+    settings = ExecutionSettings(cell_timeout=300)
+    shutil.rmtree(small_client / "build" / CLIENT / "results", ignore_errors=True)
+    outs = {}
+    for name, mode in (("off", "off"), ("filling", "on"), ("reading", "on")):
+        job = ReportJob(client=CLIENT, root=str(small_client), settings=settings, results=mode,
+                        out_dir=str(small_client / name))
+        result = render_client(job)
+        assert result.ok, f"{result.error_type}: {result.error}"
+        outs[name] = result.outputs
+        manifest = read_manifest(small_client / name / CLIENT / "manifest.json")
+        outs[name + "-results"] = manifest["run"]["results"]
+    for ext in ("html", "pdf"):
+        for audience in ("executive", "analyst"):
+            name = f"{CLIENT}-{audience}.{ext}"
+            assert outs["off"][name] == outs["filling"][name] == outs["reading"][name], name
+    for audience in ("executive", "analyst"):
+        name = f"{CLIENT}-{audience}.ipynb"
+        assert outs["filling"][name] == outs["reading"][name]
+    filling, reading = outs["filling-results"], outs["reading-results"]
+    assert filling["key"] == reading["key"] and filling["key"]
+    # computed once: the executive kernel computes its sections, the analyst kernel only the rest
+    assert filling["computed"]["executive"] and not filling["loaded"]["executive"]
+    assert not set(filling["computed"]["analyst"]) & set(filling["computed"]["executive"])
+    assert set(filling["loaded"]["analyst"]) >= {"headline", "drivers", "voice"}
+    assert reading["computed"] == {"executive": [], "analyst": []}
+    # the executed notebook names the key and each result file it showed, by content
+    nb = json.loads((small_client / "reading" / CLIENT / f"{CLIENT}-analyst.ipynb").read_text())
+    records = [o["data"][SECTION_MIME] for c in nb["cells"] for o in c.get("outputs", [])
+               if SECTION_MIME in o.get("data", {}) and "results" in o["data"][SECTION_MIME]]
+    assert records[0]["section"] == "results" and records[0]["results"]["key"] == reading["key"]
+    folder = small_client / "build" / CLIENT / "results" / reading["key"]
+    from cxlib.report.files import sha256_file
+
+    for record in records[1:]:
+        assert record["results"]["sha256"] == sha256_file(folder / f"{record['section']}.pkl")
+    # the report a reader gets carries none of it
+    for audience in ("executive", "analyst"):
+        page = (small_client / "reading" / CLIENT / f"{CLIENT}-{audience}.html").read_text()
+        assert reading["key"] not in page and "sha256" not in page
+
+
+@pytest.mark.slow
+def test_audiences_run_at_once_compute_each_shared_section_once(small_client):
+    """cx report's parallel audiences: the same files as one after the other; no section computed twice."""
+    import shutil
+
+    from cxlib.report.execute import ExecutionSettings
+    from cxlib.report.manifest import read_manifest
+    from cxlib.report.pipeline import ReportJob, render_client
+
+    settings = ExecutionSettings(cell_timeout=300)
+    outs, info = {}, {}
+    for name, parallel in (("sequential", False), ("parallel", True)):
+        shutil.rmtree(small_client / "build" / CLIENT / "results", ignore_errors=True)
+        result = render_client(ReportJob(client=CLIENT, root=str(small_client), settings=settings,
+                                         parallel_audiences=parallel, out_dir=str(small_client / name)))
+        assert result.ok, f"{result.error_type}: {result.error}"
+        outs[name] = result.outputs
+        info[name] = read_manifest(small_client / name / CLIENT / "manifest.json")["run"]["results"]
+    assert outs["sequential"] == outs["parallel"]
+    computed = info["parallel"]["computed"]
+    both = computed["executive"] + computed["analyst"]
+    assert len(both) == len(set(both))  # each section computed by one kernel only
+    used = {*computed["analyst"], *info["parallel"]["loaded"]["analyst"]}
+    assert set(both) == used  # and every section the analyst report shows was computed by one of them
