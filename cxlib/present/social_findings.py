@@ -125,7 +125,9 @@ def magnified(themes: pd.DataFrame | None) -> Finding | None:
     text = (f"Public posts magnify “{r['label']}”: it comes up in {_pct(r['share_posts'])} of posts and reviews "
             f"({_ci(r['posts_ci_low'], r['posts_ci_high'])}; {count(r['n_posts'])} posts) against "
             f"{_pct(r['share_comments'])} of survey comments ({_ci(r['comments_ci_low'], r['comments_ci_high'])}; "
-            f"{count(r['n_comments'])} comments), {decimal(r['ratio'], 1)} times as often.{also}")
+            f"{count(r['n_comments'])} comments), "
+            + (f"{decimal(r['ratio'], 1)} times as often." if _ok(r["ratio"]) else "which hardly raise it.")
+            + also)
     numbers = (Cited(f"Posts mentioning “{r['label']}”", 100 * _num(r["share_posts"]), unit="% of posts",
                      n=int(r["n_posts"]), n_unit="posts", ci=(100 * _num(r["posts_ci_low"]),
                                                               100 * _num(r["posts_ci_high"]))),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
@@ -128,16 +129,21 @@ def _spike_themes(spikes: pd.DataFrame, posts: pd.DataFrame, coded: pd.DataFrame
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}\b[:,]?\s*")
 _WORDS = re.compile(r"[a-z0-9']+")
 _TAG = re.compile(r"#\w+")
+# markup, code, links, paths and test strings: no consultant would quote them (posts are untrusted)
+_UNSAFE = re.compile(r"<\s*/?\s*[a-z!][^>]*>|\\[a-z]+\s*\{|javascript\s*:|\bon[a-z]+\s*=|https?://|file:/|www\.|!\[|"
+                     r"\{\{|\$\{|^\s*[=+@-]|/etc/|\.\./|\btest(ing)?\b|\blorem\b|\[[A-Z][A-Z _-]{1,20}\]", re.I)
 
 
 def post_quotes(quotes: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Quotes of public posts as the report shows them: @handles removed (they name people), duplicates dropped.
+    """Quotes of public posts as the report shows them: @handles removed (they name people), duplicates dropped,
+    nothing that looks like markup, code, a link, a path, a test string or a redaction placeholder.
 
     Two posts with the same words (whatever the case, punctuation, handles and hashtags) are one
     quote.
 
     >>> q = pd.DataFrame({"quote": ["@AcmeTelecom The signal keeps dropping #fail",
-    ...                             "The signal keeps dropping, @jo_b"], "suppressed": [False, False]})
+    ...                             "The signal keeps dropping, @jo_b", "Down again file:///etc/passwd"],
+    ...                   "suppressed": [False, False, False]})
     >>> post_quotes(q)["quote"].tolist()
     ['The signal keeps dropping #fail']
     """
@@ -146,6 +152,7 @@ def post_quotes(quotes: pd.DataFrame | None) -> pd.DataFrame | None:
     rows = quotes[~quotes["suppressed"].astype(bool) & quotes["quote"].notna()].copy()
     rows["quote"] = [(_HANDLE.sub("", str(q)).strip(" ,:") or pd.NA) for q in rows["quote"]]
     rows = rows[rows["quote"].notna()]
+    rows = rows[np.array([not _UNSAFE.search(str(q)) for q in rows["quote"]], dtype=bool)]
     key = [" ".join(_WORDS.findall(_TAG.sub(" ", str(q)).lower())) for q in rows["quote"]]
     rows = rows.assign(_key=key).drop_duplicates("_key").drop(columns="_key")
     return rows.reset_index(drop=True)
