@@ -53,6 +53,11 @@ class ReportData:
         The reporting period as text.
     seed : int
         The report's seed: every analysis that draws random numbers takes it.
+    benchmark : DataFrame or None
+        Relationship answers about competitors for the period (a ``company`` column naming each), where
+        the client's data holds them (client.yaml ``benchmark``); None otherwise.
+    benchmark_client : str or None
+        The client's own value of ``company``.
     """
 
     ws: Any
@@ -67,6 +72,8 @@ class ReportData:
     self_assessment: pd.DataFrame | None
     period: str
     seed: int = 7
+    benchmark: pd.DataFrame | None = None
+    benchmark_client: str | None = None
 
     @property
     def config(self):
@@ -154,13 +161,24 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     period = "" if start is None and end is None else \
         f"{start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else \
         f"from {start:%d %b %Y}" if start is not None else f"until {end:%d %b %Y}"
+    benchmark, benchmark_client = _benchmark(ws, start, end)
     return ReportData(
         ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
         responses=responses,
         relationship=context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True),
         transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
         mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed,
+        benchmark=benchmark, benchmark_client=benchmark_client,
     )
+
+
+def _benchmark(ws, start, end) -> tuple[pd.DataFrame | None, str | None]:
+    """The competitors' answers of the period and the client's name among them (client.yaml ``benchmark``)."""
+    setting = getattr(ws.config, "benchmark", None)
+    others = ws.benchmark("responses") if setting is not None and hasattr(ws, "benchmark") else None
+    if others is None or not len(others):
+        return None, None
+    return _within(others, "answered_at", start, end), str(setting.client)
 
 
 def attempt(func, *args, what: str | None = None, **kwargs):

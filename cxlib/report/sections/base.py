@@ -61,6 +61,7 @@ TABLE_NAMES: dict[str, str] = {
     "responses": "survey export (responses)",
     "self_assessment": "self-assessment of its touchpoints (self_assessment)",
     "mentions": "social posts or reviews (mentions)",
+    "benchmark": "answers about competitors (benchmark)",
 }
 
 #: Table -> the columns a section (or part) needs in it, each with at least one value.

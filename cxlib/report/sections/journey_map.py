@@ -25,7 +25,8 @@ import pandas as pd
 
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
 
-__all__ = ["JourneyMapResult", "CHURN", "THEMES", "CHANNEL_LABELS", "TOP_CELLS", "compute", "show", "SECTION"]
+__all__ = ["JourneyMapResult", "CHURN", "THEMES", "CHANNEL_LABELS", "TOP_CELLS", "complaint_themes", "compute", "show",
+           "SECTION"]
 
 CHURN = Part("Link to churn", {"customers": ("churned",)},
              "A customer list with a churned flag, to tell which cells go with customers leaving.")
@@ -103,7 +104,7 @@ def _overall(data) -> dict:
     return out
 
 
-def _complaints(codebook) -> set[str]:
+def complaint_themes(codebook) -> set[str]:
     """Themes that name something going wrong (not praise): the candidates for a cell's top negative theme."""
     from cxlib.text.codebook import infer_polarity
 
@@ -124,7 +125,7 @@ def _cell_themes(data, keys: list[str], codebook, coded, sentiment) -> tuple[pd.
     context = text.comment_context(data.responses, interactions=data.interactions, period=None)
     context = context.dropna(subset=keys)
     n_comments = context.groupby(keys, observed=True).size().rename("n_comments").reset_index()
-    bad = coded[coded["theme"].isin(_complaints(codebook))].drop_duplicates(["comment_ref", "theme"])
+    bad = coded[coded["theme"].isin(complaint_themes(codebook))].drop_duplicates(["comment_ref", "theme"])
     bad = bad.merge(context[["comment_ref", *keys]], on="comment_ref")
     counts = bad.groupby([*keys, "theme"], observed=True).size().rename("k").reset_index()
     counts = counts.sort_values([*keys, "k", "theme"], ascending=[True] * len(keys) + [False, True], kind="stable")
