@@ -61,6 +61,11 @@ class ReportData:
     outcome : str or None
         The outcome the headline and the key drivers report (:attr:`cxlib.workspace.Workspace.outcome`:
         client.yaml ``outcome``, else the best one the data has).
+    benchmark : DataFrame or None
+        Relationship answers about competitors for the period (a ``company`` column naming each), where
+        the client's data holds them (client.yaml ``benchmark``); None otherwise.
+    benchmark_client : str or None
+        The client's own value of ``company``.
     """
 
     ws: Any
@@ -77,6 +82,8 @@ class ReportData:
     seed: int = 7
     selection: str = ""
     outcome: str | None = None
+    benchmark: pd.DataFrame | None = None
+    benchmark_client: str | None = None
 
     @property
     def config(self):
@@ -191,12 +198,22 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     period = "" if start is None and end is None else \
         f"{start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else \
         f"from {start:%d %b %Y}" if start is not None else f"until {end:%d %b %Y}"
+    benchmark, benchmark_client = _benchmark(ws, start, end)
     return ReportData(
         ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
         responses=responses, relationship=relationship, transactional=transactional,
         mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed, selection=selection,
-        outcome=ws.outcome,
+        outcome=ws.outcome, benchmark=benchmark, benchmark_client=benchmark_client,
     )
+
+
+def _benchmark(ws, start, end) -> tuple[pd.DataFrame | None, str | None]:
+    """The competitors' answers of the period and the client's name among them (client.yaml ``benchmark``)."""
+    setting = getattr(ws.config, "benchmark", None)
+    others = ws.benchmark("responses") if setting is not None and hasattr(ws, "benchmark") else None
+    if others is None or not len(others):
+        return None, None
+    return _within(others, "answered_at", start, end), str(setting.client)
 
 
 def attempt(func, *args, what: str | None = None, **kwargs):

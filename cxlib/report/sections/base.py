@@ -63,6 +63,7 @@ TABLE_NAMES: dict[str, str] = {
     "responses": "survey export",
     "self_assessment": "self-assessment of its touchpoints",
     "mentions": "social posts or reviews",
+    "benchmark": "answers about competitors",
 }
 #: How the report names the columns a section needs (anything else: underscores read as spaces).
 COLUMN_WORDS: dict[str, str] = {
