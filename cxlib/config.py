@@ -24,11 +24,12 @@ import pandas as pd
 import yaml
 
 from cxlib.errors import ConfigError
-from cxlib.schema import CHANNELS, TABLE_ORDER, TABLES
+from cxlib.schema import CHANNELS, OUTCOMES, TABLE_ORDER, TABLES, VOICE_TABLES, family_of, is_outcome
 
 __all__ = [
     "Touchpoint",
     "TableSource",
+    "Benchmark",
     "ClientConfig",
     "load_config",
     "brand_colours",
@@ -36,14 +37,19 @@ __all__ = [
     "DEFAULT_QUALITY",
     "CLIENT_NAME",
     "expand_paths",
+    "DEFAULT_STAGES",
+    "config_label",
 ]
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 CLIENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _SOURCE_KEYS = {"path", "format", "encoding", "delimiter", "sheet", "skip_rows", "columns", "scales", "missing_codes",
-                "dayfirst"}
+                "dayfirst", "constants", "pivot"}
 _TOP_KEYS = {"display_name", "currency", "period", "stages", "sale_stage", "segments", "channels", "touchpoints",
-             "min_n", "min_n_quotes", "brand", "quality", "tables", "codebook"}
+             "min_n", "min_n_quotes", "brand", "quality", "tables", "codebook", "outcome", "benchmark"}
+_PIVOT_KEYS = ("id", "question", "answer")
+#: Lifecycle stages used when client.yaml lists none (a survey-only or reviews-only client).
+DEFAULT_STAGES = ["discover", "buy", "onboard", "use", "support", "renew"]
 DEFAULT_BRAND = {"primary": "#1F3A5F", "accent": "#E07A1F", "neutral": "#6B7280"}
 DEFAULT_QUALITY = {
     "speeder_fraction": 0.33,
@@ -94,6 +100,10 @@ class TableSource:
     missing_codes: dict[str, list] = field(default_factory=dict)
     dayfirst: bool | None = None
     pattern: str = ""
+    #: canonical column -> one value for every row (``source: twitter``)
+    constants: dict[str, Any] = field(default_factory=dict)
+    #: long format (one row per respondent and question): ``{"id": raw, "question": raw, "answer": raw}``
+    pivot: dict[str, str] | None = None
 
     @property
     def path(self) -> Path:
@@ -129,6 +139,18 @@ def expand_paths(folder: Path, spec, key: str, cfg_path: Path) -> tuple[tuple[Pa
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    """A file that covers several companies (client.yaml ``benchmark``): which one is the client.
+
+    Rows whose ``column`` (canonical, default ``company``) equals ``client`` are the client's;
+    the others are its benchmark.
+    """
+
+    client: str
+    column: str = "company"
+
+
+@dataclass(frozen=True)
 class ClientConfig:
     """The parsed, checked contents of a client's ``client.yaml``."""
 
@@ -149,6 +171,9 @@ class ClientConfig:
     period_end: pd.Timestamp | None = None
     codebook: Path | None = None
     path: Path | None = None
+    #: the outcome the headline and the key drivers report (None: the best one the data has)
+    outcome: str | None = None
+    benchmark: Benchmark | None = None
 
     @property
     def touchpoint_ids(self) -> list[str]:
@@ -164,15 +189,24 @@ class ClientConfig:
         }[name]
 
 
+def config_label(path: Path) -> str:
+    """How messages name a client.yaml: with its client's folder (``acme/client.yaml``).
+
+    >>> config_label(Path("data/acme/client.yaml"))
+    'acme/client.yaml'
+    """
+    path = Path(path)
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
 def _fail(path: Path, key: str, problem: str, fix: str) -> ConfigError:
-    return ConfigError(f"{path.name}, key `{key}`: {problem}. {fix}")
+    return ConfigError(f"{config_label(path)}, key `{key}`: {problem}. {fix}")
 
 
-def _str_list(raw: dict, key: str, path: Path, *, required: bool = True, default=None) -> list[str]:
+def _str_list(raw: dict, key: str, path: Path, *, default=None) -> list[str]:
+    """A list of names (stages, segments, channels): left out it is empty (the caller's default applies)."""
     value = raw.get(key, default)
     if value is None:
-        if required:
-            raise _fail(path, key, "is missing", f"Add a list `{key}: [...]` to {path}.")
         return []
     if not isinstance(value, list) or not value or not all(isinstance(v, (str, int)) for v in value):
         raise _fail(path, key, f"expected a non-empty list of names, got {value!r}", f"Write it as `{key}: [a, b, c]`.")
@@ -194,6 +228,8 @@ def _date(raw: Any, path: Path, key: str) -> pd.Timestamp | None:
 
 def _touchpoints(raw: dict, path: Path, stages: list[str]) -> list[Touchpoint]:
     items = raw.get("touchpoints")
+    if items is None:
+        return []  # a client without touchpoint data: ratings and interactions cannot be used
     if not isinstance(items, list) or not items:
         raise _fail(path, "touchpoints", "is missing or empty",
                     "List the touchpoints as `- {id: billing, label: Billing, stage: use}`.")
@@ -224,7 +260,8 @@ def _touchpoints(raw: dict, path: Path, stages: list[str]) -> list[Touchpoint]:
 def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
     tables = raw.get("tables")
     if not isinstance(tables, dict):
-        raise _fail(path, "tables", "is missing", "Add `tables:` with at least `responses` (and ideally customers, interactions).")
+        raise _fail(path, "tables", "is missing",
+                    "Add `tables:` with at least `responses` or `mentions` (and ideally customers, interactions).")
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise _fail(path, "tables", f"unknown table(s) {', '.join(unknown)}", f"Known tables: {', '.join(TABLE_ORDER)}.")
@@ -257,6 +294,19 @@ def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
         if not isinstance(columns, dict):
             raise _fail(path, f"tables.{name}.columns", "expected a mapping raw name -> canonical name",
                         "Write `columns: {RespID: response_id}`.")
+        constants = spec.get("constants") or {}
+        if not isinstance(constants, dict) or any(isinstance(v, (dict, list)) for v in constants.values()):
+            raise _fail(path, f"tables.{name}.constants", "expected a mapping canonical name -> one value",
+                        "Write `constants: {source: twitter}` (the value every row gets).")
+        unknown_const = [c for c in constants if str(c) not in TABLES[name].names and family_of(str(c), name) is None]
+        if unknown_const:
+            raise _fail(path, f"tables.{name}.constants", f"{', '.join(map(str, unknown_const))} is not a column of "
+                        f"{name}", f"Columns of {name}: {', '.join(TABLES[name].names)}.")
+        pivot = spec.get("pivot")
+        if pivot is not None and (not isinstance(pivot, dict) or sorted(pivot) != sorted(_PIVOT_KEYS)
+                                  or not all(isinstance(v, str) and v for v in pivot.values())):
+            raise _fail(path, f"tables.{name}.pivot", f"expected the three columns of a long file, got {pivot!r}",
+                        "Write `pivot: {id: RespondentID, question: Question, answer: Answer}` (raw column names).")
         sources[name] = TableSource(
             table=name,
             paths=paths,
@@ -270,12 +320,46 @@ def _sources(raw: dict, path: Path) -> dict[str, TableSource]:
             scales={str(k): str(v) for k, v in (spec.get("scales") or {}).items()},
             missing_codes={str(k): list(v) for k, v in (spec.get("missing_codes") or {}).items()},
             dayfirst=spec.get("dayfirst"),
+            constants={str(k): v for k, v in constants.items()},
+            pivot={k: str(v) for k, v in pivot.items()} if pivot else None,
         )
     missing = [t for t in TABLE_ORDER if TABLES[t].required_table and t not in sources]
+    if not any(t in sources for t in VOICE_TABLES):
+        missing = ["responses (or mentions)", *missing]
     if missing:
         raise _fail(path, "tables", f"has no entry for {', '.join(missing)}",
-                    "Every client needs at least `responses`; customers and interactions unlock the journey analyses.")
+                    "Every client needs survey answers (`responses`) or posts and reviews (`mentions`); customers "
+                    "and interactions unlock the journey analyses.")
     return sources
+
+
+def _outcome(raw: dict, path: Path) -> str | None:
+    value = raw.get("outcome")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_outcome(value):
+        raise _fail(path, "outcome", f"{value!r} is not an outcome",
+                    f"Use one of {', '.join(OUTCOMES)} or a further likelihood-to-recommend question `nps_<name>`, "
+                    "or leave it out to report the best one the data has.")
+    return value
+
+
+def _benchmark(raw: dict, path: Path) -> Benchmark | None:
+    value = raw.get("benchmark")
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        value = {"client": value}
+    if not isinstance(value, dict) or "client" not in value or set(value) - {"client", "column"} \
+            or not str(value["client"]).strip():
+        raise _fail(path, "benchmark", f"expected `client:` (and optionally `column:`), got {value!r}",
+                    "Write `benchmark: {client: Virgin America}`: the value of the `company` column that is the "
+                    "client; the other values become its benchmark.")
+    column = str(value.get("column", "company"))
+    if column not in ("company", "segment") and family_of(column) is None:
+        raise _fail(path, "benchmark.column", f"{column!r} is not a column that can name a company",
+                    "Use `company` (map the file's company column to it) or leave `column:` out.")
+    return Benchmark(client=str(value["client"]), column=column)
 
 
 def load_config(path: str | os.PathLike) -> ClientConfig:
@@ -294,21 +378,21 @@ def load_config(path: str | os.PathLike) -> ClientConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path.name}{where}: not valid YAML ({getattr(exc, 'problem', exc)}).") from None
+        raise ConfigError(f"{config_label(path)}{where}: not valid YAML ({getattr(exc, 'problem', exc)}).") from None
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path.name}: expected a mapping of settings at the top level.")
+        raise ConfigError(f"{config_label(path)}: expected a mapping of settings at the top level.")
     name = path.parent.name
     unknown = sorted(set(map(str, raw)) - _TOP_KEYS)
     if unknown:
         hints = [f"`{k}` (did you mean `{m[0]}`?)" if (m := difflib.get_close_matches(k, _TOP_KEYS, n=1)) else f"`{k}`"
                  for k in unknown]
-        raise ConfigError(f"{path.name}: unknown key(s) {', '.join(hints)}. "
+        raise ConfigError(f"{config_label(path)}: unknown key(s) {', '.join(hints)}. "
                           f"Known keys: {', '.join(sorted(_TOP_KEYS))} (see docs/client-yaml.md).")
-    stages = _str_list(raw, "stages", path)
+    stages = _str_list(raw, "stages", path) or list(DEFAULT_STAGES)
     sale_stage = str(raw.get("sale_stage", stages[min(1, len(stages) - 1)]))
     if sale_stage not in stages:
         raise _fail(path, "sale_stage", f"{sale_stage!r} is not one of the stages {stages}", "Name the buying stage.")
-    channels = _str_list(raw, "channels", path, required=False) or list(CHANNELS)
+    channels = _str_list(raw, "channels", path) or list(CHANNELS)
     brand = {**DEFAULT_BRAND, **(raw.get("brand") or {})}
     for key, colour in brand.items():
         if not isinstance(colour, str) or not _HEX.match(colour):
@@ -338,4 +422,6 @@ def load_config(path: str | os.PathLike) -> ClientConfig:
         period_end=_date(period.get("end"), path, "period.end"),
         codebook=(path.parent / codebook).resolve() if codebook else None,
         path=path.resolve(),
+        outcome=_outcome(raw, path),
+        benchmark=_benchmark(raw, path),
     )

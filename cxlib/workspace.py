@@ -21,15 +21,16 @@ import pandas as pd
 
 from cxlib import config as _config
 from cxlib.config import (DEFAULT_BRAND, DEFAULT_QUALITY, CLIENT_NAME, ClientConfig, TableSource, Touchpoint,
-                          brand_colours, expand_paths)
+                          brand_colours, config_label, expand_paths)
 from cxlib.errors import ConfigError, DataError
-from cxlib.schema import TABLE_ORDER, TABLES
+from cxlib.schema import LABEL_PREFIX, TABLE_ORDER, TABLES, VOICE_TABLES, best_outcome, family_columns
 
 __all__ = [
     "Workspace",
     "open_client",
     "list_clients",
     "project_root",
+    "HAND_CODE_COLUMNS",
     "load_config",
     # re-exported from cxlib.config, where client.yaml is read
     "ClientConfig",
@@ -59,9 +60,14 @@ def load_config(path: str | os.PathLike) -> ClientConfig:
     known = readers.formats()
     for name, source in config.sources.items():
         if source.format is not None and source.format not in known:
-            raise ConfigError(f"{Path(path).name}, key `tables.{name}.format`: {source.format!r} is not a known "
+            raise ConfigError(f"{config_label(Path(path))}, key `tables.{name}.format`: {source.format!r} is not a known "
                               f"format. Use one of {', '.join(known)}.")
     return config
+
+
+#: Columns of hand codes (the text layer's hand-coded file: :data:`cxlib.text.reliability.HAND_CODED_COLUMNS`).
+HAND_CODE_COLUMNS = ["comment_ref", "coder", "theme", "coded_at"]
+_STORE_ONLY = ("quarantine", "reconciliation", "fields")
 
 
 def project_root(root: str | os.PathLike | None = None) -> Path:
@@ -103,9 +109,14 @@ class Workspace:
         self.root = project_root(root)
         self.data_dir = self.root / "data" / name
         if not (self.data_dir / "client.yaml").exists():
-            known = ", ".join(list_clients(self.root)) or "none"
+            import difflib
+
+            clients = list_clients(self.root)
+            close = difflib.get_close_matches(name, clients, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]}?" if close else ""
             raise ConfigError(
-                f"No client {name!r}: {self.data_dir / 'client.yaml'} does not exist (clients here: {known}). "
+                f"No client {name!r}: {self.data_dir / 'client.yaml'} does not exist.{hint} "
+                f"Clients here: {', '.join(clients) or 'none'}. "
                 "Run `cx demo` for the demo clients or `cx init <client> --from <folder>`."
             )
         self.config = load_config(self.data_dir / "client.yaml")
@@ -160,16 +171,82 @@ class Workspace:
         return store.connect(self.store_path)
 
     def table(self, name: str) -> pd.DataFrame | None:
-        """A validated table as a DataFrame, or None when the client has no such table."""
+        """A validated table as a DataFrame, or None when the client has no such table.
+
+        With a benchmark in client.yaml, responses and mentions hold the client's own rows
+        (:meth:`benchmark` gives the others).
+        """
+        if name not in TABLES and name not in _STORE_ONLY:
+            raise ConfigError(f"Unknown table {name!r}. Tables: {', '.join(TABLE_ORDER)}, {', '.join(_STORE_ONLY)}.")
+        frame = self._stored(name)
+        if frame is None or "is_client" not in frame:
+            return None if frame is None else frame.copy()
+        return frame[frame["is_client"].fillna(False).to_numpy(dtype=bool)].drop(columns="is_client") \
+            .reset_index(drop=True)
+
+    def _stored(self, name: str) -> pd.DataFrame | None:
         from cxlib.ingest import store
 
-        if name not in TABLES and name not in ("quarantine", "reconciliation"):
-            raise ConfigError(f"Unknown table {name!r}. Tables: {', '.join(TABLE_ORDER)}, quarantine, reconciliation.")
         if name not in self._cache:
             self.refresh()
             self._cache[name] = store.read_table(self.store_path, name)
-        frame = self._cache[name]
-        return None if frame is None else frame.copy()
+        return self._cache[name]
+
+    def benchmark(self, name: str = "responses") -> pd.DataFrame | None:
+        """The rows of a table that are not the client's (client.yaml ``benchmark``); None without a benchmark.
+
+        :meth:`table` (and ``ws.responses``, ``ws.mentions``) give the client's own rows only.
+        """
+        if name not in VOICE_TABLES:
+            raise ConfigError(f"Only {', '.join(VOICE_TABLES)} have a benchmark, not {name!r}.")
+        frame = self._stored(name)
+        if frame is None or "is_client" not in frame:
+            return None
+        return frame[~frame["is_client"].fillna(False).to_numpy(dtype=bool)].drop(columns="is_client") \
+            .reset_index(drop=True)
+
+    @property
+    def outcome(self) -> str | None:
+        """The outcome the headline and the key drivers report: client.yaml ``outcome`` when the survey
+        answers it, else the best one present (:func:`cxlib.schema.best_outcome`); for a client without
+        survey answers, the reviews' stars or recommend flag; None when there is none."""
+        for name in VOICE_TABLES:
+            frame = self.table(name)
+            if frame is not None and len(frame):
+                found = best_outcome(frame, self.config.outcome)
+                if found:
+                    return found
+        return None
+
+    @property
+    def fields(self) -> pd.DataFrame:
+        """Where each stored column came from: ``table, column, source, question``."""
+        return self.table("fields")
+
+    def hand_codes(self) -> pd.DataFrame:
+        """The client's own labels (``label_<x>`` columns) as hand codes, one row per (comment, label).
+
+        Columns :data:`HAND_CODE_COLUMNS` (the text layer's hand-coded format): ``comment_ref`` is the
+        response_id / mention_id, ``coder`` ``client:<label column>``, ``theme`` the label's value
+        in lower case with ``_`` for spaces, ``coded_at`` empty. A post the client labelled with
+        several label columns (sentiment and reason) has one row per column.
+        """
+        rows = []
+        for name, key in (("responses", "response_id"), ("mentions", "mention_id")):
+            frame = self.table(name)
+            if frame is None:
+                continue
+            for col in family_columns(frame.columns, "label"):
+                got = frame[[key, col]].dropna()
+                theme = got[col].astype("string").str.strip().str.lower().str.replace(r"[^\w]+", "_", regex=True) \
+                    .str.strip("_")
+                rows.append(pd.DataFrame({"comment_ref": got[key].astype("string"),
+                                          "coder": f"client:{col[len(LABEL_PREFIX):]}", "theme": theme,
+                                          "coded_at": pd.NaT}))
+        if not rows:
+            return pd.DataFrame({"comment_ref": pd.Series(dtype="string"), "coder": pd.Series(dtype="string"),
+                                 "theme": pd.Series(dtype="string"), "coded_at": pd.Series(dtype="datetime64[ns]")})
+        return pd.concat(rows, ignore_index=True)
 
     @property
     def customers(self) -> pd.DataFrame:

@@ -290,7 +290,6 @@ CONFIG: dict[str, Callable] = {
         lambda: importlib.import_module("cxlib.workspace").load_config(ctx.tmp / "client.yaml")),
     "Not valid YAML": lambda ctx: config_error(ctx, raw="display_name: x\nstages: [a, b\n"),
     "Not a mapping": lambda ctx: config_error(ctx, raw="- a\n- b\n"),
-    "A required list is missing": lambda ctx: config_error(ctx, {"stages": _DELETE}),
     "A list is empty or not a list": lambda ctx: config_error(ctx, {"segments": []}),
     "A name listed twice": lambda ctx: config_error(ctx, {"segments": ["a", "b", "a"]}),
     "Period dates": lambda ctx: config_error(ctx, {"period": {"start": "soon"}}),
@@ -306,6 +305,12 @@ CONFIG: dict[str, Callable] = {
     "Colour": lambda ctx: config_error(ctx, {"brand": {"primary": "blue"}}),
     "Minimum group sizes": lambda ctx: config_error(ctx, {"min_n": 0}),
     "Tables missing": lambda ctx: config_error(ctx, {"tables": _DELETE}),
+    "Not an outcome": lambda ctx: config_error(ctx, {"outcome": "happiness"}),
+    "Benchmark setting": lambda ctx: config_error(ctx, {"benchmark": {"company": "x"}}),
+    "Benchmark column": lambda ctx: config_error(ctx, {"benchmark": {"client": "x", "column": "airline"}}),
+    "Constants not a mapping": lambda ctx: config_error(ctx, {"tables.responses.constants": ["twitter"]}),
+    "Constant for an unknown column": lambda ctx: config_error(ctx, {"tables.responses.constants": {"colour": "x"}}),
+    "Long-file setting": lambda ctx: config_error(ctx, {"tables.responses.pivot": {"id": "a"}}),
     "Unknown table": lambda ctx: config_error(ctx, {"tables.surveys": {"path": "s.csv"}}),
     "Table without a path": lambda ctx: config_error(ctx, {"tables.customers": {"columns": {}}}),
     "Unknown format": lambda ctx: config_error(ctx, {"tables.responses.format": "sas"}),
@@ -319,8 +324,15 @@ CONFIG: dict[str, Callable] = {
 def _not_usable(ctx: Ctx) -> str:
     from cxlib.workspace import open_client
 
-    write_workspace(ctx.tmp, files={"responses.csv": RESPONSES.replace("nps,", "score,", 1)})
+    write_workspace(ctx.tmp, files={"customers.csv": CUSTOMERS.replace("acquired_on", "since", 1)})
     return raised(lambda: open_client("tiny", root=ctx.tmp))
+
+
+def _no_benchmark(ctx: Ctx) -> str:
+    from cxlib.workspace import Workspace
+
+    write_workspace(ctx.tmp)
+    return raised(lambda: Workspace("tiny", ctx.tmp).benchmark("customers"))
 
 
 def _unknown_table(ctx: Ctx) -> str:
@@ -336,6 +348,7 @@ WORKSPACE: dict[str, Callable] = {
                                                   importlib.import_module("cxlib.workspace").Workspace("acme", ctx.tmp))),
     "Data not usable yet": _not_usable,
     "Unknown table name": _unknown_table,
+    "No benchmark for this table": _no_benchmark,
 }
 
 
@@ -417,7 +430,19 @@ VALIDATION: dict[str, Callable] = {
         ctx, {}, {"tables": {**CLIENT_YAML["tables"], "responses": {"path": "responses.csv", "scales": SCALES,
                                                                      "columns": {"csat": "nps"}}}}),
     "Required column missing": lambda ctx: validation_problem(
-        ctx, {"responses.csv": RESPONSES.replace("answered_at", "when", 1)}),
+        ctx, {"customers.csv": CUSTOMERS.replace("acquired_on", "since", 1)}),
+    "A constant and a column of the same name": lambda ctx: validation_problem(
+        ctx, {}, {"tables": {**CLIENT_YAML["tables"], "responses": {"path": "responses.csv", "scales": SCALES,
+                                                                     "constants": {"comment": "x"}}}}),
+    "Long-file columns not in the file": lambda ctx: validation_problem(
+        ctx, {}, {"tables": {**CLIENT_YAML["tables"], "responses": {
+            "path": "responses.csv", "scales": SCALES, "pivot": {"id": "rid", "question": "q", "answer": "a"}}}}),
+    "A question of a long file named like a column": lambda ctx: validation_problem(
+        ctx, {"long.csv": "rid,when,q,a\nr1,2025-01-01,when,9\nr1,2025-01-01,nps,9\n"},
+        {"tables": {"responses": {"path": "long.csv", "pivot": {"id": "rid", "question": "q", "answer": "a"}}}}),
+    "Benchmark without company values": lambda ctx: validation_problem(ctx, {}, {"benchmark": {"client": "Acme"}}),
+    "Benchmark client not in the file": lambda ctx: validation_problem(
+        ctx, {"responses.csv": RESPONSES.replace("comment,", "company,", 1)}, {"benchmark": {"client": "Acme"}}),
     "Reconciliation failed": _reconciliation,
     "Scale ambiguous or unknown": lambda ctx: raised(lambda: importlib.import_module("cxlib.ingest.scales").map_scale(
         pd.Series([1, 5, 10]), target="nps", column="nps", file="responses.csv")),
@@ -531,6 +556,7 @@ REPORTS: dict[str, Callable] = {
     "Parameter name not allowed": _params("ok.ipynb", {"_secret": 1}),
     "Parameter value not a primitive": _params("ok.ipynb", {"client": ["a", "b"]}),
     "Parameter not a finite number": _params("ok.ipynb", {"client": float("nan")}),
+    "Parameter of the wrong type": _params("ok.ipynb", {"n": "[1,2]"}),
     "`--param` without `=`": lambda ctx: raised(lambda: importlib.import_module("cxlib.cli.report").parse_param("seed")),
     "Unknown audience or format (`cx report`)": lambda ctx: raised(
         lambda: importlib.import_module("cxlib.cli.report").split_list("docx", ("html", "pdf"), "format")),
@@ -546,6 +572,14 @@ COMMAND_LINE: dict[str, Callable] = {
     "`cx validate` without a client": lambda ctx: cli("validate", "--root", str(ctx.tmp)),
     "No clients yet": lambda ctx: cli("validate", "--all", "--root", str(ctx.tmp)),
     "Unknown demo client": lambda ctx: cli("demo", "--client", "nobody", "--root", str(ctx.tmp)),
+    "No such view": lambda ctx: (write_workspace(ctx.tmp), cli("report", "tiny", "--root", str(ctx.tmp), "--view",
+                                                               "nope"))[1],
+    "View given twice": lambda ctx: (write_workspace(ctx.tmp), importlib.import_module("cxlib.analysis.selection")
+                                     .save_view(ctx.tmp / "data" / "tiny", importlib.import_module(
+                                         "cxlib.analysis.selection").View(name="v")),
+                                     cli("report", "tiny", "--root", str(ctx.tmp), "--view", "v", "-p", "view=v"))[2],
+    "View name not allowed": lambda ctx: raised(lambda: importlib.import_module("cxlib.analysis.selection")
+                                                .load_view(ctx.tmp, "Bad Name")),
 }
 
 

@@ -36,7 +36,12 @@ def test_config_is_parsed(tiny_root):
 @pytest.mark.parametrize(
     "changes, words",
     [
-        ({"stages": None}, ["`stages`", "missing"]),
+        ({"stages": "journey"}, ["`stages`", "non-empty list"]),
+        ({"outcome": "happiness"}, ["`outcome`", "nps_<name>"]),
+        ({"benchmark": {"company": "x"}}, ["`benchmark`", "client:"]),
+        ({"tables": {"responses": {"path": "responses.csv", "constants": {"colour": "red"}}}},
+         ["tables.responses.constants", "colour"]),
+        ({"tables": {"responses": {"path": "responses.csv", "pivot": {"id": "a"}}}}, ["tables.responses.pivot", "question"]),
         ({"sale_stage": "purchase"}, ["`sale_stage`", "purchase"]),
         ({"brand": {"primary": "blue"}}, ["brand.primary", "#RRGGBB"]),
         ({"min_n": 0}, ["`min_n`", "at least 1"]),
@@ -54,7 +59,27 @@ def test_config_errors_name_the_key(tmp_path, changes, words):
         load_config(path)
     for word in words:
         assert word in str(err.value)
-    assert "client.yaml" in str(err.value)
+    assert "tiny/client.yaml" in str(err.value)  # the client is named: a half-made one is found at once
+
+
+def test_survey_only_and_reviews_only_clients_need_no_stages_segments_or_touchpoints(tmp_path):
+    folder = write_workspace(tmp_path, config={"stages": None, "segments": None, "touchpoints": None, "sale_stage": None,
+                                               "tables": {"mentions": {"path": "posts.csv",
+                                                                       "constants": {"source": "twitter"}}}},
+                             files={"posts.csv": "id,created,text\n1,2025-01-02,late again\n"})
+    raw = yaml.safe_load((folder / "client.yaml").read_text())
+    (folder / "client.yaml").write_text(yaml.safe_dump({k: v for k, v in raw.items() if v is not None}))
+    cfg = load_config(folder / "client.yaml")
+    assert cfg.stages == ["discover", "buy", "onboard", "use", "support", "renew"] and cfg.segments == []
+    assert cfg.touchpoints == [] and list(cfg.sources) == ["mentions"]
+    assert cfg.sources["mentions"].constants == {"source": "twitter"}
+
+
+def test_outcome_and_benchmark_are_read(tmp_path):
+    path = _config(tmp_path, outcome="nps_app", benchmark={"client": "Virgin America"})
+    cfg = load_config(path)
+    assert cfg.outcome == "nps_app" and cfg.benchmark.client == "Virgin America" and cfg.benchmark.column == "company"
+    assert load_config(_config(tmp_path / "b", benchmark="Delta")).benchmark.client == "Delta"
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
@@ -65,7 +90,7 @@ def test_invalid_yaml_names_the_line(tmp_path):
 
 
 def test_unknown_client_lists_known_ones(tiny_root):
-    with pytest.raises(ConfigError, match="clients here: tiny"):
+    with pytest.raises(ConfigError, match="Clients here: tiny"):
         Workspace("nobody", tiny_root)
     with pytest.raises(ConfigError, match="not a valid client name"):
         Workspace("../etc", tiny_root)

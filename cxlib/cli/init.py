@@ -1,14 +1,22 @@
 """``cx init``: propose a client.yaml from a folder of client files, and confirm its flagged items.
 
+With a terminal, ``cx init acme --from incoming/acme`` asks, item by item, what it could not
+decide (which column is the date, which value is the client, which outcome to report), showing
+sample values; Enter keeps the proposal. ``--yes`` takes every proposal without asking (scripts,
+batches); without a terminal and without ``--yes`` the file is written with ``# CONFIRM`` markers.
+The written file is then validated (nothing stored): when it would not validate, the command
+says exactly what is missing and exits with status 1.
+
 Examples
 --------
-``cx init acme --from incoming/acme`` writes ``data/acme/client.yaml``;
+``cx init acme --from incoming/acme --yes`` writes ``data/acme/client.yaml``, all confirmed;
 ``cx init acme --pending`` lists the items marked ``# CONFIRM``;
 ``cx init acme --answer tables.responses.scales.nps=0-10 --confirm all`` settles them.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -65,17 +73,17 @@ def _summary(proposal) -> None:
             console.print(f"  [yellow]{escape(flag.id)}[/]: {escape(flag.message)}", highlight=False, soft_wrap=True)
 
 
-def _check(path: Path) -> None:
-    """Validate the written client.yaml without storing anything, and say how it went."""
+def _check(path: Path) -> bool:
+    """Validate the written client.yaml without storing anything, say how it went; True when it validates."""
     from cxlib.ingest.validate import validate_client
     from cxlib.workspace import load_config
 
     try:
         result = validate_client(load_config(path))
     except CxError as exc:
-        console.print(f"[yellow]check:[/] the proposed client.yaml does not validate yet: {escape(str(exc))}",
+        console.print(f"[bold red]check:[/] {path.parent.name}/client.yaml does not validate yet: {escape(str(exc))}",
                       highlight=False, soft_wrap=True)
-        return
+        return False
     for row in result.reconciliation.itertuples():
         if row.status == "absent":
             continue
@@ -86,6 +94,39 @@ def _check(path: Path) -> None:
                       highlight=False, soft_wrap=True)
     if result.ok:
         console.print("[green]check:[/] the proposed client.yaml validates.")
+        return True
+    for problem in result.problems:
+        console.print(f"[bold red]missing:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+    return False
+
+
+def _ask(proposal, interactive_console: Console):
+    """Ask about each flagged item; return the proposal with the answers given (Enter keeps a proposal)."""
+    from cxlib.onboard.questions import LEAVE_OUT, questions, read_answer
+
+    answers: dict = {}
+    keep: list[str] = []
+    items = questions(proposal)
+    if items:
+        interactive_console.print(f"[bold]{len(items)} question(s)[/] about what could not be decided. Enter keeps "
+                                  "the proposal; `later` leaves the item marked in client.yaml.", highlight=False)
+    for n, q in enumerate(items, start=1):
+        interactive_console.print(f"\n[bold yellow]{n}/{len(items)}[/] {escape(q.text)}", highlight=False,
+                                  soft_wrap=True)
+        if q.samples:
+            interactive_console.print("   values: " + escape(", ".join(q.samples)), highlight=False, soft_wrap=True)
+        for i, option in enumerate(q.options, start=1):
+            interactive_console.print(f"   {i}. {escape(str(option))}", highlight=False)
+        hint = f" ({'/'.join(LEAVE_OUT[:1])} to leave it out)" if q.optional else ""
+        typed = typer.prompt(f"   answer{hint}", default="", show_default=False)
+        if typed.strip().lower() == "later":
+            keep.append(q.id)
+            continue
+        value = read_answer(q, typed)
+        if value != q.proposed:
+            answers[q.id] = value
+    done = [q.id for q in items if q.id not in keep and q.id not in answers]
+    return proposal.confirm(done, answers=answers)
 
 
 def init(
@@ -104,13 +145,18 @@ def init(
                                                                         "`all` for every one)."),
     answer: Optional[list[str]] = typer.Option(None, "--answer", help="ID=VALUE: write VALUE (YAML) for a flagged "
                                                                       "item and confirm it (repeatable)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Take every proposal without asking (for scripts and "
+                                                        "batches)."),
+    interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
+                                               help="Ask about each unsure item (default: when a terminal is "
+                                                    "attached and --yes is not given)."),
 ) -> None:
     """Propose data/<client>/client.yaml from a folder of client files, or confirm its flagged items.
 
     The files are only read; the YAML points at them. Items the tool is unsure of are marked
     `# CONFIRM[<id>]:` in the file: review them, then `--confirm all` (or `--answer ID=VALUE`).
     """
-    from cxlib.onboard.propose import init_client
+    from cxlib.onboard.propose import propose_config
     from cxlib.onboard.confirm import confirm_file, pending
     from cxlib.workspace import project_root
 
@@ -121,12 +167,32 @@ def init(
         if pending_only or confirm or answer:
             raise ConfigError("Use --from to propose a client.yaml, then --pending / --confirm / --answer in a "
                               "second call, once you have read the proposal.")
+        if target.exists() and not force:
+            raise ConfigError(f"{target} already exists. Use `cx init {client} --from <folder> --force` "
+                              "to replace it (the old one is kept as client.yaml.bak), or edit it by hand.")
         with console.status(f"reading the files in {source}…"):
-            proposal = init_client(client, source, root=root, paths=paths, codebook=codebook, overwrite=force)
+            proposal = propose_config(client, source, root=root, paths=paths, codebook=codebook)
         _summary(proposal)
+        if interactive is None:
+            interactive = not yes and sys.stdin.isatty() and sys.stdout.isatty()
+        if yes:
+            proposal = proposal.confirm("all")
+            console.print("--yes: every proposal taken as written.", highlight=False)
+        elif interactive and proposal.flags:
+            proposal = _ask(proposal, console)
+        proposal.write(overwrite=force)
         console.print(f"[green]✓[/] wrote {proposal.path}", highlight=False)
-        if check:
-            _check(proposal.path)
+        if not proposal.config.get("tables"):
+            for name, why in proposal.unused_files:
+                console.print(f"[bold red]missing:[/] {escape(name)}: {escape(why)}", highlight=False, soft_wrap=True)
+            console.print(f"Not usable yet: no file of {source} gives survey answers or posts. Fix the files above, "
+                          f"or map them by hand in {proposal.path}.", highlight=False, soft_wrap=True)
+            raise typer.Exit(1)
+        ok = _check(proposal.path) if check else True
+        if not ok:
+            console.print(f"Not usable yet: fix what is missing above (or map it in {proposal.path}), then "
+                          f"`cx validate {client}`.", highlight=False, soft_wrap=True)
+            raise typer.Exit(1)
         next_step = (f"review the CONFIRM items, then `cx init {client} --confirm all`" if proposal.flags
                      else f"`cx validate {client}`")
         console.print(f"Next: {next_step}.", highlight=False)

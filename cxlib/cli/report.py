@@ -12,15 +12,16 @@ Examples
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
-from cxlib.cli.errors import friendly_errors
+from cxlib.cli.errors import EXIT_DATA, friendly_errors
 from cxlib.errors import CxError
 
-__all__ = ["register", "parse_param", "split_list", "RESULTS_MODES"]
+__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view", "RESULTS_MODES"]
 
 #: ``--results``: how section results are shared and kept (:mod:`cxlib.report.results`).
 RESULTS_MODES = ("on", "fresh", "off")
@@ -59,10 +60,65 @@ def parse_param(text: str) -> tuple[str, Any]:
     return name.strip(), value
 
 
+def parse_params(texts: list[str] | None, notebook: Path | str) -> tuple[tuple[str, Any], ...]:
+    """Every ``-p name=value``, read as :func:`parse_param` does, then matched to the notebook's defaults.
+
+    A value typed for a text parameter stays text even when it looks like a number
+    (``-p client=2024`` against ``client = "acme"`` gives ``"2024"``, not ``2024``).
+    """
+    pairs = [parse_param(t) for t in (texts or [])]
+    if not pairs:
+        return ()
+    from cxlib.report.params import declared_parameters
+
+    try:
+        declared = declared_parameters(notebook)
+    except CxError:
+        return tuple(pairs)  # no parameters cell, no notebook: validate_parameters says so
+    out = []
+    for text, (name, value) in zip(texts or [], pairs):
+        default = str(declared.get(name, {}).get("default", ""))
+        if default[:1] in ("'", '"') and not isinstance(value, str) and value is not None:
+            value = text.split("=", 1)[1]
+        out.append((name, value))
+    return tuple(out)
+
+
+def with_view(job, view: str, base: Path, out: Path | None):
+    """The job rendering a saved explorer view: the ``view`` parameter, and its own output folder.
+
+    The view must exist (a command error otherwise, with the saved views listed); its reports go
+    to ``<root>/reports/views/<view>/<client>/`` unless ``--out`` says otherwise, so the client's
+    full reports are not overwritten.
+    """
+    from cxlib.analysis.selection import load_view
+
+    load_view(base / "data" / job.client, view)
+    if any(name == "view" for name, _ in job.parameters):
+        raise CxError("Give the view once: --view NAME, not also -p view=NAME.")
+    out_dir = str(out) if out else str(base / "reports" / "views" / view)
+    return replace(job, parameters=(*job.parameters, ("view", view)), out_dir=out_dir)
+
+
+def preflight(client: str, root: Path, notebook: Path, parameters: dict[str, Any]) -> None:
+    """What ``cx report`` checks before any kernel starts (each a command error, exit status 2).
+
+    The client exists (with a suggestion for a near miss: "Did you mean acme-telecom?"), the
+    notebook exists and declares a ``parameters`` cell, every ``-p`` name is declared there and
+    every value has the type of the notebook's default (``-p seed=[1,2]`` against ``seed = 7``
+    is refused here, not by numpy half-way through the notebook).
+    """
+    from cxlib.report.params import validate_parameters
+    from cxlib.workspace import Workspace
+
+    Workspace(client, root)
+    validate_parameters(notebook, parameters)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``batch`` commands to ``app``."""
 
-    @app.command()
+    @app.command(short_help="Render one client's reports (HTML, PDF; executive, analyst).")
     @friendly_errors
     def report(
         client: str = typer.Argument(..., help="Client folder name under data/."),
@@ -74,11 +130,18 @@ def register(app: typer.Typer) -> None:
         pdf_engine: str = typer.Option("weasyprint", "--pdf-engine", help="weasyprint (default) or chromium."),
         cell_timeout: float = typer.Option(600.0, "--cell-timeout", min=1, help="Seconds a notebook cell may run."),
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
-        param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Extra notebook parameter name=value (repeatable)."),
+        param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Extra notebook parameter name=value (repeatable)."),
+        view: Optional[str] = typer.Option(None, "--view", metavar="NAME", help="Render a view saved in the explorer "
+                                           "(data/<client>/views/NAME.yaml): its selection, into reports/views/NAME/."),
         results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
         parallel: bool = typer.Option(True, "--parallel/--sequential", help="Run the audiences at once, one kernel each (shared sections are still computed once)."),
     ) -> None:
-        """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest)."""
+        """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest).
+
+        Exit status 1 when the report failed (its executed notebook is kept), 2 when the command
+        is wrong (unknown client, unknown parameter or one of the wrong type): checked before any
+        kernel starts.
+        """
         from rich.console import Console
 
         from cxlib.report.execute import ExecutionSettings, Kernel
@@ -92,8 +155,15 @@ def register(app: typer.Typer) -> None:
         job = ReportJob(client=client, root=str(base), audiences=split_list(audience, AUDIENCES, "audience"),
                         formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
-                        parameters=tuple(parse_param(p) for p in (param or [])),
                         results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel)
+        job = replace(job, parameters=parse_params(param, job.notebook_path))
+        if view is not None:
+            from cxlib.workspace import Workspace
+
+            Workspace(client, base)  # an unknown client first: its message is the useful one
+            job = with_view(job, view, base, out)
+        preflight(client, base, job.notebook_path,
+                  {"client": client, "audience": job.audiences[0], "root": str(base), **dict(job.parameters)})
         with console.status(f"rendering {client}…"), Kernel(settings) as kernel:
             result = render_client(job, kernel=kernel)
         if result.ok:
@@ -106,9 +176,9 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold red]✗ {client} failed[/]: {escape(f'{result.error_type}: {result.error}')}", highlight=False)
         for name in result.kept:
             console.print(f"  executed notebook kept for debugging: {job.client_dir / name}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_DATA)
 
-    @app.command()
+    @app.command(short_help="Render every client's reports in parallel, with a summary.")
     @friendly_errors
     def batch(
         clients: Optional[list[str]] = typer.Argument(None, help="Clients to render (default: every data/*/client.yaml)."),
@@ -124,7 +194,7 @@ def register(app: typer.Typer) -> None:
         cell_timeout: float = typer.Option(600.0, "--cell-timeout", min=1, help="Seconds a notebook cell may run."),
         client_timeout: Optional[float] = typer.Option(None, "--client-timeout", min=1, help="Seconds per client before its worker is killed (local)."),
         start_attempts: int = typer.Option(3, "--start-attempts", min=1, help="Kernel start tries (start failures only)."),
-        param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Extra notebook parameter name=value (repeatable)."),
+        param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Extra notebook parameter name=value (repeatable)."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the live progress display."),
         results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
     ) -> None:
@@ -135,17 +205,25 @@ def register(app: typer.Typer) -> None:
         from cxlib.report.execute import ExecutionSettings
         from cxlib.report.pipeline import AUDIENCES, FORMATS
 
+        from cxlib.report.params import validate_parameters
+        from cxlib.report.pipeline import default_notebook
+        from cxlib.workspace import project_root
+
         console = Console()
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
+        nb_path = notebook or default_notebook(project_root(root))
+        extra = parse_params(param, nb_path)
+        if extra:  # a wrong name or type fails every client alike: say so once, before any worker starts
+            validate_parameters(nb_path, dict(extra))
         result = run_batch(
             clients or None, root=root, audiences=split_list(audience, AUDIENCES, "audience"),
             formats=split_list(fmt, FORMATS, "format"), workers=workers, scheduler=scheduler,
             settings=ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts), warm_kernels=warm,
             pdf_engine=engine, notebook=str(notebook) if notebook else None, out_dir=str(out) if out else None,
-            client_timeout=client_timeout, parameters=tuple(parse_param(p) for p in (param or [])),
+            client_timeout=client_timeout, parameters=extra,
             progress=progress, console=console, results=split_list(results, RESULTS_MODES, "results mode")[0],
         )
         console.print(summary_table(result))
         console.print(f"manifest: {result.manifest}", highlight=False)
         if not result.ok:
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_DATA)

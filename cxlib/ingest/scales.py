@@ -27,17 +27,45 @@ import pandas as pd
 from cxlib.errors import ScaleError
 from cxlib.ingest.parsing import NA_TOKENS, Coerced, in_missing
 
-__all__ = ["ScaleGuess", "detect_scale", "map_scale", "parse_scale", "mapping_note", "TARGET_RANGES"]
+__all__ = ["ScaleGuess", "detect_scale", "map_scale", "parse_scale", "mapping_note", "TARGET_RANGES", "WORD_SCALES",
+           "word_score"]
 
-Target = Literal["nps", "csat", "ces", "rating"]
+Target = Literal["nps", "csat", "ces", "rating", "stars"]
 
 #: Canonical (low, high) of each target scale.
-TARGET_RANGES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "rating": (1, 5)}
+TARGET_RANGES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "rating": (1, 5),
+                                              "stars": (1, 5)}
+#: Five-point answer scales exported as words, lowest first (read as 1-5 for csat, ratings and stars).
+WORD_SCALES: tuple[tuple[str, ...], ...] = (
+    ("very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied", "satisfied", "very satisfied"),
+    ("strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"),
+    ("very poor", "poor", "fair", "good", "very good"),
+    ("very poor", "poor", "average", "good", "excellent"),
+    ("very unfavorably", "somewhat unfavorably", "neither favorably nor unfavorably (neutral)", "somewhat favorably",
+     "very favorably"),
+    ("very unlikely", "unlikely", "neither likely nor unlikely", "likely", "very likely"),
+)
+_WORD_SCORES: dict[str, int] = {}
+for _scale in WORD_SCALES:
+    for _i, _w in enumerate(_scale, start=1):
+        _WORD_SCORES.setdefault(_w, _i)
+_WORD_SCORES.update({"neutral": 3, "excellent": 5, "very unsatisfied": 1, "unsatisfied": 2, "neither": 3})
+
+
+def word_score(text) -> int | None:
+    """The 1-5 score of a five-point answer written as words (:data:`WORD_SCALES`), or None.
+
+    >>> word_score("Strongly Agree"), word_score(" very satisfied. "), word_score("9")
+    (5, 5, None)
+    """
+    key = " ".join(str(text).strip().lower().rstrip(".!").split())
+    return _WORD_SCORES.get(key)
 
 # Labels that mean "no score": the answer is missing, never a number.
 _NA_LABEL = re.compile(
     r"(?i)^\W*(n\s*/\s*a|n\.a\.|na|not applicable|does ?n[o']t apply|don'?t know|do not know|dk|no answer|"
-    r"prefer not to (say|answer)|refused|not sure|unsure|no opinion|cannot say|can'?t say)\W*$"
+    r"prefer not to (say|answer)|refused|not sure|unsure|no opinion|cannot say|can'?t say|"
+    r"unfamiliar(?: \(n/a\))?|not familiar|have not heard of (?:it|them)|never used)\W*$"
 )
 _LEADING = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-\u2013\u2014=:.)]\s*|\s+)(.*?)\s*$", re.S)
 _TRAILING = re.compile(r"^\s*(.*?\D)\s*\(?(\d+(?:\.\d+)?)\)?\s*$", re.S)
@@ -147,7 +175,8 @@ def detect_scale(series: pd.Series, *, target: Target) -> ScaleGuess:
     """
     if target not in TARGET_RANGES:
         raise ValueError(f"unknown target {target!r}; expected one of {sorted(TARGET_RANGES)}")
-    parsed = _parse(pd.Series(series).reset_index(drop=True), missing_codes=(), value_labels=None)
+    parsed = _parse(pd.Series(series).reset_index(drop=True), missing_codes=(), value_labels=None,
+                    word_scale=TARGET_RANGES[target] == (1, 5))
     return _guess(parsed.numbers[parsed.valid], target, labelled=parsed.labelled)
 
 
@@ -238,7 +267,8 @@ def map_scale(
         raise ValueError(f"unknown target {target!r}; expected one of {sorted(TARGET_RANGES)}")
     index = series.index
     s = pd.Series(series, copy=False).reset_index(drop=True)
-    parsed = _parse(s, missing_codes=missing_codes, value_labels=value_labels)
+    parsed = _parse(s, missing_codes=missing_codes, value_labels=value_labels,
+                    word_scale=TARGET_RANGES[target] == (1, 5))
     tlo, thi = TARGET_RANGES[target]
     where = ", ".join(p for p in (file, f"column `{column}`" if column else "") if p) or target
     if key is None:
@@ -298,7 +328,7 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _parse(s: pd.Series, *, missing_codes: Iterable, value_labels: dict | None) -> _Parsed:
+def _parse(s: pd.Series, *, missing_codes: Iterable, value_labels: dict | None, word_scale: bool = False) -> _Parsed:
     n = len(s)
     numbers = np.full(n, np.nan)
     errors = pd.Series(pd.NA, index=s.index, dtype="string")
@@ -352,6 +382,9 @@ def _parse(s: pd.Series, *, missing_codes: Iterable, value_labels: dict | None) 
             labelled = True
         elif text.lower() in by_label:
             numbers[i] = by_label[text.lower()]
+        elif word_scale and word_score(text) is not None:
+            numbers[i] = word_score(text)
+            labelled = True
         else:
             errors.iat[i] = f"{_show(text)} is not a score"
     with np.errstate(invalid="ignore"):

@@ -1,7 +1,8 @@
 """The validated store: one embedded DuckDB file per client, written atomically.
 
 Holds the clean tables under their canonical names, plus ``quarantine``,
-``reconciliation`` and ``store_meta`` (the input fingerprint the store was built from).
+``reconciliation``, ``fields`` (where each column came from, the question it answers) and
+``store_meta`` (the input fingerprint the store was built from).
 
 Examples
 --------
@@ -64,6 +65,7 @@ def write_store(store_path: Path, result, *, fingerprint: dict[str, str]) -> Pat
             frames = dict(result.tables)
             frames["quarantine"] = result.quarantine
             frames["reconciliation"] = result.reconciliation
+            frames["fields"] = getattr(result, "fields", None)
             for name, frame in frames.items():
                 if frame is None:
                     continue

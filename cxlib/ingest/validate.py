@@ -20,13 +20,13 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from cxlib.ingest import parsing, readers, scales
-from cxlib.errors import DataError
-from cxlib.schema import RATING_PREFIX, TABLE_ORDER, TABLES, Column, TableSpec, rating_columns
 from cxlib.config import ClientConfig, TableSource
+from cxlib.errors import DataError
+from cxlib.ingest import readers
+from cxlib.ingest.columns import check_required, coerce_column, column_spec, combine
+from cxlib.ingest.rules import Rejects, check_keys, check_references, check_table_rules, isin, messages, quality_flags
+from cxlib.schema import FAMILIES, TABLE_ORDER, TABLES, VOICE_TABLES, TableSpec, family_columns
 
 __all__ = [
     "ValidationResult",
@@ -34,10 +34,13 @@ __all__ = [
     "validate_table",
     "check_reconciliation",
     "QUARANTINE_COLUMNS",
+    "FIELD_COLUMNS",
     "FIX_HINTS",
 ]
 
 QUARANTINE_COLUMNS = ["table", "file", "row", "column", "reason_code", "reason", "value"]
+#: The store's ``fields`` table: where each canonical column came from and the question it answers.
+FIELD_COLUMNS = ["table", "column", "source", "question"]
 
 #: What to tell the user to do, by reason code.
 FIX_HINTS: dict[str, str] = {
@@ -54,10 +57,10 @@ FIX_HINTS: dict[str, str] = {
     "speeder": "Answered much faster than the median; set quality.exclude_speeders: false to keep such rows.",
     "straightliner": "Gave the same answer to every rating; set quality.exclude_straightliners: false to keep.",
     "duplicate_respondent": "Same customer answered the same survey again within the window; the first answer is used.",
+    "missing_id": "A row of a long file (one row per answer) without a respondent id or a question; fill it in.",
 }
 
 _DTYPES = {"id": "string", "str": "string", "category": "string", "text": "string", "int": "Int64", "bool": "boolean"}
-_SCORE_TARGETS = {"nps": "nps", "csat": "csat", "ces": "ces"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class ValidationResult:
         status (``ok`` | ``unusable`` | ``absent``), problem, notes.
     problems : list of str
         Table-level problems that make a table unusable (missing column, unreadable file, …).
+    fields : DataFrame
+        One row per stored column: ``table``, ``column`` (canonical), ``source`` (the file's column,
+        ``(generated)`` or ``(constant …)``), ``question`` (the survey question it answers, or "").
     """
 
     client: str
@@ -82,13 +88,16 @@ class ValidationResult:
     quarantine: pd.DataFrame
     reconciliation: pd.DataFrame
     problems: list[str] = field(default_factory=list)
+    fields: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FIELD_COLUMNS, dtype="string"))
 
     @property
     def ok(self) -> bool:
-        """True when every provided table is usable and every required one is provided."""
+        """True when every provided table is usable, every required one is provided, and there is customer voice
+        (survey answers or posts and reviews)."""
         status = self.reconciliation.set_index("table")["status"]
         provided_ok = all(s in ("ok", "absent") for s in status)
-        return provided_ok and all(status.get(t) == "ok" for t in TABLE_ORDER if TABLES[t].required_table)
+        return (provided_ok and all(status.get(t) == "ok" for t in TABLE_ORDER if TABLES[t].required_table)
+                and any(status.get(t) == "ok" for t in VOICE_TABLES))
 
 
 @dataclass
@@ -99,198 +108,11 @@ class _Outcome:
     flagged: int = 0
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
+    fields: list[dict] = field(default_factory=list)
 
 
 def _empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "string") for c in QUARANTINE_COLUMNS})
-
-
-def _short(value) -> str:
-    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-class _Rejects:
-    """Collects the first reason each input row is rejected for."""
-
-    def __init__(self, n: int):
-        self.code = np.full(n, None, dtype=object)
-        self.column = np.full(n, None, dtype=object)
-        self.reason = np.full(n, None, dtype=object)
-        self.value = np.full(n, None, dtype=object)
-
-    def add(self, mask, code: str, column: str, reasons, values=None) -> None:
-        mask = np.asarray(mask, dtype=bool) & pd.isna(self.code)
-        if not mask.any():
-            return
-        self.code[mask] = code
-        self.column[mask] = column
-        self.reason[mask] = np.asarray(reasons, dtype=object)[mask] if not isinstance(reasons, str) else reasons
-        if values is not None:
-            self.value[mask] = [_short(v) for v in np.asarray(values, dtype=object)[mask]]
-
-    @property
-    def rejected(self) -> np.ndarray:
-        return pd.notna(self.code)
-
-    def frame(self, table: str, files: np.ndarray, row_numbers: np.ndarray) -> pd.DataFrame:
-        idx = np.flatnonzero(self.rejected)
-        return pd.DataFrame(
-            {
-                "table": pd.Series([table] * len(idx), dtype="string"),
-                "file": pd.Series(np.asarray(files, dtype=object)[idx], dtype="string"),
-                "row": pd.Series(np.asarray(row_numbers)[idx], dtype="Int64"),
-                "column": pd.Series(self.column[idx], dtype="string"),
-                "reason_code": pd.Series(self.code[idx], dtype="string"),
-                "reason": pd.Series(self.reason[idx], dtype="string"),
-                "value": pd.Series(self.value[idx], dtype="string"),
-            }
-        )
-
-
-def _messages(mask: np.ndarray, prefix: str, texts: pd.Series) -> np.ndarray:
-    """Per-row messages, built only for the rows in ``mask`` (string building is costly at 1M rows)."""
-    out = np.full(len(mask), None, dtype=object)
-    out[mask] = (prefix + texts[mask].astype("string")).to_numpy(dtype=object)
-    return out
-
-
-def _isin(values: pd.Series, allowed) -> np.ndarray:
-    """``values.isin(allowed)`` for string columns, via Arrow's hash set.
-
-    pandas' own ``isin`` on Arrow strings builds one Python scalar per allowed value, which took
-    ~15 s for a 1M-row reference check; ``pyarrow.compute.is_in`` takes well under a second.
-    Missing values are never "in".
-    """
-    haystack = pa.array(pd.Series(allowed, dtype="string").dropna().unique(), type=pa.large_string())
-    needles = pa.array(values.astype("string"), type=pa.large_string())
-    return pc.fill_null(pc.is_in(needles, value_set=haystack), False).to_numpy(zero_copy_only=False)
-
-
-def _target_for(column: str) -> str | None:
-    if column in _SCORE_TARGETS:
-        return _SCORE_TARGETS[column]
-    if column.startswith(RATING_PREFIX):
-        return "rating"
-    return None
-
-
-def _map_columns(raw: readers.RawTable, source: TableSource, spec: TableSpec) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
-    """Rename one file's raw columns to canonical names; return frame, canonical->raw, unused raw columns."""
-    frame = raw.frame
-    mapping = dict(source.columns)
-    absent = [r for r in mapping if r not in frame.columns and mapping[r] not in frame.columns]
-    if absent:
-        raise DataError(
-            f"{raw.source.name}: client.yaml maps column(s) {', '.join(f'{a!r} (to {mapping[a]})' for a in absent)} "
-            "but the file has no such column and no column of the canonical name either. "
-            f"The file's columns are: {', '.join(map(str, frame.columns[:30]))}. Fix `tables.{spec.name}.columns`."
-        )
-    canonical_of = {c: mapping.get(c, c) for c in frame.columns}
-    known = set(spec.names)
-    keep = {raw_name: canon for raw_name, canon in canonical_of.items()
-            if canon in known or (spec.name == "responses" and canon.startswith(RATING_PREFIX))}
-    targets = list(keep.values())
-    dupes = sorted({t for t in targets if targets.count(t) > 1})
-    if dupes:
-        raise DataError(f"{raw.source.name}: more than one column maps to {', '.join(dupes)}. Map each canonical column once.")
-    unused = [str(c) for c in frame.columns if c not in keep]
-    out = frame[list(keep)].rename(columns=keep)
-    return out, {v: k for k, v in keep.items()}, unused
-
-
-@dataclass
-class _Combined:
-    frame: pd.DataFrame
-    raw_of: dict[str, str]
-    unused: list[str]
-    files: np.ndarray
-    rows: np.ndarray
-    excluded: pd.DataFrame
-    value_labels: dict
-    missing_codes: dict
-    notes: list[str]
-    rows_read: int
-
-
-def _combine(raws: list[readers.RawTable], source: TableSource, spec: TableSpec) -> _Combined:
-    """Stack one table's files (e.g. monthly exports) into one frame, remembering each row's file and line."""
-    frames, files, rows, excluded, notes = [], [], [], [], []
-    raw_of: dict[str, str] = {}
-    unused: list[str] = []
-    labels: dict = {}
-    codes: dict = {}
-    for raw in raws:
-        frame, mapping, extra = _map_columns(raw, source, spec)
-        frames.append(frame)
-        files.append(np.full(len(frame), raw.source.name, dtype=object))
-        rows.append(np.asarray(raw.row_numbers))
-        if len(raw.excluded):
-            excluded.append(raw.excluded.assign(file=raw.source.name))
-        raw_of.update(mapping)
-        unused += [u for u in extra if u not in unused]
-        for canon, raw_name in mapping.items():
-            if raw_name in raw.value_labels:
-                labels[raw_name] = raw.value_labels[raw_name]
-            if raw_name in raw.missing_codes:
-                codes[raw_name] = raw.missing_codes[raw_name]
-        notes += [f"{raw.source.name}: {note}" if len(raws) > 1 else note for note in raw.notes]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return _Combined(
-        frame=frame,
-        raw_of=raw_of,
-        unused=unused,
-        files=np.concatenate(files) if files else np.array([], dtype=object),
-        rows=np.concatenate(rows) if rows else np.array([], dtype="int64"),
-        excluded=pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame(columns=["row", "reason", "file"]),
-        value_labels=labels,
-        missing_codes=codes,
-        notes=notes,
-        rows_read=sum(r.n_read for r in raws),
-    )
-
-
-def _check_required(frame: pd.DataFrame, spec: TableSpec, file: str) -> None:
-    missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{file}: required column(s) {', '.join(f'`{m}`' for m in missing)} missing for table {spec.name}. "
-            f"The file has: {', '.join(map(str, frame.columns[:30]))}. Rename them in the file or map them with "
-            f"`tables.{spec.name}.columns` in client.yaml."
-        )
-
-
-def _coerce_column(frame, col: Column, name: str, combined: _Combined, source: TableSource):
-    series = frame[name]
-    raw_name = combined.raw_of[name]
-    target = _target_for(name)
-    if target is not None and series.isna().all():  # nobody answered: nothing to map, nothing wrong
-        return parsing.Coerced(pd.Series(pd.NA, index=series.index, dtype="Int64"),
-                               pd.Series(pd.NA, index=series.index, dtype="string"))
-    if target is not None:
-        return scales.map_scale(
-            series,
-            target=target,
-            scale=source.scales.get(name),
-            missing_codes=list(source.missing_codes.get(name, [])) + list(combined.missing_codes.get(raw_name, [])),
-            value_labels=combined.value_labels.get(raw_name),
-            column=name,
-            file=source.label,
-            row_numbers=combined.rows,
-        )
-    labels = combined.value_labels.get(raw_name)
-    if labels and col is not None and col.kind in ("category", "str"):
-        series = series.map(lambda v: labels.get(v, labels.get(_num(v), v)) if pd.notna(v) else v).astype("string")
-    missing = list(source.missing_codes.get(name, [])) + list(combined.missing_codes.get(raw_name, []))
-    return parsing.coerce(series, col.kind, low=col.low, high=col.high, dayfirst=source.dayfirst, missing=missing)
-
-
-def _num(v):
-    try:
-        f = float(v)
-        return int(f) if f.is_integer() else f
-    except (TypeError, ValueError):
-        return v
 
 
 def validate_table(
@@ -303,30 +125,30 @@ def validate_table(
     interaction_owner: pd.Series | None = None,
 ) -> _Outcome:
     """Validate one table read from one or more files. See the module docstring."""
-    combined = _combine(raws, source, spec)
+    combined = combine(raws, source, spec)
     frame, unused = combined.frame, combined.unused
-    _check_required(frame, spec, source.label)
+    check_required(frame, spec, source.label)
     n = len(frame)
-    rejects = _Rejects(n)
+    rejects = Rejects(n)
     clean: dict[str, pd.Series] = {}
     columns = [c for c in spec.names if c in frame.columns]
-    if spec.name == "responses":
-        columns += rating_columns(frame.columns)
+    columns += [c for fam in FAMILIES.values() if spec.name in fam.tables for c in family_columns(frame.columns, fam.name)]
     for name in columns:
-        col = spec.column(name) if name in spec.names else Column(name, "int", nullable=True, low=1, high=5)
-        coerced = _coerce_column(frame, col, name, combined, source)
+        col = column_spec(spec, name)
+        coerced = coerce_column(frame, col, name, combined, source)
         values = coerced.values
         errors = coerced.errors
         bad = errors.notna().to_numpy()
         if bad.any():
-            rejects.add(bad, "bad_value", name, _messages(bad, f"column `{name}`: ", errors), frame[name])
-        if isinstance(col.allowed, (str, tuple)):
-            allowed = config.allowed(col.allowed) if isinstance(col.allowed, str) else list(col.allowed)
-            outside = values.notna().to_numpy(dtype=bool) & ~_isin(values, allowed)
+            rejects.add(bad, "bad_value", name, messages(bad, f"column `{name}`: ", errors), frame[name])
+        allowed = config.allowed(col.allowed) if isinstance(col.allowed, str) else col.allowed
+        if allowed:  # an empty client.yaml list (no segments given) accepts any value
+            allowed = list(allowed)
+            outside = values.notna().to_numpy(dtype=bool) & ~isin(values, allowed)
             if outside.any():
                 listed = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
                 text = "'" + values.astype("string").fillna("") + f"' is not one of: {listed}"
-                rejects.add(outside, "not_allowed", name, _messages(outside, f"column `{name}`: ", text), frame[name])
+                rejects.add(outside, "not_allowed", name, messages(outside, f"column `{name}`: ", text), frame[name])
         if not col.nullable:
             empty = (values.isna() & ~pd.Series(bad, index=values.index)).to_numpy()
             rejects.add(empty, "missing_value", name, f"column `{name}` is empty; a value is required")
@@ -341,10 +163,13 @@ def validate_table(
     notes = list(combined.notes)
     if unused:
         notes.append(f"columns not used (not part of the data model, never stored): {', '.join(unused[:20])}")
+    date = {"responses": "answered_at", "mentions": "posted_at"}.get(spec.name)
+    if date and n and table[date].isna().all():
+        notes.append(f"no dates (`{date}`): the report is undated, with no trend")
 
-    _check_table_rules(spec.name, table, rejects, frame, config)
-    _check_keys(spec, table, rejects, frame)
-    _check_references(spec, table, rejects, known_ids or {})
+    check_table_rules(spec.name, table, rejects, frame, config)
+    check_keys(spec, table, rejects, frame)
+    check_references(spec, table, rejects, known_ids or {})
     if spec.name == "responses" and interaction_owner is not None and "interaction_id" in table:
         owner = table["interaction_id"].map(interaction_owner)
         mismatch = (owner.notna() & (owner != table["customer_id"])).fillna(False).to_numpy(dtype=bool)
@@ -352,120 +177,59 @@ def validate_table(
                     "column `interaction_id`: the interaction belongs to another customer", table["interaction_id"])
     flagged = 0
     if spec.name == "responses":
-        flagged = _quality_flags(table, rejects, config)
+        flagged = quality_flags(table, rejects, config)
+    _mark_client(spec, table, config, notes)
 
     quarantine = rejects.frame(spec.name, combined.files, combined.rows)
-    ex = combined.excluded
-    if len(ex):
-        bad_line = ex["reason"].astype("string").str.match(r"line \d+ (?:has|is) ").fillna(False).to_numpy(dtype=bool)
-        excluded = pd.DataFrame(
-            {
-                "table": spec.name,
-                "file": ex["file"].astype("string"),
-                "row": ex["row"].astype("Int64"),
-                "column": pd.Series(np.where(bad_line, "", np.where(ex["reason"] == "empty row", "", "Status")),
-                                    dtype="string"),
-                "reason_code": pd.Series(np.where(bad_line, "bad_line", "excluded_at_read"), dtype="string"),
-                "reason": ex["reason"].astype("string"),
-                "value": pd.Series([""] * len(ex), dtype="string"),
-            }
-        ).astype({c: "string" for c in QUARANTINE_COLUMNS if c != "row"})
-        quarantine = pd.concat([quarantine, excluded], ignore_index=True)
+    if len(combined.excluded):
+        quarantine = pd.concat([quarantine, _read_exclusions(spec.name, combined.excluded)], ignore_index=True)
     used = table.loc[~rejects.rejected].reset_index(drop=True)
-    return _Outcome(used, quarantine, combined.rows_read, flagged, None, notes)
+    fields = [dict(table=spec.name, column=c, source=str(combined.raw_of.get(c, c)),
+                   question=combined.questions.get(c, "")) for c in table.columns if c in combined.raw_of]
+    return _Outcome(used, quarantine, combined.rows_read, flagged, None, notes, fields)
 
 
-def _check_table_rules(name: str, table: pd.DataFrame, rejects: _Rejects, frame: pd.DataFrame, config: ClientConfig) -> None:
-    if name == "customers" and "churned_on" in table:
-        before = (table["churned_on"] < table["acquired_on"]).fillna(False).to_numpy(dtype=bool)
-        rejects.add(before, "inconsistent", "churned_on", "column `churned_on`: before `acquired_on`", frame["churned_on"])
-        not_churned = (table["churned_on"].notna() & (table["churned"] == False)).fillna(False).to_numpy(dtype=bool)  # noqa: E712
-        rejects.add(not_churned, "inconsistent", "churned_on",
-                    "column `churned_on` has a date but `churned` is false", frame["churned_on"])
-    if name == "responses":
-        if "survey" not in table:
-            survey = np.where(table["interaction_id"].notna(), "transactional", "relationship") \
-                if "interaction_id" in table else "relationship"
-            table["survey"] = pd.Series(survey, index=table.index, dtype="string")
-        else:
-            table["survey"] = table["survey"].fillna(
-                pd.Series(np.where(table.get("interaction_id", pd.Series(pd.NA, index=table.index)).notna(),
-                                   "transactional", "relationship"), index=table.index)).astype("string")
-        if "interaction_id" in table:
-            wrong = ((table["survey"] == "transactional") & table["interaction_id"].isna()).fillna(False).to_numpy(dtype=bool)
-            rejects.add(wrong, "inconsistent", "interaction_id",
-                        "column `interaction_id` is empty but the survey is transactional")
+def _read_exclusions(table: str, ex: pd.DataFrame) -> pd.DataFrame:
+    """Rows set aside by the reader, as quarantine rows with a reason code."""
+    reason = ex["reason"].astype("string")
+    bad_line = reason.str.match(r"line \d+ (?:has|is) ").fillna(False).to_numpy(dtype=bool)
+    long_id = reason.str.startswith("long file").fillna(False).to_numpy(dtype=bool)
+    status = ~bad_line & ~long_id & (reason != "empty row").fillna(True).to_numpy(dtype=bool)
+    return pd.DataFrame(
+        {
+            "table": table,
+            "file": ex["file"].astype("string"),
+            "row": ex["row"].astype("Int64"),
+            "column": pd.Series(np.where(status, "Status", ""), dtype="string"),
+            "reason_code": pd.Series(np.where(bad_line, "bad_line", np.where(long_id, "missing_id", "excluded_at_read")),
+                                     dtype="string"),
+            "reason": reason,
+            "value": pd.Series([""] * len(ex), dtype="string"),
+        }
+    ).astype({c: "string" for c in QUARANTINE_COLUMNS if c != "row"})
 
 
-def _check_keys(spec: TableSpec, table: pd.DataFrame, rejects: _Rejects, frame: pd.DataFrame) -> None:
-    if spec.key is None or spec.key not in table:
+def _mark_client(spec: TableSpec, table: pd.DataFrame, config: ClientConfig, notes: list[str]) -> None:
+    """Add ``is_client`` (client.yaml ``benchmark``): the client's own rows; the others are its benchmark."""
+    bench = config.benchmark
+    if bench is None or spec.name not in VOICE_TABLES:
         return
-    live = ~rejects.rejected
-    key = table[spec.key]
-    dup = np.zeros(len(table), dtype=bool)
-    dup[live] = key[live].duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return
-    exact = np.zeros(len(table), dtype=bool)
-    exact[live] = frame[live].duplicated(keep="first").to_numpy()
-    rejects.add(dup & exact, "duplicate_row", spec.key,
-                f"the same row appears earlier in the file ({spec.key} repeated)", key)
-    rejects.add(dup & ~exact, "duplicate_key", spec.key,
-                f"column `{spec.key}`: this id is already used by an earlier row with different content", key)
-
-
-def _check_references(spec: TableSpec, table: pd.DataFrame, rejects: _Rejects, known_ids) -> None:
-    for column, (target, target_col) in spec.references.items():
-        if column not in table or (target, target_col) not in known_ids:
-            continue
-        values = table[column]
-        unknown = values.notna().to_numpy(dtype=bool) & ~_isin(values, known_ids[(target, target_col)])
-        rejects.add(unknown, "unknown_reference", column,
-                    f"column `{column}`: no usable {target} row has this {target_col}", values)
-
-
-def _quality_flags(table: pd.DataFrame, rejects: _Rejects, config: ClientConfig) -> int:
-    """Flag speeders, straight-liners and duplicate respondents; exclude them when client.yaml says so."""
-    q = config.quality
-    n = len(table)
-    speeder = np.zeros(n, dtype=bool)
-    if "duration_seconds" in table:
-        live = ~rejects.rejected
-        duration = table["duration_seconds"].astype("float64")
-        median = duration[live].groupby(table["survey"][live]).median()
-        threshold = table["survey"].map(median).astype("float64") * float(q["speeder_fraction"])
-        speeder = (duration < threshold).fillna(False).to_numpy(dtype=bool)
-    ratings = rating_columns(table.columns)
-    straight = np.zeros(n, dtype=bool)
-    if len(ratings) >= 4:
-        block = table[ratings].astype("float64")
-        answered = block.notna().sum(axis=1)
-        straight = ((answered >= 4) & (block.max(axis=1) == block.min(axis=1))).to_numpy(dtype=bool)
-    dup = np.zeros(n, dtype=bool)
-    live = pd.Series(~rejects.rejected & ~(speeder & bool(q["exclude_speeders"])), index=table.index) \
-        & table["customer_id"].notna()
-    if "answered_at" in table:
-        key = table["customer_id"].astype("string") + "|" + table["survey"].astype("string") + "|" + \
-            table.get("interaction_id", pd.Series(pd.NA, index=table.index, dtype="string")).astype("string").fillna("")
-        order = table.loc[live].assign(_key=key[live]).sort_values(["_key", "answered_at"], kind="stable")
-        gap = order.groupby("_key", sort=False)["answered_at"].diff()
-        window = pd.Timedelta(days=int(q["duplicate_window_days"]))
-        dup_idx = gap[(gap.notna()) & (gap <= window)].index
-        dup[table.index.get_indexer(dup_idx)] = True
-    table["flag_speeder"] = pd.array(speeder, dtype="boolean")
-    table["flag_straightliner"] = pd.array(straight, dtype="boolean")
-    table["flag_duplicate_respondent"] = pd.array(dup, dtype="boolean")
-    if q["exclude_speeders"]:
-        rejects.add(speeder, "speeder", "duration_seconds",
-                    f"answered in under {q['speeder_fraction']:.0%} of the median time for its survey",
-                    table.get("duration_seconds"))
-    if q["exclude_duplicate_respondents"]:
-        rejects.add(dup, "duplicate_respondent", "customer_id",
-                    f"same customer answered the same survey within {q['duplicate_window_days']} days", table["customer_id"])
-    if q["exclude_straightliners"]:
-        rejects.add(straight, "straightliner", ratings[0] if ratings else "", "the same rating for every touchpoint")
-    kept = ~rejects.rejected
-    return int(((speeder | straight | dup) & kept).sum())
+    if bench.column not in table or table[bench.column].isna().all():
+        raise DataError(f"{spec.name}: client.yaml `benchmark` says the client is {bench.client!r} in column "
+                        f"`{bench.column}`, but the table has no `{bench.column}` values. Map the file's company "
+                        f"column to `{bench.column}` in `tables.{spec.name}.columns`, or remove `benchmark`.")
+    values = table[bench.column].astype("string")
+    norm = values.str.strip().str.casefold()
+    mine = (norm == bench.client.strip().casefold()).fillna(False)
+    if not mine.any():
+        top = values.value_counts().head(8).index.tolist()
+        raise DataError(f"{spec.name}: client.yaml `benchmark.client` {bench.client!r} is not a value of "
+                        f"`{bench.column}` (most frequent: {', '.join(map(repr, top))}). Write the client's name "
+                        "exactly as the file has it.")
+    table["is_client"] = pd.array(mine.to_numpy(dtype=bool), dtype="boolean")
+    others = values[~mine].nunique()
+    notes.append(f"benchmark: {int(mine.sum()):,} rows are {bench.client!r}, {int((~mine).sum()):,} rows of "
+                 f"{others} other(s) are its benchmark")
 
 
 def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | None = None) -> ValidationResult:
@@ -494,6 +258,7 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
     problems: list[str] = []
     known: dict[tuple[str, str], pd.Series] = {}
     owner: pd.Series | None = None
+    fields: list[dict] = []
     for name in TABLE_ORDER:
         spec = TABLES[name]
         source = config.sources.get(name)
@@ -519,6 +284,7 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
             continue
         tables[name] = outcome.frame
         quarantines.append(outcome.quarantine)
+        fields += outcome.fields
         if spec.key and outcome.frame is not None:
             known[(name, spec.key)] = outcome.frame[spec.key]
         if name == "interactions":
@@ -535,7 +301,10 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
          "rows_flagged": "Int64", "status": "string", "problem": "string", "notes": "string"}
     )
     check_reconciliation(reconciliation, quarantine)
-    return ValidationResult(config.name, tables, quarantine, reconciliation, problems)
+    if not any(config.sources.get(t) for t in VOICE_TABLES):
+        problems.append("no survey answers (responses) and no posts or reviews (mentions): a report needs one of them.")
+    field_frame = pd.DataFrame(fields, columns=FIELD_COLUMNS).astype("string")
+    return ValidationResult(config.name, tables, quarantine, reconciliation, problems, field_frame)
 
 
 def check_reconciliation(reconciliation: pd.DataFrame, quarantine: pd.DataFrame) -> None:

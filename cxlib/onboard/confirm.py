@@ -33,8 +33,8 @@ from cxlib.errors import ConfigError
 __all__ = ["render", "apply_answer", "PendingItem", "parse_pending", "pending", "confirm_file", "confirm_text"]
 
 _MARK = re.compile(r"^(?P<indent>\s*)# CONFIRM\[(?P<id>[^\]]+)\]: (?P<message>.*)$")
-_TOP_ORDER = ("display_name", "currency", "period", "stages", "sale_stage", "segments", "channels", "touchpoints",
-              "min_n", "min_n_quotes", "codebook")
+_TOP_ORDER = ("display_name", "currency", "period", "outcome", "benchmark", "stages", "sale_stage", "segments",
+              "channels", "touchpoints", "min_n", "min_n_quotes", "codebook")
 
 
 def _one_line(text: str | None) -> str | None:
@@ -120,6 +120,10 @@ def render(proposal) -> str:
             w.block(("touchpoints",), 0)
             for tp in cfg["touchpoints"]:
                 w.lines.append(f"  - {_flow(tp)}")
+        elif key == "benchmark" and isinstance(cfg[key], dict):
+            w.block((key,), 0)
+            for sub, val in cfg[key].items():
+                w.item((key, sub), val, 2)
         else:
             w.item((key,), cfg[key], 0)
     w.lines.append("# brand: {primary: \"#1F3A5F\", accent: \"#E07A1F\", neutral: \"#6B7280\"}   # report colours")
@@ -133,7 +137,7 @@ def render(proposal) -> str:
         w.marks(base, 2)
         w.lines.append(f"  {_flow(table)}:")
         for key, value in entry.items():
-            if key in ("columns", "scales", "missing_codes") and isinstance(value, dict) and value:
+            if key in ("columns", "scales", "missing_codes", "constants") and isinstance(value, dict) and value:
                 w.block(base + (key,), 4)
                 for sub, val in value.items():
                     w.item(base + (key, sub), val, 6)

@@ -12,13 +12,37 @@ from cxlib.ingest import parsing, scales
 from cxlib.onboard.inspect import FileInspection
 from cxlib.onboard.mapping import ColumnMapping, canonical_kind, short_text
 from cxlib.onboard.proposal import Builder
-from cxlib.onboard.vocabulary import SCORE_TARGETS
-from cxlib.schema import RATING_PREFIX, TABLES
+from cxlib.ingest.columns import target_for
+from cxlib.onboard.vocabulary import norm_name, slug
+from cxlib.schema import TABLES
 
-__all__ = ["table_entry", "column_values", "raw_for"]
+__all__ = ["table_entry", "column_values", "raw_for", "source_of"]
+
+
+def source_of(insp: FileInspection) -> str:
+    """What kind of posts a mentions file holds, from its columns: twitter, reviews, complaints, tickets, posts.
+
+    Used as the constant ``source`` when the export has no source column.
+    """
+    names = {norm_name(c) for c in insp.columns["column"]} if not insp.columns.empty else set()
+    if names & {"tweetid", "retweetcount", "tweetcreated", "userscreenname", "retweeted", "favoritecount", "idstr"}:
+        return "twitter"
+    if names & {"packagename", "reviewsubmitdateandtime", "appversionname"}:
+        return "google_play"
+    if names & {"reviewstars", "reviewcreatedutc", "referenceid"}:
+        return "trustpilot"
+    if names & {"consumercomplaintnarrative", "complaintid", "complaint", "complainttext"}:
+        return "complaints"
+    if names & {"ticketid", "requester", "assignee", "ticketsubject"}:
+        return "tickets"
+    if names & {"stars", "starrating", "rating", "reviewtext", "reviewtitle", "review", "reviewrating"}:
+        return "reviews"
+    return slug(insp.path.stem)[:30] or "posts"
+
 
 def table_entry(b: Builder, table: str, files: list[FileInspection], m: ColumnMapping, paths: list[str],
-                 pattern: str | None) -> dict:
+                pattern: str | None) -> dict:
+    """The client.yaml entry of one table: path, reading settings, columns, constants, scales, date order."""
     first = files[0]
     entry: dict[str, Any] = {"path": pattern if pattern else (paths[0] if len(paths) == 1 else paths)}
     base = ("tables", table)
@@ -32,9 +56,14 @@ def table_entry(b: Builder, table: str, files: list[FileInspection], m: ColumnMa
     b.comments[base] = f"{names}: {', '.join(how)}"
     if pattern:
         b.comments[base + ("path",)] = f"matches {len(files)} files; new files matching it are picked up"
-    if first.format == "qualtrics":
-        entry["format"] = "qualtrics"
-        b.comments[base + ("format",)] = "Qualtrics export (question-text and ImportId header rows)"
+    if first.format in ("qualtrics", "surveymonkey"):
+        entry["format"] = first.format
+        b.comments[base + ("format",)] = ("Qualtrics export (question-text and ImportId header rows)"
+                                          if first.format == "qualtrics" else
+                                          "SurveyMonkey export (question row and answer-option row)")
+    if first.pivot:
+        entry["pivot"] = dict(first.pivot)
+        b.comments[base + ("pivot",)] = "long file: one row per respondent and question, pivoted to one row each"
     if first.encoding and first.encoding not in ("utf-8", "utf-8-sig"):
         entry["encoding"] = first.encoding
         b.comments[base + ("encoding",)] = "not UTF-8: detected from the bytes"
@@ -57,13 +86,18 @@ def table_entry(b: Builder, table: str, files: list[FileInspection], m: ColumnMa
         if canon == "wait_minutes" and re.search(r"(?i)\bhour|\bhrs?\b|\bsec", raw):
             b.flag(key, f"column `{raw}` is mapped to wait_minutes but its name suggests another unit; "
                         "the data model wants minutes (convert in the export)? confirm", canon)
+    if table == "mentions" and "source" not in m.columns.values():
+        entry["constants"] = {"source": source_of(first)}
+        b.comments[base + ("constants",)] = "the export names no source: every post gets this one"
     used_as_named = [raw for raw, canon in m.columns.items() if raw == canon]
     if used_as_named:
         b.comments[base + ("columns",)] = "used as named: " + ", ".join(used_as_named)
     _scales(b, table, files, m, entry)
     _dates(b, table, files, m, entry)
     spec = TABLES[table]
-    missing = [c.name for c in spec.columns if c.required and c.name not in m.columns.values()]
+    missing = [c.name for c in spec.columns if c.required and c.name not in m.columns.values()
+               and not (spec.generated_key and c.name == spec.key)
+               and not (c.name in entry.get("constants", {}))]
     if missing:
         b.flag(base + ("columns",), f"required column(s) {', '.join(missing)} not found in {names}; map a column "
                                     f"to each (`Raw name: {missing[0]}`) or the table cannot be used", entry.get("columns"))
@@ -71,17 +105,24 @@ def table_entry(b: Builder, table: str, files: list[FileInspection], m: ColumnMa
 
 
 def _scales(b: Builder, table: str, files: list[FileInspection], m: ColumnMapping, entry: dict) -> None:
-    if table != "responses":
+    if table not in ("responses", "mentions"):
         return
     frame = pd.concat([f.sample for f in files], ignore_index=True) if len(files) > 1 else files[0].sample
     questions = files[0].questions
     for raw, canon in m.columns.items():
-        target = SCORE_TARGETS.get(canon) or ("rating" if canon.startswith(RATING_PREFIX) else None)
-        if target is None or raw not in frame:
+        target = target_for(canon)
+        if target in (None, "binary") or raw not in frame:
             continue
         guess = scales.detect_scale(frame[raw], target=target)
         key = ("tables", table, "scales", canon)
         what = f"column `{raw}`" + (f" (\"{short_text(questions[raw], 50)}\")" if raw in questions else "")
+        if _zero_means_not_applicable(frame[raw], target):
+            entry.setdefault("scales", {})[canon] = "1-5"
+            entry.setdefault("missing_codes", {})[canon] = [0]
+            b.flag(("tables", table, "missing_codes", canon),
+                   f"{what}: answers are 0-5 on a 1-5 question: 0 probably means 'not applicable' (never a score)? "
+                   "confirm", [0])
+            continue
         proposed = guess.scale
         if guess.ambiguous:
             proposed, options = _scale_choice(guess, target)
@@ -99,6 +140,15 @@ def _scales(b: Builder, table: str, files: list[FileInspection], m: ColumnMappin
             b.flag(("tables", table, "missing_codes", canon),
                    f"{what}: answers coded {', '.join(map(str, values))} lie outside the scale: 'not applicable' "
                    "codes (never scores)? confirm", values)
+
+
+def _zero_means_not_applicable(values: pd.Series, target: str) -> bool:
+    """Ratings 0-5 for a 1-5 question: airline and hotel surveys write 0 for "not applicable"."""
+    if target not in ("rating", "csat", "stars"):
+        return False
+    x = pd.to_numeric(values, errors="coerce").dropna()
+    return len(x) > 0 and x.min() == 0 and x.max() == 5 and set(x.unique()) <= {0, 1, 2, 3, 4, 5} \
+        and (x == 0).mean() < 0.5
 
 
 def _scale_choice(guess: scales.ScaleGuess, target: str) -> tuple[str, tuple]:

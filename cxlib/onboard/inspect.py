@@ -31,7 +31,8 @@ from cxlib.ingest import parsing, readers
 from cxlib.ingest.readers.encoding import detect_encoding
 from cxlib.ingest.readers.text import sniff_delimiter
 
-__all__ = ["FileInspection", "inspect_file", "inspect_folder", "describe_values", "SKIP_NAMES"]
+__all__ = ["FileInspection", "inspect_file", "inspect_folder", "describe_values", "profile", "detect_long",
+           "SKIP_NAMES"]
 
 #: Files in a client's folder that are the workbench's own, never data.
 SKIP_NAMES = {"client.yaml", "codebook.yaml", "planted.yaml", "planted_codes.csv", "hand_coded.csv"}
@@ -79,6 +80,8 @@ class FileInspection:
     notes: tuple[str, ...] = ()
     error: str | None = None
     sample: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: a long file (one row per respondent and question): its ``{id, question, answer}`` columns
+    pivot: dict | None = None
 
     @property
     def questions(self) -> dict[str, str]:
@@ -182,14 +185,16 @@ def describe_values(present: pd.Series) -> tuple[str, str, str, list[str]]:
             return kind, f"{values.min():g}", f"{values.max():g}", uniq
     # text cells: judge the distinct values (plain Python on a few thousand values is cheap)
     uniq = [str(v).strip() for v in pd.unique(s.astype("string").str.strip())[:5000]]
-    lowered = {v.lower() for v in uniq}
+    # "NA", "n/a", "-" are no answer in a number, yes/no or date column (never in a text one)
+    data = [v for v in uniq if v.lower() not in parsing.NA_TOKENS] or uniq
+    lowered = {v.lower() for v in data}
     if lowered <= (parsing.TRUE_TOKENS | parsing.FALSE_TOKENS) and not lowered <= {"0", "1", "0.0", "1.0"}:
         return "bool", "", "", uniq
-    if _share(uniq, _INT_TEXT) >= 0.98:
-        num = [float(v) for v in uniq if _INT_TEXT.fullmatch(v)]
+    if _share(data, _INT_TEXT) >= 0.98:
+        num = [float(v) for v in data if _INT_TEXT.fullmatch(v)]
         return "int", f"{min(num):g}", f"{max(num):g}", uniq
-    if _share(uniq, _NUMBER_TEXT) >= 0.98:
-        c = parsing.coerce(pd.Series(uniq, dtype="string"), "float")
+    if _share(data, _NUMBER_TEXT) >= 0.98:
+        c = parsing.coerce(pd.Series(data, dtype="string"), "float")
         if c.errors.isna().mean() >= 0.98:
             num = c.values.dropna()
             kind = "int" if np.all(num == np.round(num)) else "float"
@@ -211,7 +216,8 @@ def describe_values(present: pd.Series) -> tuple[str, str, str, list[str]]:
     return "id", "", "", uniq
 
 
-def _profile(frame: pd.DataFrame, questions: dict[str, str]) -> pd.DataFrame:
+def profile(frame: pd.DataFrame, questions: dict[str, str]) -> pd.DataFrame:
+    """One row per column of ``frame`` describing its values (see :class:`FileInspection` ``columns``)."""
     rows = []
     for name in frame.columns:
         col = frame[name]
@@ -280,6 +286,8 @@ def inspect_file(path: str | os.PathLike) -> FileInspection:
             encoding = detect_encoding(path)
         if delimited:
             skip, delimiter = _csv_layout(_decoded_head(path, encoding))
+            if reader.refines == "csv":  # a survey tool's own header rows are not title rows
+                skip, delimiter = 0, sniff_delimiter(_decoded_head(path, encoding))
         if reader.text:
             if path.stat().st_size > _SAMPLE_BYTES:
                 tmp_dir = tempfile.mkdtemp(prefix="cx-init-")
@@ -305,9 +313,48 @@ def inspect_file(path: str | os.PathLike) -> FileInspection:
     if skip:
         notes.insert(0, f"{skip} title row(s) above the header.")
     frame = raw.frame
-    return FileInspection(path=path, format=fmt, encoding=encoding, delimiter=delimiter, sheet=sheet,
-                          skip_rows=skip, n_rows=len(frame), columns=_profile(frame, questions),
+    pivot = detect_long(frame)
+    if pivot is not None:
+        from cxlib.ingest.columns import pivot_long
+
+        wide = pivot_long(raw, pivot)
+        frame = wide.frame
+        notes.append(wide.notes[-1])
+    return FileInspection(path=path, format=fmt, encoding=encoding, delimiter=delimiter, sheet=sheet, pivot=pivot,
+                          skip_rows=skip, n_rows=len(frame), columns=profile(frame, questions),
                           notes=tuple(n.replace(str(read_path), str(path)) for n in notes), sample=frame)
+
+
+_LONG_QUESTION = {"question", "questiontext", "questionlabel", "questionname", "questionid", "item", "itemname",
+                  "variable", "attribute", "metric", "field", "measure", "kpi", "dimension"}
+_LONG_ANSWER = {"answer", "answertext", "response", "responsetext", "value", "score", "result", "rating", "reply"}
+_LONG_ID = {"respondentid", "respondent", "responseid", "id", "respid", "participantid", "participant",
+            "submissionid", "surveyid", "caseid", "recordid", "customerid", "userid", "uuid", "uniqueid"}
+
+
+def detect_long(frame: pd.DataFrame) -> dict | None:
+    """The ``{id, question, answer}`` columns of a long file (one row per respondent and question), or None.
+
+    Long: a column named like a question (Question, Item, Variable…), one like an answer (Answer,
+    Response, Value…), and an id column whose values repeat, each id with several questions.
+
+    >>> detect_long(pd.DataFrame({"RespondentID": ["a", "a", "b", "b"], "Question": ["NPS", "Why", "NPS", "Why"],
+    ...                           "Answer": ["9", "good", "3", "bad"]}))
+    {'id': 'RespondentID', 'question': 'Question', 'answer': 'Answer'}
+    """
+    from cxlib.onboard.vocabulary import norm_name
+
+    names = {norm_name(c): c for c in frame.columns}
+    question = next((names[n] for n in names if n in _LONG_QUESTION), None)
+    answer = next((names[n] for n in names if n in _LONG_ANSWER and names[n] != question), None)
+    ident = next((names[n] for n in names if n in _LONG_ID and names[n] not in (question, answer)), None)
+    if question is None or answer is None or ident is None or len(frame) < 2:
+        return None
+    ids = frame[ident].dropna()
+    per_id = frame.groupby(ident)[question].nunique()
+    if ids.nunique() == len(ids) or per_id.median() < 2:
+        return None
+    return {"id": str(ident), "question": str(question), "answer": str(answer)}
 
 
 def inspect_folder(folder: str | os.PathLike) -> list[FileInspection]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -161,10 +162,24 @@ class Builder:
         self.dayfirst: dict[str, bool] = {}
 
     def flag(self, key: tuple, message: str, proposed=None, options=()) -> None:
-        fid = ".".join(re.sub(r"[^A-Za-z0-9_-]+", "_", str(k)) for k in key)
+        """Add an item to confirm; its id is the key's path, each part a short typeable slug."""
+        fid = ".".join(_id_part(k) for k in key)
         ids = {f.id for f in self.flags}
         base, n = fid, 2
         while fid in ids:
             fid, n = f"{base}_{n}", n + 1
         self.flags.append(Flag(fid, tuple(key), " ".join(message.split()), proposed, tuple(options)))
 
+
+def _id_part(part) -> str:
+    """A flag id's part: the key as written when short and plain, else a lower-case slug of its first words.
+
+    A raw column named ``Would you recommend C-BSco to your friends? Score 0-10`` becomes
+    ``would_you_recommend_c_bsco``, which can be typed after ``--answer``.
+    """
+    text = str(part)
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,32}", text):
+        return text
+    s = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+    s = s.strip("_")[:26].rstrip("_")
+    return s or "column"

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from cxlib.errors import ConfigError
 from cxlib.onboard.entry import table_entry
 from cxlib.onboard.inspect import FileInspection, inspect_folder
-from cxlib.onboard.mapping import ColumnMapping, eligible, map_columns
+from cxlib.onboard.mapping import ColumnMapping, eligible, map_columns, short_text, why_not
 from cxlib.onboard.proposal import Builder, Proposal
 from cxlib.onboard.settings import propose_settings
 from cxlib.schema import TABLE_ORDER
@@ -86,9 +86,11 @@ def propose_config(
     -----
     Each file is scored against each table: ``10 × share of the table's required columns
     found + 0.5 × optional columns found + 3 if its key column is found + 4 if the file name
-    says so (survey, contacts, crm…) + 6 for a Qualtrics export and the responses table``.
-    A file goes to its best table among those whose key column and half of whose required
-    columns were found. Several files for one table are combined when they are read the same
+    says so (survey, contacts, crm…)``; survey answers add 6 for a Qualtrics or SurveyMonkey
+    export and 3 per outcome column, posts 3 for a text column named like one and 2 for each of
+    title, stars, engagement and date. A file goes to its best table among those it can be:
+    survey answers need a score, rating or comment; posts a text; the other tables their key
+    column and half of their required columns (ids of answers and posts are made when absent). Several files for one table are combined when they are read the same
     way and map the same columns (monthly exports), as a ``prefix*suffix`` pattern when one
     matches exactly those files. Columns are matched, strongest first, by exact canonical name,
     by synonym (:data:`SYNONYMS`), by survey question text, then by values; a match whose values
@@ -119,8 +121,11 @@ def propose_config(
         scored = [(t, map_columns(insp, t)) for t in TABLE_ORDER]
         ok = [(t, m) for t, m in scored if eligible(t, m, insp)]
         if not ok:
-            cols = ", ".join(insp.columns["column"].head(8))
-            unused.append((insp.path.name, f"its columns ({cols}) match no table"))
+            cols = ", ".join(short_text(c, 40) for c in insp.columns["column"].head(8)) + \
+                (" …" if len(insp.columns) > 8 else "")
+            missing = "; ".join(why_not(t, m, insp) for t, m in sorted(scored, key=lambda tm: -tm[1].score)[:2])
+            unused.append((insp.path.name, f"its columns ({cols}) match no table: {missing}. Rename a column "
+                                           "in the export or map it by hand under `tables:`"))
             continue
         table, mapping = max(ok, key=lambda tm: tm[1].score)
         best.setdefault(table, []).append((insp, mapping))
@@ -160,9 +165,11 @@ def propose_config(
         if "dayfirst" in tables[table]:
             b.dayfirst[table] = tables[table]["dayfirst"]
         unmapped[table] = m.unmapped
-    if "responses" not in tables:
-        b.flag(("tables", "responses"), "no file looks like survey responses (response id, date, NPS): add the "
-                                        "survey export to the folder, or write `tables: responses:` by hand")
+    if "responses" not in tables and "mentions" not in tables:
+        why = "; ".join(f"{name}: {w}" for name, w in unused) or "no data file"
+        b.flag(("tables", "responses"), "no file looks like survey answers (a score, rating or comment column) or "
+                                        f"posts and reviews (a text column) ({why}): add the export to the folder, "
+                                        "or write `tables: responses:` by hand")
     settings = propose_settings(b, client, chosen)
     config: dict[str, Any] = {**settings}
     copy_from = None

@@ -41,6 +41,10 @@ __all__ = [
     "driver_chart",
     "priority_chart",
     "mix_chart",
+    "contrast_chart",
+    "QUADRANT_COLOURS",
+    "has_marks",
+    "svg",
     "show",
     "WIDE",
     "TALL",
@@ -81,20 +85,50 @@ _PAPER_WHITEGRID = {
 }
 
 
-def show(ax) -> None:
-    """Display the chart now, in order with the text and tables around it, and release its figure.
+def has_marks(ax) -> bool:
+    """Whether the chart shows any data (a bar, a point or a line with a finite value)."""
+    for artist in [*ax.patches, *ax.lines, *ax.collections]:
+        if getattr(artist, "get_label", lambda: "")().startswith("_cx_ref"):
+            continue
+        data = None
+        if hasattr(artist, "get_width") and hasattr(artist, "get_height"):
+            data = np.array([artist.get_width(), artist.get_height()], dtype=float)
+            if np.isfinite(data).all() and abs(data).sum() > 0:
+                return True
+            continue
+        if hasattr(artist, "get_xydata"):
+            data = np.asarray(artist.get_xydata(), dtype=float)
+        elif hasattr(artist, "get_offsets"):
+            data = np.asarray(artist.get_offsets(), dtype=float)
+        if data is not None and data.size and np.isfinite(data).all(axis=-1).any():
+            return True
+    return False
 
-    A figure left open is drawn only when the notebook cell ends, after everything else the
-    cell displayed; report sections display text, charts and tables in one cell.
+
+def svg(figure) -> str:
+    """The figure as SVG text: vector, so print is sharp; no date and fixed ids, so reruns are identical."""
+    import io
+
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def show(ax) -> None:
+    """Display the chart now as a vector image, in order with the text around it, and release its figure.
+
+    A chart with nothing to show (every value missing or suppressed) is not drawn at all. The
+    image is SVG (sanitised where the report is rendered, :func:`cxlib.report.sanitize.sanitize_svg`).
     """
-    from IPython.display import display
+    from IPython.display import SVG, display
 
     figure = ax.figure
-    # Draw once before the image is made, as the notebook's own end-of-cell display does: the first
-    # draw settles the layout (constrained layout, label offsets), so the picture is the same either way.
-    figure.canvas.draw()
-    display(figure)
-    plt.close(figure)
+    try:
+        if not has_marks(ax):
+            return
+        display(SVG(svg(figure)))
+    finally:
+        plt.close(figure)
 
 
 def set_theme(brand: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -186,14 +220,23 @@ def bar_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = None, hig
 
 
 def trend_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = "ci_low", high: str | None = "ci_high",
-                ylabel: str | None = None, title: str | None = None, ax=None):
+                ylabel: str | None = None, title: str | None = None, ax=None, include_zero: bool = True,
+                note: str | None = None):
     """A line over periods with its interval as a band; suppressed periods break the line.
+
+    Parameters
+    ----------
+    include_zero : bool
+        The value axis always includes zero (for NPS: a scale anchored at the neutral point, so a
+        change within chance does not fill the height of the chart).
+    note : str, optional
+        A line under the chart (e.g. "No change from one quarter to the next is beyond chance.").
 
     Returns
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = _ax(ax, (WIDE[0], 2.4))
     labels = data[x].astype("string").tolist()
     pos = np.arange(len(labels))
     values = data[y].astype("float64").to_numpy()
@@ -208,9 +251,17 @@ def trend_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = "ci_low
     ax.set_xticks(pos, labels)
     ax.set_ylabel(ylabel if ylabel is not None else y)
     ax.set_xlabel("")
+    if include_zero:
+        bounds = [0.0, *[v for c in (low, high, y) if c for v in data[c].astype("float64") if np.isfinite(v)]]
+        lo, hi = min(bounds), max(bounds)
+        pad = max(5.0, 0.08 * (hi - lo))
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.axhline(0, color="#9CA3AF", linewidth=0.8, label="_cx_ref_zero")
     if title:
         ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    if note:
+        ax.figure.text(0.01, -0.02, note, fontsize=8.5, color="#374151", ha="left", va="top")
     return ax
 
 
@@ -289,47 +340,142 @@ def driver_chart(data: pd.DataFrame, *, y: str = "driver", x: str = "share", low
                      xlabel=xlabel, title=title, ax=ax, zero_line=False)
 
 
+#: Colour of each priority quadrant (:func:`cxlib.present.claims.drivers.priority`); others are grey.
+QUADRANT_COLOURS = {"fix first": "accent", "maintain strength": "primary", "negative association": "#B91C1C",
+                    "no clear effect": "#6B7280", "monitor": "#A3AAB4", "lower priority": "#CDD2D8"}
+
+
+def _spread(values: list[float], gap: float) -> list[float]:
+    """Move sorted label positions apart by at least ``gap``, keeping their mean."""
+    if not values:
+        return values
+    order = np.argsort(values)
+    placed = [values[order[0]]]
+    for k in order[1:]:
+        placed.append(max(values[k], placed[-1] + gap))
+    shift = (np.mean(placed) - np.mean([values[k] for k in order]))
+    out = [0.0] * len(values)
+    for k, v in zip(order, placed):
+        out[k] = v - shift
+    return out
+
+
 def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "share", label: str = "driver",
-                   highlight: str | None = "fix_first", label_rows: int | None = 5,
+                   quadrant: str | None = "quadrant", highlight: str | None = "fix_first", label_rows: int | None = None,
                    x_ref: float | None = None, y_ref: float | None = None,
                    xlabel: str = "Performance (mean rating, 1-5)", ylabel: str = "Importance (% of explained)",
                    title: str | None = None, ax=None):
-    """Priority matrix: importance against performance, each driver labelled.
+    """Priority matrix: importance against performance, quadrant lines at the rule's cut-offs, every point named.
 
     Parameters
     ----------
+    quadrant : str, optional
+        Column naming each point's quadrant (colours and the legend); without it ``highlight`` marks
+        the fix-first points.
     label_rows : int, optional
-        Name only the first ``label_rows`` rows (rank order) and the highlighted ones, so that
-        labels of the many small drivers do not pile up; None names every point.
+        Name only the first ``label_rows`` rows (rank order) and the highlighted ones; None names every point.
     x_ref, y_ref : float, optional
-        Where the quadrant lines go (e.g. the medians the analysis used); none drawn when absent.
+        Where the quadrant lines go (the medians the rule used); the quadrants are named in the corners.
+
+    Notes
+    -----
+    Each name sits to the right of its point, joined to it by a thin line when it had to move to
+    stay clear of its neighbours, so a name is never read against the wrong dot; the legend lies
+    below the plot, away from the data.
 
     Returns
     -------
     matplotlib Axes
     """
     ax = _ax(ax, TALL)
-    flags = data[highlight].fillna(False).astype(bool) if highlight and highlight in data.columns else \
-        pd.Series(False, index=data.index)
-    xs, ys = data[x].astype("float64"), data[y].astype("float64")
-    ax.scatter(xs[~flags], ys[~flags], color=_THEME["primary"], s=40, zorder=3, label="other drivers")
-    if flags.any():
-        ax.scatter(xs[flags], ys[flags], color=_THEME["accent"], s=90, zorder=4, label="fix first")
-    named = 0
-    for pos, (xv, yv, text, flag) in enumerate(zip(xs, ys, data[label].astype("string"), flags)):
-        if np.isnan(xv) or np.isnan(yv) or not (flag or label_rows is None or pos < label_rows):
-            continue
-        # alternate above/below so neighbours at similar importance do not overwrite each other
-        offset = (6, 5) if named % 2 == 0 else (6, -11)
-        ax.annotate(str(text), (xv, yv), textcoords="offset points", xytext=offset, fontsize=8.5)
-        named += 1
+    xs, ys = data[x].astype("float64").to_numpy(), data[y].astype("float64").to_numpy()
+    if quadrant and quadrant in data.columns:
+        groups = data[quadrant].astype("string").fillna("other").to_numpy()
+    else:
+        flags = data[highlight].fillna(False).astype(bool).to_numpy() if highlight and highlight in data.columns \
+            else np.zeros(len(data), bool)
+        groups = np.where(flags, "fix first", "other drivers")
+    shown = []
+    for name in dict.fromkeys(groups):
+        colour = QUADRANT_COLOURS.get(str(name), "#9CA3AF")
+        colour = _THEME.get(colour, colour)
+        pick = groups == name
+        ax.scatter(xs[pick], ys[pick], color=colour, s=70 if name == "fix first" else 42, zorder=4,
+                   edgecolor="white", linewidth=0.6, label=str(name))
+        shown.append(name)
     if x_ref is not None:
-        ax.axvline(x_ref, color="#9CA3AF", linestyle="--", linewidth=0.8)
+        ax.axvline(x_ref, color="#6B7280", linestyle="--", linewidth=0.9, zorder=1, label="_cx_ref_x")
     if y_ref is not None:
-        ax.axhline(y_ref, color="#9CA3AF", linestyle="--", linewidth=0.8)
+        ax.axhline(y_ref, color="#6B7280", linestyle="--", linewidth=0.9, zorder=1, label="_cx_ref_y")
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    if finite.any():
+        xlo, xhi = np.nanmin(xs[finite]), np.nanmax(xs[finite])
+        ylo, yhi = min(0.0, np.nanmin(ys[finite])), np.nanmax(ys[finite])
+        xpad, ypad = max(0.15, 0.08 * (xhi - xlo)), max(2.0, 0.08 * (yhi - ylo))
+        ax.set_xlim(xlo - xpad, xhi + xpad + 0.35 * (xhi - xlo + 2 * xpad))
+        ax.set_ylim(ylo - ypad, yhi + ypad)
+    if x_ref is not None and y_ref is not None:
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        for text, (xa, ya, ha, va) in {"fix first": (x0, y1, "left", "top"), "maintain strength": (x1, y1, "right", "top"),
+                                       "monitor": (x0, y0, "left", "bottom"),
+                                       "lower priority": (x1, y0, "right", "bottom")}.items():
+            ax.text(xa + (0.01 if ha == "left" else -0.01) * (x1 - x0), ya + (-0.02 if va == "top" else 0.02) * (y1 - y0),
+                    text.capitalize(), ha=ha, va=va, fontsize=8, color="#6B7280", style="italic", zorder=2)
+    names = data[label].astype("string").fillna("–").tolist()
+    keep = [k for k in range(len(data)) if finite[k] and (label_rows is None or k < label_rows or groups[k] == "fix first")]
+    y0, y1 = ax.get_ylim()
+    targets = _spread([float(ys[k]) for k in keep], gap=0.034 * (y1 - y0))
+    x0, x1 = ax.get_xlim()
+    for k, ty in zip(keep, targets):
+        moved = abs(ty - ys[k]) > 0.01 * (y1 - y0)
+        ax.annotate(names[k], (xs[k], ys[k]), xytext=(xs[k] + 0.03 * (x1 - x0), ty), textcoords="data", fontsize=8,
+                    va="center", ha="left", color="#111827", zorder=5,
+                    arrowprops={"arrowstyle": "-", "color": "#9CA3AF", "linewidth": 0.6} if moved else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(loc="upper right")
+    if len(shown) > 1 or (shown and shown[0] != "other drivers"):
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=min(4, len(shown)), frameon=False,
+                  title=None)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def contrast_chart(data: pd.DataFrame, *, label: str = "label", affected: str = "score_affected",
+                   rest: str = "score_rest", xlabel: str = "NPS", title: str | None = None,
+                   affected_name: str = "customers it happened to", rest_name: str = "the rest", ax=None):
+    """The affected against the rest, one row per split: two points with their intervals on an axis through zero.
+
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxlib.report.sections.contrasts.outcome_contrast` rows with a ``label`` (rows in the order given);
+        interval columns ``<affected>_low``/``_high`` and ``<rest>_low``/``_high``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax, (WIDE[0], max(1.8, 0.42 * len(data) + 1.1)))
+    pos = np.arange(len(data))[::-1]
+    a, b = data[affected].astype("float64").to_numpy(), data[rest].astype("float64").to_numpy()
+    ax.hlines(pos, np.fmin(a, b), np.fmax(a, b), color="#D1D5DB", linewidth=3, zorder=1)
+    ax.errorbar(b, pos, xerr=_err(data, rest, f"{rest}_low", f"{rest}_high"), fmt="o", color=_THEME["neutral"],
+                ms=6, ecolor="#9CA3AF", elinewidth=1, capsize=2.5, zorder=3, label=rest_name)
+    ax.errorbar(a, pos, xerr=_err(data, affected, f"{affected}_low", f"{affected}_high"), fmt="o",
+                color=_THEME["primary"], ms=7, ecolor="#374151", elinewidth=1, capsize=2.5, zorder=4,
+                label=affected_name)
+    ax.set_yticks(pos, _labels(data, label, affected))
+    values = [0.0, *[v for c in (f"{affected}_low", f"{affected}_high", f"{rest}_low", f"{rest}_high")
+                     if c in data for v in data[c].astype("float64") if np.isfinite(v)]]
+    lo, hi = min(values), max(values)
+    pad = max(5.0, 0.06 * (hi - lo))
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.axvline(0, color="#9CA3AF", linewidth=0.8, label="_cx_ref_zero")
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(data) < 4 else -0.12), ncol=2)
     if title:
         ax.set_title(title)
     return ax

@@ -1,36 +1,41 @@
 """Findings as data: a claim, the numbers it cites, its evidence, and when it may be said.
 
 A report sentence is a :class:`Finding`, not a string: the text a reader sees, every number in it
-as a :class:`Cited` value (estimate, unit, n, interval), the evidence table it was read from, and
-the condition under which the claim may be made. A finding whose condition does not hold is not
-said; its ``alternative`` (the honest thing to say instead) is, when there is one.
+as a :class:`Cited` value (estimate, unit, n, interval), the evidence table it was read from, the
+row it names (``subject``), the thresholds it applied (``params``) and the condition under which
+the claim may be made. A finding whose condition does not hold is not said; its ``alternative``
+(the honest thing to say instead) is, when there is one.
 
-Sections (``cxlib.report.sections``) build findings from the analyses' results; the narrative
-functions write their text. Today every finding keeps the sentence the reports have always
-printed, and its ``condition`` records the rule the sentence already follows; the checks that
-judge claims against their evidence build on these fields.
+Each claim kind (``"driver_top"``, ``"fix_first"``, ``"break_gap"`` …) is written by one builder
+in :mod:`cxlib.present.claims`, which also registers a check that reads the claim again from its
+evidence: :func:`cxlib.present.claims.check` finds any finding said against its evidence.
+
+Plain language for executives, method words for analysts: ``text`` (and ``alternative``) is
+what everyone reads; ``method`` (e.g. "Holm-adjusted p = 0.41; odds ratio 3.1") is appended for
+analysts only (:meth:`Finding.said_to`).
 
 Examples
 --------
 >>> nps = Cited("Relationship NPS", -38.2, unit="NPS points", n=1468, ci=(-41.4, -34.3))
->>> f = Finding("nps_level", "Relationship NPS is −38 (95 % CI −41 to −34; 1,468 respondents).", numbers=(nps,),
-...             condition="the score is not suppressed (n >= the client's minimum)")
+>>> f = Finding("outcome_level", "Relationship NPS is −38 (95 % CI −41 to −34; 1,468 respondents).",
+...             numbers=(nps,), condition="the client's own score, always given with its interval")
 >>> f.said, f.numbers[0].n
 ('Relationship NPS is −38 (95 % CI −41 to −34; 1,468 respondents).', 1468)
->>> Finding("driver_top", "Billing is the strongest driver.", holds=False,
-...         alternative="No single touchpoint stands out.").said
-'No single touchpoint stands out.'
+>>> g = Finding("driver_top", "Billing is the strongest driver.", holds=False,
+...             alternative="No single touchpoint stands out.", method="R² = 0.01")
+>>> g.said, g.said_to("analyst")
+('No single touchpoint stands out.', 'No single touchpoint stands out. (R² = 0.01)')
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["Cited", "Finding", "said"]
+__all__ = ["Cited", "Finding", "said", "said_to"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,8 @@ class Cited:
     value : float
         The estimate (NaN when suppressed).
     unit : str
-        Its unit as the report names it: "NPS points" (−100…100), "% of ratings", "points on 1-5" …
+        Its unit as the report names it: "NPS points" (−100…100), "% of customers", "points on 1-5",
+        a currency code ("EUR") for money, "customers" for a count …
     n : int, optional
         How many it rests on.
     n_unit : str
@@ -67,6 +73,11 @@ class Cited:
     def has_interval(self) -> bool:
         return self.ci is not None and not any(_nan(v) for v in self.ci)
 
+    @property
+    def is_money(self) -> bool:
+        """The unit is a currency code (three capital letters)."""
+        return len(self.unit) == 3 and self.unit.isalpha() and self.unit.isupper()
+
 
 def _nan(value: Any) -> bool:
     try:
@@ -82,8 +93,7 @@ class Finding:
     Attributes
     ----------
     kind : str
-        What sort of claim ("nps_level", "trend", "decay", "driver_top", "gap", "friction_cost",
-        "theme_cost", "churn_link", …); the report checks are written per kind.
+        What sort of claim (a key of :data:`cxlib.present.claims.CLAIMS`); the checks are per kind.
     text : str
         The sentence as the report prints it (unescaped; escaped where it is shown).
     numbers : tuple of Cited
@@ -96,6 +106,12 @@ class Finding:
         Whether ``condition`` holds for this evidence.
     alternative : str
         What to say instead when it does not ("" = say nothing).
+    subject : str
+        The row of ``evidence`` the claim names (a driver, a touchpoint, a theme …), "" for none.
+    params : mapping
+        The thresholds and choices the claim applied (``{"min_r2": 0.1}``), read by its check.
+    method : str
+        Method words for analysts (tests, corrections, model terms), appended to what is said.
     """
 
     kind: str
@@ -105,11 +121,25 @@ class Finding:
     condition: str = ""
     holds: bool = True
     alternative: str = ""
+    subject: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    method: str = ""
 
     @property
     def said(self) -> str:
         """The sentence the report prints: ``text`` when the condition holds, else ``alternative``."""
         return self.text if self.holds else self.alternative
+
+    def said_to(self, audience: str) -> str:
+        """What ``audience`` reads: :attr:`said`, with the method words for analysts."""
+        text = self.said
+        if text and self.method and audience != "executive":
+            text = f"{text} ({self.method})"
+        return text
+
+    def cited(self) -> tuple[Cited, ...]:
+        """The numbers of what is said (none when the claim is replaced by an alternative that cites none)."""
+        return self.numbers if self.holds or self.alternative else ()
 
 
 def said(findings: Iterable[Finding | str | None]) -> list[str]:
@@ -118,9 +148,14 @@ def said(findings: Iterable[Finding | str | None]) -> list[str]:
     >>> said([Finding("a", "Said."), Finding("b", "Not said.", holds=False), "", "Plain."])
     ['Said.', 'Plain.']
     """
+    return said_to(findings, "executive")
+
+
+def said_to(findings: Iterable[Finding | str | None], audience: str) -> list[str]:
+    """:func:`said` for ``audience`` (analysts also read each finding's method words)."""
     out = []
     for f in findings:
-        text = f.said if isinstance(f, Finding) else (f or "")
+        text = f.said_to(audience) if isinstance(f, Finding) else (f or "")
         if text:
             out.append(text)
     return out

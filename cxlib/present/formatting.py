@@ -27,8 +27,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING", "MINUS", "Format", "FORMATS", "is_missing", "format_value", "signed", "decimal", "percent",
-           "count", "p_value"]
+__all__ = ["MISSING", "MINUS", "Format", "FORMATS", "CURRENCY_SYMBOLS", "is_missing", "format_value", "signed",
+           "decimal", "percent", "count", "p_value", "money", "rounded", "interval", "label"]
 
 #: What a missing value reads.
 MISSING = "\u2013"
@@ -36,6 +36,8 @@ MISSING = "\u2013"
 MINUS = "\u2212"
 #: A format name (see :func:`format_value`) or a callable returning text.
 Format = str | Callable[[Any], str]
+#: Currencies written with a symbol; any other ISO code is written before the amount ("CHF 1,200").
+CURRENCY_SYMBOLS = {"EUR": "\u20ac", "GBP": "\u00a3", "USD": "$", "JPY": "\u00a5", "INR": "\u20b9"}
 #: The format names :func:`format_value` accepts (digits ``0``-``9`` may follow ``pct``, ``frac``, ``signed``).
 FORMATS = ("int", "0-9", "pct<d>", "frac<d>", "signed<d>", "p", "bool", "text")
 
@@ -165,3 +167,76 @@ def format_value(value: Any, fmt: Format | None = None) -> str:
         return _fixed(number, int(fmt), sign=False)
     raise ValueError(f"Unknown format {fmt!r}; use int, 0-9, pct0/pct1, frac0/frac1, signed0/signed1, p, bool, "
                      "text or a callable.")
+
+
+def rounded(value: Any) -> float:
+    """A large amount rounded for reading: two significant figures above 1,000, whole units below.
+
+    >>> rounded(29345.2), rounded(1234), rounded(987.6), rounded(-15500)
+    (29000.0, 1200.0, 988.0, -16000.0)
+    """
+    number = float(value)
+    if is_missing(number) or number == 0:
+        return number
+    if abs(number) < 1000:
+        return float(round(number))
+    digits = int(math.floor(math.log10(abs(number)))) - 1
+    return float(round(number, -digits))
+
+
+def money(value: Any, currency: str, *, exact: bool = False) -> str:
+    """An amount of money, always with its currency: ``money(29345, "EUR") -> '€29,000'``.
+
+    Parameters
+    ----------
+    value : number
+    currency : str
+        ISO 4217 code from client.yaml (``currency``); an empty code raises, so no amount is ever
+        printed without one.
+    exact : bool
+        Whole units instead of two significant figures.
+
+    >>> money(29345, "EUR"), money(9351, "GBP", exact=True), money(-1200, "CHF"), money(None, "EUR")
+    ('€29,000', '£9,351', '−CHF 1,200', '–')
+    """
+    if not currency:
+        raise ValueError("money(): no currency; set `currency:` in client.yaml.")
+    if is_missing(value):
+        return MISSING
+    number = float(value) if exact else rounded(value)
+    amount = _fixed(abs(number), 0, sign=False)
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    text = f"{symbol}{amount}" if symbol else f"{currency.upper()} {amount}"
+    return (MINUS + text) if number < 0 and amount != "0" else text
+
+
+def interval(low: Any, high: Any, fmt: Format = "0", *, level: float = 0.95) -> str:
+    """``95 % CI a to b`` with both ends written by :func:`format_value` (``–`` ends: empty string).
+
+    >>> interval(-41.4, -34.3, "signed0"), interval(12.3, 15.6, "pct0"), interval(None, 1)
+    ('95 % CI −41 to −34', '95 % CI 12 % to 16 %', '')
+    """
+    if is_missing(low) or is_missing(high):
+        return ""
+    return f"{round(level * 100):d} % CI {format_value(low, fmt)} to {format_value(high, fmt)}"
+
+
+def label(key: Any) -> str:
+    """A code turned into words for a reader: ``customer_care -> 'Customer care'``, ``tp_billing -> 'Billing'``.
+
+    Client labels (client.yaml) come first wherever a report has them; this is the fallback, so no
+    snake_case code ever reaches a page.
+
+    >>> label("customer_care"), label("small_business"), label("north_west"), label("tp_billing"), label("NPS")
+    ('Customer care', 'Small business', 'North west', 'Billing', 'NPS')
+    """
+    if is_missing(key):
+        return MISSING
+    text = str(key).strip()
+    for prefix in ("tp_", "rating_", "n_"):
+        if text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix):]
+    text = text.replace("_", " ").replace(".", " ").strip()
+    if not text:
+        return str(key)
+    return text if text.isupper() else text[:1].upper() + text[1:]

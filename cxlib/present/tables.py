@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import html as _html
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -73,17 +74,89 @@ def _is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+def _csv_link(frame: pd.DataFrame, names: list[str], headers: Mapping[str, str], ci: Mapping[str, tuple[str, str]],
+              is_suppressed: np.ndarray, keep: set, caption: str | None) -> str:
+    """A download link holding the whole table as CSV (a ``data:`` URI: no script, nothing fetched).
+
+    Suppressed cells stay suppressed, and text that a spreadsheet would run as a formula is
+    prefixed (:func:`cxlib.text.export.safe_cell`).
+    """
+    import base64
+    import csv
+    import io
+
+    from cxlib.text.export import safe_cell
+
+    cols: list[tuple[str, str]] = []
+    for c in names:
+        cols.append((headers[c], c))
+        if c in ci:
+            cols += [(f"{headers[c]}: 95 % CI low", ci[c][0]), (f"{headers[c]}: 95 % CI high", ci[c][1])]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([h for h, _ in cols])
+    for pos, (_, row) in enumerate(frame.iterrows()):
+        out = []
+        for _, c in cols:
+            base = next((k for k, pair in ci.items() if c in pair), c)
+            if is_suppressed[pos] and base not in keep:
+                out.append(INSUFFICIENT)
+                continue
+            value = row[c]
+            out.append("" if is_missing(value) else safe_cell(value if not isinstance(value, float) else round(value, 6)))
+        writer.writerow(out)
+    payload = base64.b64encode(("\ufeff" + buffer.getvalue()).encode("utf-8")).decode("ascii")
+    name = re.sub(r"[^a-z0-9]+", "-", (caption or "table").lower()).strip("-")[:60] or "table"
+    return (f'<p class="cx-download"><a class="cx-csv" href="data:text/csv;charset=utf-8;base64,{payload}" '
+            f'download="{name}.csv">Download this table (CSV)</a></p>')
+
+
+def _table_html(cells: list[list[tuple[str, str]]], names: list[str], headers: Mapping[str, str], numeric: set,
+                ci: Mapping, caption: str | None, key_columns: int, max_columns: int) -> str:
+    key = names[:key_columns]
+    rest = names[key_columns:]
+    width = max(1, max_columns - len(key))
+    chunks = [rest[i:i + width] for i in range(0, len(rest), width)] or [[]]
+    parts = []
+    n = len(cells)
+    # row groups: the first and the last rows stay with their neighbours, so a page break never leaves
+    # a lone row or two at the top or the foot of a page
+    groups = [(0, n)] if n <= 6 else [(0, 3), (3, n - 3), (n - 3, n)]
+    for number, chunk in enumerate(chunks):
+        cols = key + chunk
+        idx = [names.index(c) for c in cols]
+        head = "".join(
+            f'<th scope="col" class="{"cx-num" if c in numeric else ""}">{_html.escape(headers[c])}'
+            + (" (95 % CI)" if c in ci else "") + "</th>" for c in cols)
+        bodies = []
+        for k, (a, b) in enumerate(groups):
+            if a >= b:
+                continue
+            cls = ' class="cx-rows-edge"' if len(groups) > 1 and k != 1 else ""
+            bodies.append(f"<tbody{cls}>" + "".join(
+                "<tr>" + "".join(f'<td class="{cells[r][i][1]}">{cells[r][i][0]}</td>' for i in idx) + "</tr>"
+                for r in range(a, b)) + "</tbody>")
+        cap = ""
+        if caption:
+            suffix = f" ({number + 1}/{len(chunks)})" if len(chunks) > 1 else ""
+            # a paragraph rather than <caption>: print engines keep it with its table (break-after: avoid)
+            cap = f'<p class="cx-caption">{_html.escape(caption + suffix)}</p>'
+        parts.append(f'{cap}<table class="cx-table"><thead><tr>{head}</tr></thead>{"".join(bodies)}</table>')
+    return "\n".join(parts)
+
+
 def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[str] | None = None,
           formats: Mapping[str, Format] | None = None, ci: Mapping[str, tuple[str, str]] | None = None,
           caption: str | None = None, note: str | None = None, suppressed: str | None = "suppressed",
           keep_when_suppressed: Sequence[str] | None = None, max_rows: int | None = None, max_columns: int = 10,
-          key_columns: int = 1) -> HtmlTable:
+          key_columns: int = 1, download: bool = True) -> HtmlTable:
     """Render a tidy frame as an escaped, page-width HTML table.
 
     Parameters
     ----------
     data : DataFrame or None
-        Tidy rows; not modified. None (an analysis that had too little data) gives a short note.
+        Tidy rows; not modified. None (an analysis that had too little data) or an empty frame
+        shows nothing (an empty string): a report never shows an empty table.
     columns : mapping or sequence, optional
         Columns to show, in order; a mapping also gives their headers. Default: every column
         except the interval bounds folded by ``ci`` and the ``suppressed`` flag.
@@ -100,17 +173,19 @@ def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[st
     keep_when_suppressed : sequence, optional
         Columns still shown for suppressed rows (default: text columns and counts ``n``, ``n_*``).
     max_rows : int, optional
-        Show at most this many rows (a note says how many were left out).
+        Show the first ``max_rows`` rows, and every row behind a "show all" expander (in print the
+        whole table is printed): a report never has a truncated table without its full version.
     max_columns : int
         Split wider tables into several, each repeating the first ``key_columns`` columns.
+    download : bool
+        Add a link that downloads the whole table as CSV (an embedded ``data:`` URI; hidden in print).
 
     Returns
     -------
     HtmlTable
     """
-    if data is None:
-        what = f"{caption}: n" if caption else "N"
-        return HtmlTable(html=f'<p class="cx-table-note">{_html.escape(what + "ot enough data to show this table.")}</p>')
+    if data is None or not len(data):
+        return HtmlTable(html="")
     frame = data
     formats = dict(formats or {})
     ci = dict(ci or {})
@@ -126,17 +201,16 @@ def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[st
     missing = [c for c in names + [c for pair in ci.values() for c in pair] if c not in frame.columns]
     if missing:
         raise KeyError(f"table(): columns {missing} are not in the frame (columns: {list(frame.columns)}).")
-    shown = frame if max_rows is None else frame.head(max_rows)
     numeric = {c for c in names if _is_numeric(frame[c])}
     if keep_when_suppressed is None:
         keep = {c for c in names if c not in numeric or c == "n" or str(c).startswith("n_")}
     else:
         keep = set(keep_when_suppressed)
-    is_suppressed = (shown[suppressed].fillna(False).astype(bool).to_numpy()
-                     if suppressed and suppressed in shown.columns else np.zeros(len(shown), dtype=bool))
+    is_suppressed = (frame[suppressed].fillna(False).astype(bool).to_numpy()
+                     if suppressed and suppressed in frame.columns else np.zeros(len(frame), dtype=bool))
 
     cells: list[list[tuple[str, str]]] = []  # (escaped cell HTML, css class)
-    for pos, (_, row) in enumerate(shown.iterrows()):
+    for pos, (_, row) in enumerate(frame.iterrows()):
         out = []
         for col in names:
             if is_suppressed[pos] and col not in keep:
@@ -150,36 +224,26 @@ def table(data: pd.DataFrame | None, *, columns: Mapping[str, str] | Sequence[st
             out.append((cell, "cx-num" if col in numeric else ""))
         cells.append(out)
 
-    key = names[:key_columns]
-    rest = names[key_columns:]
-    width = max(1, max_columns - len(key))
-    chunks = [rest[i:i + width] for i in range(0, len(rest), width)] or [[]]
-    parts = []
-    for number, chunk in enumerate(chunks):
-        cols = key + chunk
-        idx = [names.index(c) for c in cols]
-        head = "".join(
-            f'<th scope="col" class="{"cx-num" if c in numeric else ""}">{_html.escape(headers[c])}'
-            + (" (95 % CI)" if c in ci else "") + "</th>" for c in cols)
-        body = "".join(
-            "<tr>" + "".join(f'<td class="{cells[r][i][1]}">{cells[r][i][0]}</td>' for i in idx) + "</tr>"
-            for r in range(len(cells)))
-        cap = ""
-        if caption:
-            suffix = f" ({number + 1}/{len(chunks)})" if len(chunks) > 1 else ""
-            # a paragraph rather than <caption>: print engines keep it with its table (break-after: avoid)
-            cap = f'<p class="cx-caption">{_html.escape(caption + suffix)}</p>'
-        parts.append(f'{cap}<table class="cx-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    full = _table_html(cells, names, headers, numeric, ci, caption, key_columns, max_columns)
+    short = max_rows is not None and len(frame) > max_rows
+    if short:
+        preview = _table_html(cells[:max_rows], names, headers, numeric, ci, caption, key_columns, max_columns)
+        body = (f'<div class="cx-preview">{preview}<p class="cx-table-note">The first {max_rows} of {len(frame):,} rows: '
+                'every row is in the full table below and in the download.</p></div>'
+                f'<details class="cx-full"><summary>Show all {len(frame):,} rows</summary>{full}</details>')
+    else:
+        body = full
     notes = []
-    if max_rows is not None and len(frame) > max_rows:
-        notes.append(f"Showing {max_rows} of {len(frame):,} rows.")
     if is_suppressed.any():
         notes.append(f"Groups below the minimum size show \u201c{INSUFFICIENT}\u201d.")
     if note:
         notes.append(note)
     if notes:
-        parts.append(f'<p class="cx-table-note">{_html.escape(" ".join(notes))}</p>')
-    return HtmlTable(html="\n".join(parts), n_rows=len(cells))
+        body += f'<p class="cx-table-note">{_html.escape(" ".join(notes))}</p>'
+    if download:
+        body += _csv_link(frame, names, headers, ci, is_suppressed, keep, caption)
+    keep_together = " cx-keep" if len(frame) <= 12 and not short else ""
+    return HtmlTable(html=f'<div class="cx-table-wrap{keep_together}">{body}</div>', n_rows=len(cells))
 
 
 def label_map(config: Any) -> dict[str, str]:

@@ -5,14 +5,24 @@ Everything that needs the list reads it here: the notebook parameters check
 whom), the HTML renderer (table of contents depth), the report sections (which sections each
 audience gets, what to do with a section the data cannot support) and the command line.
 
+Two kinds of reader: the *reports* (executive, analyst) are the notebook rendered for them, and
+are what ``cx report`` and ``cx batch`` render by default (:data:`AUDIENCES`); the *owners* get
+one-page briefs, one per owner, written from the same section results without the notebook
+(:mod:`cxlib.report.briefs`; ``cx report <client> --audience owners``). :data:`CHOICES` lists
+every reader a command accepts.
+
 Examples
 --------
 >>> AUDIENCES
 ('executive', 'analyst')
+>>> CHOICES
+('executive', 'analyst', 'owners')
 >>> audience("executive").missing_sections, audience("analyst").toc_levels
 ('drop', (2, 3))
 >>> other_audiences("analyst")
 ('executive',)
+>>> audience("owners").kind
+'briefs'
 """
 
 from __future__ import annotations
@@ -22,10 +32,10 @@ from typing import Literal
 
 from cxlib.errors import ReportError
 
-__all__ = ["Audience", "AudienceName", "REGISTRY", "AUDIENCES", "audience", "check_audience", "other_audiences",
-           "detailed"]
+__all__ = ["Audience", "AudienceName", "REGISTRY", "AUDIENCES", "CHOICES", "audience", "check_audience",
+           "other_audiences", "detailed", "is_report"]
 
-AudienceName = Literal["executive", "analyst"]
+AudienceName = Literal["executive", "analyst", "owners"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,9 @@ class Audience:
     detail : bool
         Sections show every table behind their findings (tests, models, n's), not only the
         findings and charts.
+    kind : {"report", "briefs"}
+        ``report``: the report notebook rendered for this reader (HTML, PDF, and for the
+        executive the deck); ``briefs``: one one-page PDF per owner (:mod:`cxlib.report.briefs`).
     """
 
     name: str
@@ -56,6 +69,7 @@ class Audience:
     toc_levels: tuple[int, ...]
     missing_sections: Literal["drop", "explain"]
     detail: bool
+    kind: Literal["report", "briefs"] = "report"
 
 
 #: Every audience, in the order reports are rendered.
@@ -65,10 +79,16 @@ REGISTRY: dict[str, Audience] = {
                  "A few pages: what is wrong, how sure we are, what to do first.", (2,), "drop", detail=False),
         Audience("analyst", "Analyst report",
                  "Every table, test, n, method and data-quality note.", (2, 3), "explain", detail=True),
+        Audience("owners", "Owner's brief",
+                 "One page per owner: their touchpoints' scores, gap to promise, top friction, top theme with a "
+                 "quote, one action.", (), "drop", detail=False, kind="briefs"),
     )
 }
-#: The audience names, in order.
-AUDIENCES: tuple[str, ...] = tuple(REGISTRY)
+#: The reports (the notebook's audiences), in the order they are rendered: what ``cx report`` and
+#: ``cx batch`` render when no audience is named.
+AUDIENCES: tuple[str, ...] = tuple(a.name for a in REGISTRY.values() if a.kind == "report")
+#: Every reader a command accepts (``--audience``).
+CHOICES: tuple[str, ...] = tuple(REGISTRY)
 
 
 def check_audience(name: str) -> str:
@@ -78,7 +98,7 @@ def check_audience(name: str) -> str:
     'analyst'
     """
     if name not in REGISTRY:
-        raise ReportError(f"audience={name!r}: use one of {', '.join(AUDIENCES)}.")
+        raise ReportError(f"audience={name!r}: use one of {', '.join(CHOICES)}.")
     return name
 
 
@@ -94,6 +114,15 @@ def detailed(name: str) -> bool:
     (True, False)
     """
     return audience(name).detail
+
+
+def is_report(name: str) -> bool:
+    """Whether ``name`` is read as the report notebook (executive, analyst), not as briefs.
+
+    >>> is_report("analyst"), is_report("owners")
+    (True, False)
+    """
+    return audience(name).kind == "report"
 
 
 def other_audiences(name: str) -> tuple[str, ...]:

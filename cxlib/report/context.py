@@ -49,10 +49,23 @@ class ReportData:
         Responses of each survey type with ``segment``, ``region``, ``stage``, ``channel``,
         ``touchpoint``, ``month``, ``quarter`` joined (:func:`cxlib.analysis.metrics.with_context`).
     mentions, self_assessment : DataFrame or None
+        responses, relationship and transactional are None too for a client that sent only
+        posts or reviews (mentions).
     period : str
         The reporting period as text.
     seed : int
         The report's seed: every analysis that draws random numbers takes it.
+    selection : str
+        When the report renders a saved explorer view: the view's name and selection in words
+        ("" otherwise).
+    outcome : str or None
+        The outcome the headline and the key drivers report (:attr:`cxlib.workspace.Workspace.outcome`:
+        client.yaml ``outcome``, else the best one the data has).
+    benchmark : DataFrame or None
+        Relationship answers about competitors for the period (a ``company`` column naming each), where
+        the client's data holds them (client.yaml ``benchmark``); None otherwise.
+    benchmark_client : str or None
+        The client's own value of ``company``.
     """
 
     ws: Any
@@ -67,6 +80,10 @@ class ReportData:
     self_assessment: pd.DataFrame | None
     period: str
     seed: int = 7
+    selection: str = ""
+    outcome: str | None = None
+    benchmark: pd.DataFrame | None = None
+    benchmark_client: str | None = None
 
     @property
     def config(self):
@@ -96,8 +113,8 @@ class ReportData:
 
 
 def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame | None:
-    if frame is None or column not in frame:
-        return frame
+    if frame is None or column not in frame or not frame[column].notna().any():
+        return frame  # undated data cannot be placed in a period: all of it is the period
     keep = pd.Series(True, index=frame.index)
     if start is not None:
         keep &= frame[column] >= start
@@ -107,7 +124,7 @@ def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame
 
 
 def report_data(client: str, *, root: str, audience: str = "executive", period_start: str | None = None,
-                period_end: str | None = None, seed: int = 7) -> ReportData:
+                period_end: str | None = None, seed: int = 7, view: str | None = None) -> ReportData:
     """Open a client and prepare its tables for the report.
 
     Parameters
@@ -121,6 +138,10 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         ``YYYY-MM-DD``; default the client.yaml period (no filter when that is absent too).
     seed : int
         Seeds Python's and numpy's global generators (analyses take their own ``seed=`` too).
+    view : str, optional
+        A saved explorer view (``data/<client>/views/<view>.yaml``): its period (unless
+        ``period_start``/``period_end`` are given) and its segments, channels and stages
+        (:func:`cxlib.analysis.selection.select_tables`).
 
     Returns
     -------
@@ -140,27 +161,59 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     np.random.seed(seed)
     ws = open_client(client, root=root)
     cfg = ws.config
+    saved = None
+    if view:
+        from cxlib.analysis.selection import load_view
+
+        saved = load_view(ws.data_dir, view)
+    default_start = saved.filters.start if saved is not None and saved.filters.start is not None else cfg.period_start
+    default_end = saved.filters.end if saved is not None and saved.filters.end is not None else cfg.period_end
     try:
-        start = pd.Timestamp(period_start) if period_start else cfg.period_start
-        end = pd.Timestamp(period_end) if period_end else cfg.period_end
+        start = pd.Timestamp(period_start) if period_start else default_start
+        end = pd.Timestamp(period_end) if period_end else default_end
     except ValueError as exc:
         raise ReportError(f"period_start/period_end: {exc}. Write dates as YYYY-MM-DD.") from None
     customers = ws.customers
     interactions = _within(ws.interactions, "occurred_at", start, end)
     responses = _within(ws.responses, "answered_at", start, end)
     mentions = _within(ws.mentions, "posted_at", start, end)
-    context = metrics.with_context(responses, customers=customers, interactions=interactions)
-    survey = context["survey"].astype("string")
+    selection = ""
+    if saved is not None:
+        from cxlib.analysis.selection import Filters, select_tables
+
+        within = Filters(segments=saved.filters.segments, channels=saved.filters.channels, stages=saved.filters.stages)
+        picked = select_tables(within, customers=customers, interactions=interactions, responses=responses,
+                               mentions=mentions)
+        customers, interactions = picked["customers"], picked["interactions"]
+        responses, mentions = picked["responses"], picked["mentions"]
+        shown = Filters(segments=within.segments, channels=within.channels, stages=within.stages, start=start, end=end)
+        selection = f"Saved view {saved.name}: {shown.describe()}." + (f" {saved.note}" if saved.note else "")
+    if responses is not None:
+        context = metrics.with_context(responses, customers=customers, interactions=interactions)
+        survey = context["survey"].astype("string")
+        relationship = context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True)
+        transactional = context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True)
+    else:  # a client with only posts or reviews
+        relationship = transactional = None
     period = "" if start is None and end is None else \
         f"{start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else \
         f"from {start:%d %b %Y}" if start is not None else f"until {end:%d %b %Y}"
+    benchmark, benchmark_client = _benchmark(ws, start, end)
     return ReportData(
         ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
-        responses=responses,
-        relationship=context[(survey == "relationship").fillna(False).to_numpy()].reset_index(drop=True),
-        transactional=context[(survey == "transactional").fillna(False).to_numpy()].reset_index(drop=True),
-        mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed,
+        responses=responses, relationship=relationship, transactional=transactional,
+        mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed, selection=selection,
+        outcome=ws.outcome, benchmark=benchmark, benchmark_client=benchmark_client,
     )
+
+
+def _benchmark(ws, start, end) -> tuple[pd.DataFrame | None, str | None]:
+    """The competitors' answers of the period and the client's name among them (client.yaml ``benchmark``)."""
+    setting = getattr(ws.config, "benchmark", None)
+    others = ws.benchmark("responses") if setting is not None and hasattr(ws, "benchmark") else None
+    if others is None or not len(others):
+        return None, None
+    return _within(others, "answered_at", start, end), str(setting.client)
 
 
 def attempt(func, *args, what: str | None = None, **kwargs):

@@ -52,7 +52,8 @@ from cxlib.report.exceptions import (  # noqa: E402
     NotebookFailed,
     NotebookIncomplete,
 )
-from cxlib.report.params import check_injected_cell, validate_parameters  # noqa: E402
+from cxlib.report.params import check_injected_cell, validate_parameters
+from cxlib.report.leftovers import new_kernel_dir
 
 __all__ = [
     "SENTINEL_TAG",
@@ -194,7 +195,9 @@ class Kernel:
     def __init__(self, settings: ExecutionSettings | None = None, *, workdir: str | os.PathLike | None = None):
         self.settings = settings or ExecutionSettings()
         self._own_workdir = workdir is None
-        self.workdir = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="cx-kernel-"))
+        # one folder per kernel for its connection file, sockets and log; a killed run's folder is
+        # removed by the next kernel started (cxlib.report.leftovers)
+        self.workdir = Path(workdir) if workdir is not None else new_kernel_dir()
         self.km = None
         self.runs = 0
         self.start_attempts = 0
@@ -247,8 +250,10 @@ class Kernel:
         # nbclient needs an *async* kernel manager: with a blocking client its cell timeout never fires
         from jupyter_client import AsyncKernelManager
 
+        # short socket names: an IPC path must stay under ~100 bytes (the folder is this kernel's own)
+        stem = f"k{self.start_attempts}"
         km = AsyncKernelManager(kernel_name=self.settings.kernel_name, transport="ipc",
-                                ip=str(self.workdir / f"kernel-{os.getpid()}-{time.monotonic_ns()}"))
+                                ip=str(self.workdir / stem), connection_file=str(self.workdir / f"{stem}.json"))
         self.km = km
         # JPY_PARENT_PID: ipykernel exits by itself when this process dies (no orphan kernels).
         env = {**os.environ, **KERNEL_ENV, "JPY_PARENT_PID": str(os.getpid()), **dict(self.settings.env)}

@@ -131,7 +131,8 @@ def validate_parameters(notebook: nbformat.NotebookNode | str | os.PathLike,
     ParameterError
         No parameters cell; a name that is not a plain identifier; a value that is not a
         primitive (str, int, float, bool, None) or not finite; a name the notebook does not
-        declare (with the closest declared name as a hint).
+        declare (with the closest declared name as a hint); a value whose type differs from
+        the default's in the parameters cell.
     """
     declared = declared_parameters(notebook)
     out: dict[str, Any] = {}
@@ -144,8 +145,49 @@ def validate_parameters(notebook: nbformat.NotebookNode | str | os.PathLike,
             raise ParameterError(
                 f"Unknown parameter `{name}`.{hint} The notebook declares: {', '.join(sorted(declared)) or 'nothing'}."
             )
+        _check_type(name, value, declared[name])
         out[name] = value
     return out
+
+
+def _default_value(spec: Mapping[str, Any]) -> Any:
+    try:
+        return ast.literal_eval(str(spec.get("default")))
+    except (ValueError, SyntaxError):
+        return None  # a default that is an expression: nothing to compare with
+
+
+def _check_type(name: str, value: Any, spec: Mapping[str, Any]) -> None:
+    """The value must have the type of the notebook's default (a None default accepts any primitive).
+
+    An int default takes an int (a float default an int or a float; a bool default only a bool):
+    ``seed = 7`` given ``"[1,2]"`` would otherwise fail inside the kernel, half-way through the notebook.
+    """
+    default = _default_value(spec)
+    if default is None or value is None:
+        return
+    kind = type(default)
+    if kind is bool:
+        ok = type(value) is bool
+    elif kind is int:
+        ok = type(value) is int
+    elif kind is float:
+        ok = type(value) in (int, float)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        names = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+        raise ParameterError(
+            f"Parameter `{name}` is {value!r} ({type(value).__name__}); the notebook's default is {default!r}, "
+            f"so give {names.get(kind, 'a ' + kind.__name__)}, e.g. `-p {name}={json_literal(default)}`."
+        )
+
+
+def json_literal(value: Any) -> str:
+    """How ``-p name=...`` writes a value: ``7``, ``true``, ``text``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def check_injected_cell(source: str, parameters: Mapping[str, Any]) -> None:

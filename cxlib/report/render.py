@@ -34,7 +34,7 @@ from cxlib.report.sections.base import SECTION_MIME, SECTION_TAG
 from cxlib.config import DEFAULT_BRAND
 from cxlib.config import brand_colours as _colours
 
-__all__ = ["ReportMeta", "render_html", "body_html", "warm_up", "ASSETS", "DEFAULT_BRAND"]
+__all__ = ["ReportMeta", "render_html", "body_html", "warm_up", "ASSETS", "DEFAULT_BRAND", "KEEP_OPEN", "KEEP_CLOSE"]
 
 ASSETS = Path(str(resources.files("cxlib.report") / "assets"))
 _HIDDEN_TAGS = {SENTINEL_TAG, "injected-parameters", "parameters", "remove-cell", "cx-hide"}
@@ -119,11 +119,70 @@ def _left_out_sections(nb: nbformat.NotebookNode) -> set[str]:
             if SECTION_MIME in out.get("data", {}) and not out["data"][SECTION_MIME].get("shown", True)}
 
 
+#: Tags marking where a heading, its prose and the first thing its section shows are kept together.
+KEEP_OPEN, KEEP_CLOSE = "cx-keep-open", "cx-keep-close"
+_HEADED = re.compile(r"^\s*#{2,3}\s", re.M)
+
+
+def _shows_something(output) -> bool:
+    data = output.get("data", {})
+    html = data.get("text/html")
+    if html is not None:
+        return bool(("".join(html) if isinstance(html, list) else str(html)).strip())
+    return bool(data) or output.get("output_type") == "stream"
+
+
+def _text_size(output) -> int:
+    html = output.get("data", {}).get("text/html", "")
+    return len(re.sub(r"<[^>]+>", "", "".join(html) if isinstance(html, list) else str(html)))
+
+
+def _is_image(output) -> bool:
+    return any(k.startswith("image/") for k in output.get("data", {}))
+
+
+def _keep_headings_with_content(cells: list) -> list:
+    """Tag each heading cell and what its section shows up to its first chart to be kept on one page (print).
+
+    The section's code cell is split in two: its outputs up to the first chart travel with the heading
+    (``cx-keep-open`` … ``cx-keep-close``), the rest follows as before.
+    """
+    out = []
+    k = 0
+    while k < len(cells):
+        cell = cells[k]
+        nxt = cells[k + 1] if k + 1 < len(cells) else None
+        if cell.get("cell_type") == "markdown" and _HEADED.search("".join(cell.get("source", ""))) and \
+                nxt is not None and nxt.get("cell_type") == "code":
+            outputs = [o for o in nxt.get("outputs", []) if _shows_something(o)]
+            # with the heading: its first output, and the section's first chart when only a few lines come before it
+            upto = next((i for i, o in enumerate(outputs[:3]) if _is_image(o)), 0)
+            if sum(_text_size(o) for o in outputs[:upto]) > 900:
+                upto = 0
+            if outputs:
+                head = copy.deepcopy(cell)
+                head.setdefault("metadata", {}).setdefault("tags", []).append(KEEP_OPEN)
+                first = copy.deepcopy(nxt)
+                first["outputs"] = outputs[:upto + 1]
+                if "id" in nxt:
+                    first["id"] = f"{nxt['id']}-keep"
+                first.setdefault("metadata", {}).setdefault("tags", []).append(KEEP_CLOSE)
+                rest = copy.deepcopy(nxt)
+                rest["outputs"] = outputs[upto + 1:]
+                out += [head, first] + ([rest] if outputs[upto + 1:] else [])
+                k += 2
+                continue
+        out.append(cell)
+        k += 1
+    return out
+
+
 def body_html(nb: nbformat.NotebookNode) -> str:
     """The notebook's visible content as sanitised HTML (no code, no hidden cells).
 
     A section left out of this report (:mod:`cxlib.report.sections`: an audience it is not for,
-    or data it lacks in the executive report) takes the prose cells tagged ``section:<id>`` with it.
+    or data it lacks) takes the prose cells tagged ``section:<id>`` with it. Each heading is kept
+    on one page with its prose and the first thing its section shows.
     """
     nb = nbformat.from_dict(copy.deepcopy(nb))
     dropped = {SECTION_TAG + s for s in _left_out_sections(nb)}
@@ -132,6 +191,7 @@ def body_html(nb: nbformat.NotebookNode) -> str:
     for cell in nb.cells:
         if cell.get("outputs"):
             cell["outputs"] = [o for o in cell["outputs"] if SECTION_MIME not in o.get("data", {})]
+    nb.cells = _keep_headings_with_content(nb.cells)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
@@ -205,6 +265,8 @@ def render_html(nb: nbformat.NotebookNode, meta: ReportMeta, *, toc_levels: tupl
     reader = audiences.audience(meta.audience)
     levels = toc_levels or reader.toc_levels
     body, toc = _headings(body_html(nb), levels)
+    if not reader.detail and toc_levels is None:
+        toc = []  # the executive report opens on its answer, not on a table of contents
     kicker = reader.label + (f" \u00b7 {meta.period}" if meta.period else "")
     page = _page_template().render(
         title=meta.title, display_name=meta.display_name, audience=re.sub(r"[^a-z]", "", meta.audience),

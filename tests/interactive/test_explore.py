@@ -70,3 +70,110 @@ def test_explore_notebook_runs_with_papermill(tmp_path):
                              progress_bar=False, kernel_name="python3", cwd=str(tmp_path))
     kinds = [list(o.get("data", {})) for c in nb.cells for o in c.get("outputs", [])]
     assert sum("application/vnd.jupyter.widget-view+json" in k for k in kinds) == 2  # explorer + coding panel
+
+
+# --------------------------------------------------------------------------- the explorer as shipped (issue 11)
+import json  # noqa: E402
+import shutil  # noqa: E402
+
+REPO = Path(__file__).parents[2]
+
+
+def _project(tmp_path: Path, *, clients: bool = True) -> Path:
+    """A project laid out like the repository: data/, notebooks/, pyproject.toml."""
+    from tests.conftest import write_workspace
+
+    (tmp_path / "data").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "notebooks").mkdir(exist_ok=True)
+    for name in ("explore.ipynb", "report.ipynb"):
+        shutil.copy(REPO / "notebooks" / name, tmp_path / "notebooks" / name)
+    if clients:
+        write_workspace(tmp_path)
+    return tmp_path
+
+
+def test_the_shipped_notebooks_find_the_project_themselves():
+    for name in ("explore.ipynb", "report.ipynb"):
+        cells = json.loads((REPO / "notebooks" / name).read_text())["cells"]
+        params = next(c for c in cells if "parameters" in c["metadata"].get("tags", []))
+        assert any(line.startswith("root = None") for line in params["source"]), name
+
+
+def test_explorer_opened_from_the_notebooks_folder_finds_the_project(tmp_path, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from cxlib.interactive.explore import Explorer
+
+    project = _project(tmp_path)
+    monkeypatch.delenv("CX_ROOT", raising=False)
+    monkeypatch.chdir(project / "notebooks")  # where JupyterLab starts the kernel
+    explorer = Explorer()
+    assert explorer.root == project.resolve()
+    assert list(explorer.client_box.options) == ["tiny"] and explorer.ws is not None
+    assert "responses selected" in explorer.numbers.value and explorer.message.value == ""
+    assert "Reconciliation" in explorer.reconciliation_table().html
+
+
+def test_explorer_without_clients_says_so_and_the_next_cells_do_not_raise(tmp_path, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from cxlib.interactive.explore import Explorer
+
+    project = _project(tmp_path, clients=False)
+    monkeypatch.delenv("CX_ROOT", raising=False)
+    monkeypatch.chdir(project / "notebooks")
+    explorer = Explorer()
+    assert explorer.ws is None and list(explorer.client_box.options) == []
+    assert "No client workspace" in explorer.message_text and "cx demo" in explorer.message_text
+    assert "No client workspace" in explorer.reconciliation_table().html
+    assert "No client workspace" in explorer.coding_panel(coder="x").html
+
+
+def test_explorer_names_a_misspelt_client(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from cxlib.interactive.explore import Explorer
+
+    explorer = Explorer(root=_project(tmp_path), client="tinny")
+    assert "Did you mean tiny?" in explorer.message_text and explorer.ws is not None
+
+
+def test_explorer_says_why_a_broken_client_cannot_be_opened(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from cxlib.interactive.explore import Explorer
+
+    project = _project(tmp_path, clients=False)
+    (project / "data" / "half").mkdir()
+    (project / "data" / "half" / "client.yaml").write_text("display_name: Half\n")
+    explorer = Explorer(root=project)
+    assert explorer.ws is None and "half: client.yaml, key `stages`" in explorer.message_text
+
+
+def _run_from_notebooks_folder(project: Path, name: str, tmp_path: Path, **parameters):
+    import papermill as pm
+
+    return pm.execute_notebook(str(project / "notebooks" / name), str(tmp_path / f"out-{name}"),
+                               parameters=parameters, progress_bar=False, kernel_name="python3",
+                               cwd=str(project / "notebooks"))
+
+
+@pytest.mark.slow
+def test_both_notebooks_run_from_the_notebooks_folder_with_their_defaults(tmp_path, monkeypatch):
+    """As JupyterLab runs them: working folder notebooks/, no parameters injected."""
+    from cxlib.demo import generate_client
+
+    monkeypatch.delenv("CX_ROOT", raising=False)
+    project = _project(tmp_path / "p", clients=False)
+    generate_client("acme-telecom", project, n_customers=300, seed=3)  # report.ipynb's default client
+    explore = _run_from_notebooks_folder(project, "explore.ipynb", tmp_path)
+    kinds = [list(o.get("data", {})) for c in explore.cells for o in c.get("outputs", [])]
+    assert sum("application/vnd.jupyter.widget-view+json" in k for k in kinds) == 2  # explorer + coding panel
+    report = _run_from_notebooks_folder(project, "report.ipynb", tmp_path)
+    assert not [o for c in report.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+@pytest.mark.slow
+def test_explore_notebook_in_a_project_without_clients_runs_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv("CX_ROOT", raising=False)
+    project = _project(tmp_path / "p", clients=False)
+    nb = _run_from_notebooks_folder(project, "explore.ipynb", tmp_path)
+    text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
+    assert "No client workspace" in text and "AttributeError" not in text

@@ -406,7 +406,9 @@ def test_survey_only_folder_gives_a_valid_workspace(tmp_path):
     (src / "survey_export.csv").write_text(qualtrics_text(), encoding="utf-8-sig")
     p = init_client("solo", src, root=root)
     assert set(p.config["tables"]) == {"responses"}
-    assert p.config["segments"] == ["all"] and "stages" in p.pending
+    # no CRM extract, no interaction log: nothing to say about segments or stages (the defaults apply)
+    assert "segments" not in p.config and "stages" not in p.config and "stages" not in p.pending
+    assert p.config["display_name"] == "ACME" and "display_name" not in p.pending  # named in the NPS question
     assert {tp["id"] for tp in p.config["touchpoints"]} == {"billing", "support_call"}  # from the rating questions
     confirm_file(p.path)
     ws = open_client("solo", root=root)

@@ -99,10 +99,29 @@ def test_wide_tables_are_split_repeating_the_label_column():
 def test_max_rows_and_missing_columns():
     frame = pd.DataFrame({"x": range(50)})
     html = table(frame, max_rows=10, suppressed=None).html
-    assert len(cells(html).rows) == 10 and "Showing 10 of 50 rows." in html
+    # a preview of 10 rows, and every row behind the expander and in the download: nothing is truncated
+    assert len(cells(html).rows) == 10 + 50 and "The first 10 of 50 rows" in html
+    assert '<details class="cx-full"><summary>Show all 50 rows</summary>' in html
+    assert 'href="data:text/csv;charset=utf-8;base64,' in html
     with pytest.raises(KeyError, match="not in the frame"):
         table(frame, columns=["y"])
-    assert "not enough data" in table(None, caption="Drivers").html.lower()
+    assert table(None, caption="Drivers").html == "" and table(frame.iloc[:0]).html == ""  # never an empty table
+
+
+def test_the_csv_download_holds_every_row_keeps_suppression_and_defuses_formulas():
+    import base64
+    import re
+
+    frame = pd.DataFrame({"group": ["=HYPERLINK(1)", "small"], "n": [120, 4], "nps": [12.5, 80.0],
+                          "ci_low": [3.0, 70.0], "ci_high": [20.0, 90.0], "suppressed": [False, True]})
+    html = table(frame, columns={"group": "Group", "n": "n", "nps": "NPS"}, ci={"nps": ("ci_low", "ci_high")}).html
+    payload = re.search(r'base64,([A-Za-z0-9+/=]+)"', html).group(1)
+    text = base64.b64decode(payload).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == "Group,n,NPS,NPS: 95 % CI low,NPS: 95 % CI high"
+    assert lines[1].startswith("'=HYPERLINK(1)") and "12.5,3.0,20.0" in lines[1]
+    assert lines[2] == "small,4,insufficient responses,insufficient responses,insufficient responses"
+    assert "80" not in lines[2] and inert_problems(html) == []
 
 
 def test_table_does_not_modify_its_input():

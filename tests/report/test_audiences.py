@@ -19,7 +19,7 @@ def test_every_reader_of_the_list_gets_the_same_list():
 
 
 def test_unknown_audience_names_the_choices():
-    with pytest.raises(ReportError, match="audience='board': use one of executive, analyst"):
+    with pytest.raises(ReportError, match="audience='board': use one of executive, analyst, owners"):
         audiences.audience("board")
 
 
@@ -37,3 +37,11 @@ def test_renderer_reads_the_table_of_contents_depth_from_the_registry(name, leve
     toc = page[page.index('class="cx-toc"'):] if 'class="cx-toc"' in page else page
     assert ('href="#detail"' in toc) == ("h3" in levels)
     assert audiences.audience(name).label in page
+
+
+def test_owners_are_a_reader_of_briefs_not_of_the_report_notebook():
+    owners = audiences.audience("owners")
+    assert owners.kind == "briefs" and not audiences.is_report("owners")
+    assert "owners" in audiences.CHOICES and "owners" not in audiences.AUDIENCES
+    # the report's own notebook cells never run for owners: they are not a notebook audience
+    assert "owners" not in audiences.other_audiences("executive")

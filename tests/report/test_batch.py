@@ -245,7 +245,7 @@ def test_cli_batch_prints_a_summary_and_exits_non_zero_when_a_client_failed(proj
     assert bad.exit_code == 2 and "Unknown client" in bad.output
     unknown = CliRunner().invoke(app, ["report", "alpha", "--root", str(project), "--notebook", NOTEBOOK,
                                        "--param", "fial_client=bad"])
-    assert unknown.exit_code == 1 and "fial_client" in unknown.output
+    assert unknown.exit_code == 2 and "fial_client" in unknown.output  # a command error, before any kernel
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ def test_declared_parameters_of_the_fixture_come_from_papermills_inspect_api():
 
 def test_report_notebook_declares_the_documented_parameters():
     declared = declared_parameters(REPORT)
-    assert set(declared) == {"client", "audience", "root", "period_start", "period_end", "seed"}
+    assert set(declared) == {"client", "audience", "root", "period_start", "period_end", "seed", "view"}
 
 
 @pytest.mark.parametrize("name,hint", [("clinet", "client"), ("audiance", "audience"), ("greting", "greeting")])
@@ -65,7 +65,9 @@ def test_parameter_values_must_be_finite_primitives(value):
 @pytest.mark.parametrize("value", ["plain", 'quote " and \\ backslash', "new\nline", "'; import os; os.system('x') #",
                                    3, 2.5, True, None])
 def test_primitive_values_round_trip_through_the_injected_cell(value):
-    nb, token = prepare_notebook(FIXTURES / "ok.ipynb", {"greeting": value})
+    source = nbformat.read(FIXTURES / "ok.ipynb", as_version=4)  # greeting = None: any primitive type is allowed
+    source.cells[0].source = source.cells[0].source.replace('greeting = "hello"', "greeting = None")
+    nb, token = prepare_notebook(source, {"greeting": value})
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     check_injected_cell(injected[0].source, {"greeting": value})  # raises if it would not round-trip
@@ -109,3 +111,12 @@ def test_committed_notebooks_have_no_outputs_and_no_def_or_class():
             for line in cell.source.splitlines():
                 assert not line.lstrip().startswith(("def ", "class ", "async def ")), f"{path.name}: {line}"
         assert any(c.cell_type == "markdown" for c in nb.cells), f"{path.name}: narrate in markdown"
+
+
+@pytest.mark.parametrize("name, value", [("n", "[1,2]"), ("n", 2.5), ("n", True), ("greeting", 3), ("greeting", False)])
+def test_a_value_must_have_the_type_of_the_default(name, value):
+    """`-p seed=[1,2]` against `seed = 7` is refused here, not by numpy inside the kernel."""
+    with pytest.raises(ParameterError, match=f"Parameter `{name}` is .*the notebook's default is"):
+        validate_parameters(FIXTURES / "ok.ipynb", {name: value})
+    assert validate_parameters(FIXTURES / "ok.ipynb", {"n": 4, "greeting": "hi"}) == {"n": 4, "greeting": "hi"}
+    assert validate_parameters(FIXTURES / "ok.ipynb", {"n": None}) == {"n": None}  # None: the notebook's own choice

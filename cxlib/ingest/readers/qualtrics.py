@@ -75,11 +75,24 @@ def _is_text_row(header: list[str], row: list) -> bool:
     return bool(hits) and all(hits)
 
 
+_LEGACY_ID = re.compile(r"^V\d+$")
+
+
+def _is_legacy(header: list, row: list) -> bool:
+    """The legacy Qualtrics export: ``V1, V2 …`` over ``ResponseID, ResponseSet …``."""
+    ids = sum(bool(_LEGACY_ID.match(str(h).strip())) for h in header)
+    names = {str(c).strip() for c in row}
+    return ids >= 3 and "ResponseID" in names and bool(names & {"ResponseSet", "StartDate", "Status"})
+
+
 def looks_qualtrics(path: Path) -> bool:
-    """A Qualtrics export: ImportId third row, a question-text row, or four Qualtrics column ids."""
+    """A Qualtrics export: ImportId third row, a question-text row, four Qualtrics column ids, or the legacy
+    ``V1, V2 …`` layout."""
     records = head_records(path, 3)
     if not records:
         return False
+    if len(records) >= 2 and _is_legacy(records[0], records[1]):
+        return True
     if len(records) >= 3 and is_import_row(records[2]):
         return True
     if len(records) >= 2 and _is_text_row(records[0], records[1]):
@@ -94,7 +107,14 @@ def _rows(frame: pd.DataFrame, i: int) -> list:
 def _transform(questions: dict):
     def apply(frame: pd.DataFrame, rows: np.ndarray, notes: list):
         header = [str(c) for c in frame.columns]
-        if len(frame) >= 2 and is_import_row(_rows(frame, 1)):
+        if len(frame) and _is_legacy(header, _rows(frame, 0)):
+            labels = ["" if v is None else str(v).strip() for v in _rows(frame, 0)]
+            names = [lab if _LEGACY_ID.match(h) and lab else h for h, lab in zip(header, labels)]
+            questions.update({n: lab for n, h, lab in zip(names, header, labels) if lab and lab != n})
+            frame, rows = frame.iloc[1:].set_axis(names, axis=1), rows[1:]
+            notes.append("Qualtrics legacy export (V1, V2 … over the field names): the field-name row used as "
+                         "the header, question texts kept.")
+        elif len(frame) >= 2 and is_import_row(_rows(frame, 1)):
             tz = re.search(r'"timeZone"\s*:\s*"([^"]+)"', " ".join(str(v) for v in _rows(frame, 1) if v))
             questions.update(_questions(header, _rows(frame, 0)))
             frame, rows = frame.iloc[2:], rows[2:]

@@ -184,8 +184,8 @@ def detect_format(path) -> str:
             try:
                 if variant.sniff(path):
                     return variant.name
-            except (DataError, UnicodeError, ValueError):
-                continue
+            except (DataError, UnicodeError, ValueError, IndexError):
+                continue  # a sniff that cannot tell is a no
     return fmt
 
 

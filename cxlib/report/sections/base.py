@@ -46,6 +46,8 @@ __all__ = [
     "has_data",
     "unavailable_text",
     "thin_data_text",
+    "plain_needs",
+    "outcome_answers",
 ]
 
 #: MIME type of the invisible output a section cell leaves when the section is left out of the report:
@@ -54,17 +56,28 @@ SECTION_MIME = "application/vnd.cxlib.section+json"
 #: Notebook cell tag prefix tying prose to a section: ``section:delivery_gap``.
 SECTION_TAG = "section:"
 
-#: How the report names each table a client may not have sent.
+#: How the report names each table a client may not have sent (plain words: reports show them).
 TABLE_NAMES: dict[str, str] = {
-    "customers": "CRM extract (customers)",
-    "interactions": "interaction log (interactions)",
-    "responses": "survey export (responses)",
-    "self_assessment": "self-assessment of its touchpoints (self_assessment)",
-    "mentions": "social posts or reviews (mentions)",
+    "customers": "customer list",
+    "interactions": "interaction log",
+    "responses": "survey export",
+    "self_assessment": "self-assessment of its touchpoints",
+    "mentions": "social posts or reviews",
+    "benchmark": "answers about competitors",
+}
+#: How the report names the columns a section needs (anything else: underscores read as spaces).
+COLUMN_WORDS: dict[str, str] = {
+    "nps": "likelihood to recommend (0-10)", "rating_*": "touchpoint ratings", "csat": "satisfaction (CSAT)",
+    "ces": "effort (CES)", "comment": "comments", "interaction_id": "the contact each answer rates",
+    "occurred_at": "contact dates", "touchpoint": "touchpoints", "stage": "lifecycle stages", "channel": "channels",
+    "asked_known_info": "an asked-again flag", "case_id": "case numbers", "updates_sent": "updates sent",
+    "churned": "who left", "annual_value": "annual value", "segment": "segments", "self_rating": "self-ratings",
+    "text": "post texts", "csat|ces": "satisfaction or effort",
 }
 
 #: Table -> the columns a section (or part) needs in it, each with at least one value.
-#: ``rating_*`` stands for any touchpoint-rating column; ``csat|ces`` for either column.
+#: ``rating_*`` stands for any touchpoint-rating column; ``csat|ces`` for either column;
+#: a key ``responses|mentions`` is met by either table (survey answers or posts and reviews).
 Needs = Mapping[str, tuple[str, ...]]
 
 
@@ -178,7 +191,37 @@ class Section:
 
 def needs_text(needs: Needs) -> str:
     """``{"responses": ("nps",)}`` -> ``'responses (nps)'``: how the coverage table lists needs (``a|b``: "a or b")."""
-    return " + ".join(f"{t} ({', '.join(x.replace('|', ' or ') for x in c)})" if c else t for t, c in needs.items())
+    return " + ".join(f"{t.replace('|', ' or ')} ({', '.join(x.replace('|', ' or ') for x in c)})" if c
+                      else t.replace("|", " or ") for t, c in needs.items())
+
+
+def plain_needs(needs: Needs) -> str:
+    """What a section needs, in a reader's words.
+
+    >>> plain_needs({"responses": ("nps", "rating_*"), "self_assessment": ()})
+    'survey export (likelihood to recommend (0-10), touchpoint ratings) + self-assessment of its touchpoints'
+    """
+    def words(c: str) -> str:
+        return COLUMN_WORDS.get(c) or " or ".join(COLUMN_WORDS.get(x, x.replace("_", " ")) for x in c.split("|"))
+
+    def table(t: str) -> str:
+        return " or ".join(TABLE_NAMES.get(x, x.replace("_", " ")) for x in t.split("|"))
+
+    return " + ".join(f"{table(t)} ({', '.join(words(c) for c in cols)})" if cols else table(t)
+                      for t, cols in needs.items())
+
+
+def outcome_answers(data: Any) -> tuple[str, pd.DataFrame | None]:
+    """The outcome the report measures (``data.outcome``, default NPS) and the answers that carry it.
+
+    The relationship survey when it answers the outcome, otherwise every survey answer that does;
+    None when no answer carries it.
+    """
+    outcome = getattr(data, "outcome", None) or "nps"
+    for frame in (getattr(data, "relationship", None), getattr(data, "responses", None)):
+        if has_column(frame, outcome):
+            return outcome, frame
+    return outcome, None
 
 
 def has_column(frame: pd.DataFrame | None, column: str) -> bool:
@@ -200,6 +243,10 @@ def lacking(tables: Mapping[str, pd.DataFrame | None], needs: Needs) -> dict[str
     """The needs that ``tables`` do not meet: table -> missing columns (all needed columns when the table is absent)."""
     out: dict[str, tuple[str, ...]] = {}
     for table, columns in needs.items():
+        if "|" in table:  # either table will do
+            if all(lacking(tables, {t: columns}) for t in table.split("|")):
+                out[table] = tuple(columns)
+            continue
         frame = tables.get(table)
         if frame is None:
             out[table] = tuple(columns)
@@ -226,11 +273,17 @@ def unavailable_text(what: str, missing: Mapping[str, tuple[str, ...]], tables: 
 
     >>> unavailable_text("The journey curve", {"interactions": ("stage",)}, {"interactions": None},
     ...                  "An interaction log with a lifecycle stage per contact.")
-    "The journey curve: not available, because this client's data has no interaction log (interactions). To unlock it: an interaction log with a lifecycle stage per contact."
+    "The journey curve: not available, because this client's data has no interaction log. To unlock it: an interaction log with a lifecycle stage per contact."
     """
-    absent = [TABLE_NAMES.get(t, t) for t in missing if tables.get(t) is None]
-    empty = [f"{', '.join('any touchpoint rating' if c == 'rating_*' else c.replace('|', ' or ') for c in cols)} "
-             f"in the {TABLE_NAMES.get(t, t)}" for t, cols in missing.items() if tables.get(t) is not None]
+    def name(t: str) -> str:
+        return " or ".join(TABLE_NAMES.get(x, x) for x in t.split("|"))
+
+    def gone(t: str) -> bool:
+        return all(tables.get(x) is None for x in t.split("|"))
+
+    absent = [name(t) for t in missing if gone(t)]
+    empty = [f"{', '.join(COLUMN_WORDS.get(c, c.replace('|', ' or ').replace('_', ' ')) for c in cols)} "
+             f"in the {name(t)}" for t, cols in missing.items() if not gone(t)]
     reasons = []
     if absent:
         reasons.append("has no " + " and no ".join(absent))
@@ -241,9 +294,16 @@ def unavailable_text(what: str, missing: Mapping[str, tuple[str, ...]], tables: 
             + (f" To unlock it: {how}" if how else ""))
 
 
-def thin_data_text(what: str, error: Exception) -> str:
-    """The note shown in place of an analysis that had too little data (the words of ``context.attempt``)."""
-    return f"{what}: not enough data to report ({error})"
+def thin_data_text(what: str, error: Exception | None = None) -> str:
+    """The note shown (to analysts) in place of an analysis that had too little data.
+
+    The analysis' own message is for the log, not the report: it may name columns, parameters or
+    files (``error`` is accepted and not shown).
+
+    >>> thin_data_text("Key drivers", ValueError("pass drivers=..."))
+    'Key drivers: not enough data in this period to report it.'
+    """
+    return f"{what}: not enough data in this period to report it."
 
 
 class Attempts:
@@ -258,20 +318,23 @@ class Attempts:
     >>> from cxlib.errors import DataError
     >>> def thin(): raise DataError("only 3 responses")
     >>> tried = Attempts()
-    >>> tried(thin, what="Key drivers") is None, tried.notes[0].text
-    (True, 'Key drivers: not enough data to report (only 3 responses)')
+    >>> tried(thin, what="Key drivers") is None, tried.notes[0].text, tried.notes[0].audiences
+    (True, 'Key drivers: not enough data in this period to report it.', ('analyst',))
     """
 
     def __init__(self) -> None:
         self._notes: list[Note] = []
 
     def __call__(self, func: Callable[..., Any], *args: Any, what: str,
-                 audiences: tuple[str, ...] = AUDIENCES, **kwargs: Any) -> Any:
+                 audiences: tuple[str, ...] = ("analyst",), **kwargs: Any) -> Any:
         from cxlib.errors import DataError
 
         try:
             return func(*args, **kwargs)
         except DataError as exc:
+            import logging
+
+            logging.getLogger("cxlib.report").info("%s: %s", what, exc)
             self._notes.append(Note(thin_data_text(what, exc), audiences))
             return None
 

@@ -20,11 +20,20 @@ class ChurnValueResult(SectionResult):
     currency: str = ""
 
 
-def compute(data, *, headline=None) -> ChurnValueResult:
-    """Read the churn link the headline fitted (``headline``: the headline section's result)."""
-    link = headline.churn if headline is not None else None
+def compute(data, *, journey_vs_touchpoints=None) -> ChurnValueResult:
+    """Churn on the journey index (``journey_vs_touchpoints`` computed the index) and the value at risk."""
+    from cxlib.analysis import churn
+    from cxlib.report.sections.base import Attempts
+
+    index = journey_vs_touchpoints.index if journey_vs_touchpoints is not None else None
+    if index is None:
+        return ChurnValueResult(currency=data.config.currency)
+    tried = Attempts()
+    link = tried(churn.churn_link, data.customers, index, measure="journey_index", min_n=data.config.min_n,
+                 currency=data.config.currency, what="Churn link")
     return ChurnValueResult(terms=link.table if link is not None else None,
-                            at_risk=link.at_risk if link is not None else None, currency=data.config.currency)
+                            at_risk=link.at_risk if link is not None else None, currency=data.config.currency,
+                            notes=tried.notes)
 
 
 def show(result: ChurnValueResult, audience: str) -> None:
@@ -32,22 +41,35 @@ def show(result: ChurnValueResult, audience: str) -> None:
     from IPython.display import display
 
     from cxlib.present import tables
+    from cxlib.present.formatting import label, money
 
-    display(tables.table(result.terms, columns={"term": "Term", "coef": "Coefficient", "se": "SE",
-                                                "odds_ratio": "Odds ratio", "p_value": "p"},
+    terms = result.terms.assign(term_label=result.terms["term"].map(
+        {"const": "Intercept", "journey_index": "Journey index (per point)"}).fillna(result.terms["term"].map(label))) \
+        if result.terms is not None else None
+    display(tables.table(terms, columns={"term_label": "Term", "coef": "Coefficient", "se": "SE",
+                                         "odds_ratio": "Odds ratio", "p_value": "p"},
                          formats={"coef": "3", "se": "3", "odds_ratio": "3", "p_value": "p"},
                          ci={"odds_ratio": ("ci_low", "ci_high")}, caption="Churn on the journey index (logit)"))
-    display(tables.table(result.at_risk, columns={"segment": "Segment", "n_customers": "Customers",
-                                                  "churn_rate": "Churn rate", "annual_value": "Annual value",
-                                                  "value_at_risk": "Value at risk", "value_kept": "Kept if +1 point"},
-                         formats={"churn_rate": "pct1", "annual_value": "int", "value_at_risk": "int", "value_kept": "int"},
-                         caption=f"Annual value at risk by segment ({result.currency})"))
+    cur = result.currency
+
+    def cash(v):
+        return money(v, cur) if cur else tables.format_value(v, "int")
+
+    at_risk = result.at_risk.assign(segment_label=result.at_risk["segment"].map(label)) \
+        if result.at_risk is not None else None
+    display(tables.table(at_risk, columns={"segment_label": "Segment", "n_customers": "Customers",
+                                           "churn_rate": "Churn rate", "annual_value": "Annual value",
+                                           "value_at_risk": "Value at risk", "value_kept": "Kept if +1 point"},
+                         formats={"churn_rate": "pct1", "annual_value": cash, "value_at_risk": cash, "value_kept": cash},
+                         caption="Annual value at risk by segment",
+                         note="Value at risk: expected churners × their annual value, from the model; kept if +1 point: "
+                              "if every active customer's journey index were one point higher. Associations, not "
+                              "proof of cause."))
 
 
 SECTION = Section(
     id="churn_value", title="Churn and value at risk", audiences=("analyst",),
     needs={"customers": ("churned", "annual_value"), "interactions": ()},
-    unlock="Churn flag and annual value per customer in the CRM extract, an interaction log (for the journey index), "
-           "and the customer id in the survey export.",
-    compute=compute, show=show, order=90, uses=("headline",),
+    unlock="A customer list saying who left and each customer's annual value, and an interaction log.",
+    compute=compute, show=show, order=90, uses=("journey_vs_touchpoints",),
 )

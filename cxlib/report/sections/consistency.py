@@ -35,8 +35,11 @@ def show(result: ConsistencyResult, audience: str) -> None:
     from IPython.display import display
 
     from cxlib.present import tables
+    from cxlib.present.formatting import label
 
-    display(tables.table(result.channel_gaps, columns={"touchpoint_label": "Touchpoint", "channel": "Channel", "n": "n",
+    gaps = result.channel_gaps.assign(channel=result.channel_gaps["channel"].map(label)) \
+        if result.channel_gaps is not None else None
+    display(tables.table(gaps, columns={"touchpoint_label": "Touchpoint", "channel": "Channel", "n": "n",
                                                        "mean": "Mean", "mean_other": "Other channels", "gap": "Gap",
                                                        "p_adjusted": "p (Holm)"},
                          formats={"mean": "2", "mean_other": "2", "gap": "2", "p_adjusted": "p"},
@@ -46,7 +49,6 @@ def show(result: ConsistencyResult, audience: str) -> None:
 SECTION = Section(
     id="consistency", title="Consistency across channels", audiences=("analyst",),
     needs={"interactions": ("channel",)},
-    unlock="Channel per interaction in the interaction log, and transactional survey answers linked to the "
-           "interactions (interaction_id).",
+    unlock="The channel of each contact in the interaction log, and survey answers that say which contact they rate.",
     compute=compute, show=show, order=80,
 )

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cxlib.present.findings import Cited, Finding
 from cxlib.report.sections.base import Attempts, Section, SectionResult
 
 if TYPE_CHECKING:
@@ -18,35 +17,26 @@ __all__ = ["DeliveryGapResult", "compute", "show", "SECTION"]
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class DeliveryGapResult(SectionResult):
-    """The gap per touchpoint (``table``, with ``touchpoint_label``) and the ``headline`` pair (from the headline section)."""
+    """The gap per touchpoint (``table``, with ``touchpoint_label``) and the ``headline`` pair."""
 
     table: pd.DataFrame | None = None
     headline: "GapHeadline | None" = None
 
 
-def _finding(headline) -> Finding:
-    from cxlib.present import narrative
-
-    numbers: tuple[Cited, ...] = ()
-    if headline is not None:
-        numbers = (Cited("Company expects 5/5", float(headline.company_pct), unit="% of customers"),
-                   Cited("Customers give 5/5", float(headline.customer_pct), unit="% of ratings",
-                         n=int(headline.n_ratings), n_unit="ratings",
-                         ci=(float(headline.ci_low), float(headline.ci_high))))
-    return Finding("gap", narrative.gap_sentence(headline), numbers=numbers,
-                   condition="touchpoints rated by fewer customers than the client's minimum are left out")
-
-
-def compute(data, *, headline=None) -> DeliveryGapResult:
-    """The gap at every self-assessed touchpoint; ``headline`` is the headline section's result."""
+def compute(data) -> DeliveryGapResult:
+    """The gap at every self-assessed touchpoint and the headline pair (the touchpoints the company rates best)."""
     from cxlib.analysis import gap
+    from cxlib.present.claims.gap import gap_headline
     from cxlib.present.tables import with_labels
 
+    cfg = data.config
     tried = Attempts()
-    result = tried(gap.delivery_gap, data.responses, data.self_assessment, min_n=data.config.min_n, what="Delivery gap")
+    result = tried(gap.delivery_gap, data.responses, data.self_assessment, min_n=cfg.min_n, what="Delivery gap")
     table = with_labels(result, data.labels, column="touchpoint") if result is not None else None
-    pair = headline.gap if headline is not None else None
-    return DeliveryGapResult(table=table, headline=pair, findings=(_finding(pair),), notes=tried.notes)
+    pair = tried(gap.gap_headline, data.responses, data.self_assessment, min_n=cfg.min_n, company=cfg.display_name,
+                 what="Delivery gap")
+    finding = gap_headline(pair, company=cfg.display_name, labels=dict(data.labels))
+    return DeliveryGapResult(table=table, headline=pair, findings=(finding,), notes=tried.notes)
 
 
 def show(result: DeliveryGapResult, audience: str) -> None:
@@ -56,15 +46,21 @@ def show(result: DeliveryGapResult, audience: str) -> None:
     from cxlib.present import charts, narrative, tables
     from cxlib.report.audiences import detailed
 
-    display(narrative.findings_html(result.findings))
+    display(narrative.findings_html(result.findings, audience=audience))
     if result.table is not None:
-        charts.show(charts.gap_chart(result.table.sort_values("gap", ascending=False), y="touchpoint_label",
-                                     title="Expected vs actual share of 5/5 ratings"))
+        shown = result.table[~result.table["suppressed"].astype("boolean").fillna(False).to_numpy(bool)]
+        charts.show(charts.gap_chart(shown.sort_values("gap", ascending=False), y="touchpoint_label",
+                                     title="Share of 5/5 ratings: what the company expects and what customers give "
+                                           "(95 % interval)"))
     if detailed(audience):
+        verdicts = {"company over-rates": "company expects more", "company under-rates": "company expects less",
+                    "in line": "in line"}
+        table = result.table.assign(verdict_label=result.table["verdict"].map(verdicts).fillna(result.table["verdict"])) \
+            if result.table is not None else None
         display(tables.table(
-            result.table, columns={"touchpoint_label": "Touchpoint", "self_rating": "Self-rating",
-                                   "company_pct": "Company expects 5/5", "n": "n", "customer_pct": "Customers give 5/5",
-                                   "gap": "Gap (points)", "p_adjusted": "p (Holm)", "verdict": "Verdict"},
+            table, columns={"touchpoint_label": "Touchpoint", "self_rating": "Self-rating",
+                            "company_pct": "Company expects 5/5", "n": "n", "customer_pct": "Customers give 5/5",
+                            "gap": "Gap (points)", "p_adjusted": "p (Holm)", "verdict_label": "Verdict"},
             formats={"self_rating": "0", "company_pct": "pct0", "customer_pct": "pct1", "gap": "1", "p_adjusted": "p"},
             ci={"customer_pct": ("ci_low", "ci_high"), "gap": ("gap_ci_low", "gap_ci_high")},
             caption="Delivery gap by touchpoint (relationship survey)",
@@ -74,7 +70,6 @@ def show(result: DeliveryGapResult, audience: str) -> None:
 SECTION = Section(
     id="delivery_gap", title="The delivery gap", audiences=("executive", "analyst"),
     needs={"self_assessment": ("self_rating",), "responses": ("rating_*",)},
-    unlock="The company's self-assessment per touchpoint (self_assessment: touchpoint, self_rating) and touchpoint "
-           "ratings in the survey.",
-    compute=compute, show=show, order=30, uses=("headline",),
+    unlock="The company's own rating of each touchpoint (a self-assessment) and touchpoint ratings in the survey.",
+    compute=compute, show=show, order=30,
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cxlib.present.findings import Cited, Finding
+from cxlib.present.findings import Finding
 from cxlib.report.sections.base import Attempts, Section, SectionResult
 
 __all__ = ["JourneyCurveResult", "compute", "show", "SECTION"]
@@ -23,20 +23,13 @@ class JourneyCurveResult(SectionResult):
 
 
 def _decay_finding(decay: pd.DataFrame | None, *, sale_stage: str, labels: dict) -> Finding:
-    from cxlib.present import narrative
+    from cxlib.present.claims.journey import decay as decay_claim
 
-    numbers: tuple[Cited, ...] = ()
+    row = None
     if decay is not None:
         rows = decay[~decay["suppressed"].fillna(False).astype(bool)] if "suppressed" in decay else decay
-        if len(rows):
-            r = rows.iloc[0]
-            numbers = (Cited("Rating after the sale against the sale stage", float(r["estimate"]),
-                             unit="points on 1-5", n=int(r["n"]), n_unit="rated interactions",
-                             ci=(float(r["ci_low"]), float(r["ci_high"]))),)
-    return Finding("decay", narrative.decay_sentence(decay, sale_stage=sale_stage, labels=labels), numbers=numbers,
-                   evidence=decay,
-                   condition="'worse' or 'improves' only when the 95 % interval excludes zero "
-                             "(customer-clustered standard errors)")
+        row = rows.iloc[0].to_dict() if len(rows) else None
+    return decay_claim(row, stage=labels.get(sale_stage, sale_stage.replace("_", " ").capitalize()))
 
 
 def compute(data) -> JourneyCurveResult:
@@ -63,17 +56,22 @@ def show(result: JourneyCurveResult, audience: str) -> None:
     from cxlib.present import charts, narrative, tables
     from cxlib.report.audiences import detailed
 
-    display(narrative.findings_html(result.findings))
-    if result.curve is not None:
+    display(narrative.findings_html(result.findings, audience=audience))
+    curve = tables.with_labels(result.curve, result.labels, column="stage") if result.curve is not None else None
+    if curve is not None:
         charts.show(charts.stage_chart(
-            tables.with_labels(result.curve, result.labels, column="stage"), x="stage_label",
-            highlight=result.labels[result.sale_stage], title="Mean touchpoint rating by lifecycle stage (95 % interval)"))
+            curve, x="stage_label", highlight=result.labels.get(result.sale_stage, result.sale_stage),
+            title="Mean touchpoint rating by lifecycle stage (95 % interval)"))
     if detailed(audience):
-        display(tables.table(result.curve, columns={"stage": "Stage", "n": "Ratings", "n_customers": "Customers",
+        display(tables.table(curve, columns={"stage_label": "Stage", "n": "Ratings", "n_customers": "Customers",
                                                     "mean": "Mean (1-5)", "sd": "SD"},
                              formats={"mean": "2", "sd": "2"}, ci={"mean": ("ci_low", "ci_high")},
                              caption="Touchpoint ratings by lifecycle stage"))
-        display(tables.table(result.decay, columns={"test": "Test", "estimate": "Estimate", "se": "SE", "p_value": "p",
+        decay = result.decay.assign(test_label=result.decay["test"].map(
+            {"later stages − sale stage": "Later stages against the sale stage",
+             "trend per stage after sale": "Change per stage after the sale"}).fillna(result.decay["test"])) \
+            if result.decay is not None else None
+        display(tables.table(decay, columns={"test_label": "Test", "estimate": "Estimate", "se": "SE", "p_value": "p",
                                                     "n": "Ratings", "n_customers": "Customers"},
                              formats={"estimate": "3", "se": "3", "p_value": "p"}, ci={"estimate": ("ci_low", "ci_high")},
                              caption="Post-sale decay tests (customer-clustered standard errors)"))
@@ -82,7 +80,6 @@ def show(result: JourneyCurveResult, audience: str) -> None:
 SECTION = Section(
     id="journey_curve", title="The journey curve", audiences=("executive", "analyst"),
     needs={"interactions": ("stage",)},
-    unlock="Lifecycle stage per interaction in an interaction log (one row per contact: interaction_id, customer_id, "
-           "occurred_at, stage, channel, touchpoint), and the customer id in the survey export.",
+    unlock="An interaction log with the lifecycle stage of each contact, and the customer behind each survey answer.",
     compute=compute, show=show, order=20,
 )

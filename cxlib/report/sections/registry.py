@@ -36,7 +36,7 @@ __all__ = ["sections", "section", "coverage", "COVERAGE_COLUMNS"]
 
 #: Columns of :func:`coverage`.
 COVERAGE_COLUMNS = ["section", "needs", "status", "what_to_provide"]
-_NOT_SECTIONS = {"base", "registry", "run"}
+_NOT_SECTIONS = {"base", "registry", "run", "breaks", "contrasts"}
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +58,35 @@ def _all() -> tuple[Section, ...]:
         unknown = [u for u in s.uses if u not in known]
         if unknown:
             raise ReportError(f"Section {s.id!r} uses {unknown}, which no section module declares.")
+    cycle = _cycle({s.id: s.uses for s in found})
+    if cycle:
+        raise ReportError(f"Report sections use each other in a circle: {' -> '.join(cycle)}; one of them must not "
+                          "use the next.")
     return tuple(sorted(found, key=lambda s: (s.order, s.id)))
+
+
+def _cycle(uses: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """One circle of sections using each other (first == last), or [] (the headline may use later sections:
+    it summarises them, answer first; what matters is that no section depends on itself)."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in uses.get(node, ()):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(uses):
+        if node not in state and (found := visit(node)):
+            return found
+    return []
 
 
 def sections(audience: str | None = None) -> tuple[Section, ...]:
@@ -116,13 +144,15 @@ def coverage(config: Any, *, tables: Mapping[str, pd.DataFrame | None] | None = 
     provided = set(getattr(config, "sources", {}) or {})
 
     def present(table: str, column: str) -> bool:
+        if "|" in table:  # either table will do
+            return any(present(t, column) for t in table.split("|"))
         if table not in provided:
             return False
-        return True if tables is None else has_column(tables.get(table), column)
+        return True if tables is None or not column else has_column(tables.get(table), column)
 
     def met(needs) -> list[bool]:
         # a need without columns is the table itself
-        return [present(t, c) if c else t in provided for t, cols in needs.items() for c in (cols or ("",))]
+        return [present(t, c) for t, cols in needs.items() for c in (cols or ("",))]
 
     rows = []
     for s in _all():

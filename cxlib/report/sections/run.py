@@ -4,10 +4,12 @@ The notebook makes one :class:`ReportRun` from the report data and calls ``show(
 per section. The run decides, from the registry, what each audience sees:
 
 - a section not meant for the audience shows nothing;
-- a section whose data is missing is left out of the executive report without a word, and
-  replaced in the analyst report by one note saying what would unlock it;
-- an optional part whose data is missing gets a note in the analyst report only;
-- otherwise the section's notes (analyses that had too little data) and then its content.
+- a section whose data is missing is left out (its heading and prose go with it): the
+  executive report says nothing, and the analyst report lists it once, with what would unlock
+  it, in "What the data supports" (:func:`cxlib.report.sections.coverage`; the same for an
+  optional part whose data is missing);
+- otherwise the section's notes (analyses that had too little data; analysts only) and then
+  its content.
 
 Results do not depend on the audience, so one run can show both reports from the same
 results (:attr:`ReportRun.results` holds them; every result is picklable). Under ``cx report``
@@ -114,27 +116,34 @@ class ReportRun:
 
         reader = audiences.audience(audience or self.audience)
         spec = section(section_id)
-        missing = self.missing(section_id)
-        if not spec.for_audience(reader.name) or (missing and reader.missing_sections == "drop"):
+        if not spec.for_audience(reader.name) or self.missing(section_id):
             display({SECTION_MIME: {"section": spec.id, "shown": False}}, raw=True)
-            return
-        if missing:
-            display(note_html(unavailable_text(spec.title, missing, self._tables, spec.unlock)))
             return
         result = self.result(section_id)
         for note in result.notes:
             if reader.name in note.audiences:
                 display(note_html(note.text))
-        if reader.missing_sections == "explain":
-            for part in spec.parts:
-                lacks = lacking(self._tables, part.needs)
-                if lacks:
-                    display(note_html(unavailable_text(part.name, lacks, self._tables, part.unlock)))
         spec.show(result, reader.name)
         if section_id in self._sha:
             # the audit trail of a shared result: which file (by content) this section showed
             _record({SECTION_MIME: {"section": spec.id, "shown": True,
                                     "results": {"key": self._cache.key.digest, "sha256": self._sha[section_id]}}})
+
+    def unavailable(self) -> list[str]:
+        """One sentence per section (and optional part) this client's data cannot support, with what would unlock it."""
+        from cxlib.report.sections.registry import sections
+
+        out = []
+        for spec in sections():
+            missing = self.missing(spec.id)
+            if missing:
+                out.append(unavailable_text(spec.title, missing, self._tables, spec.unlock))
+                continue
+            for part in spec.parts:
+                lacks = lacking(self._tables, part.needs)
+                if lacks:
+                    out.append(unavailable_text(part.name, lacks, self._tables, part.unlock))
+        return out
 
 
 def _open_cache(data: Any, mode: str | None):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxlib.present.claims.base import Claim, register
 from cxlib.present.findings import Cited, Finding
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
 
@@ -107,7 +108,8 @@ def _lowest(table: pd.DataFrame | None, overall: pd.DataFrame | None, prefix: st
     text = (f"{worst['touchpoint_label']} scores lowest on {label} ({scale}): {fmt(worst[prefix])} "
             f"(95 % CI {fmt(worst[f'{prefix}_low'])} to {fmt(worst[f'{prefix}_high'])}; "
             f"{count(worst[f'{prefix}_n'])} responses), against {fmt(whole[prefix])} across all touchpoints.")
-    return Finding(f"lowest_{prefix}", text, numbers=cited, evidence=table,
+    return Finding(f"lowest_{prefix}", text, numbers=cited, evidence=table, subject=str(worst["touchpoint"]),
+                   params={"prefix": prefix, "overall_low": float(whole[f"{prefix}_low"])},
                    condition="named only when its 95 % interval lies wholly below the interval of all touchpoints",
                    holds=bool(worst[f"{prefix}_high"] < whole[f"{prefix}_low"]),
                    alternative=f"No touchpoint's {label} stands clearly below the others' (every 95 % interval "
@@ -125,7 +127,7 @@ def _in_order(frame: pd.DataFrame | None, rank: dict) -> pd.DataFrame | None:
 def _changes(trend: pd.DataFrame | None) -> Finding | None:
     if trend is None or "csat_p" not in trend:
         return None
-    sig = trend[(trend["csat_p"].astype("float64") < 0.05) & trend["csat_change"].notna()]
+    sig = _significant_changes(trend)
     if not len(sig):
         text = "No touchpoint's CSAT changed significantly from one quarter to the next (Holm-adjusted)."
     else:
@@ -135,8 +137,32 @@ def _changes(trend: pd.DataFrame | None) -> Finding | None:
                           for r in sig.itertuples(index=False))
         text = f"CSAT changed significantly from the previous quarter (Holm-adjusted) at: {moves}."
     return Finding("csat_changes", text, evidence=trend,
+                   params={"changes": tuple(sorted((str(r.touchpoint), str(r.quarter)) for r in sig.itertuples()))},
                    condition="a change is named only when its Holm-adjusted p-value (across every touchpoint and "
                              "quarter) is below 0.05")
+
+
+def _significant_changes(trend: pd.DataFrame) -> pd.DataFrame:
+    return trend[(trend["csat_p"].astype("float64") < 0.05).to_numpy(bool) & trend["csat_change"].notna().to_numpy(bool)]
+
+
+def _lowest_supported(f: Finding) -> bool:
+    prefix = f.params["prefix"]
+    rows = f.evidence[f.evidence[prefix].notna()]
+    worst = rows.sort_values(prefix, kind="stable").iloc[0]
+    return str(worst["touchpoint"]) == f.subject and float(worst[f"{prefix}_high"]) < f.params["overall_low"]
+
+
+def _changes_supported(f: Finding) -> bool:
+    sig = _significant_changes(f.evidence)
+    return tuple(sorted((str(r.touchpoint), str(r.quarter)) for r in sig.itertuples())) == f.params["changes"]
+
+
+for _kind in ("lowest_csat", "lowest_ces"):
+    register(Claim(_kind, "the lowest-scoring touchpoint is named only when its 95 % interval lies wholly below the "
+                          "interval of all touchpoints together", _lowest_supported))
+register(Claim("csat_changes", "a change is named only when its Holm-adjusted p-value (across every touchpoint and "
+                               "quarter) is below 0.05", _changes_supported))
 
 
 def compute(data) -> ScorecardResult:
@@ -221,7 +247,7 @@ def show(result: ScorecardResult, audience: str) -> None:
 
     from cxlib.present import charts, narrative
 
-    display(narrative.findings_html(result.findings))
+    display(narrative.findings_html(result.findings, audience=audience))
     t = result.by_touchpoint
     if t is not None and t["csat"].notna().any():
         charts.show(charts.bar_chart(t, x="csat", y="touchpoint_label", low="csat_low", high="csat_high",
@@ -232,7 +258,11 @@ def show(result: ScorecardResult, audience: str) -> None:
     display(_table(t, "touchpoint", "Touchpoint scorecard (transactional survey)",
                    note="CSAT: share of 4-5 ratings of 5, Wilson interval; CES: mean of 1-7 (7 = very easy), "
                         "t interval." + left_out))
-    display(_table(result.by_channel, "channel", "Touchpoint scorecard by channel"))
+    from cxlib.present.formatting import label
+
+    by_channel = result.by_channel.assign(channel=result.by_channel["channel"].map(label)) \
+        if result.by_channel is not None else None
+    display(_table(by_channel, "channel", "Touchpoint scorecard by channel"))
     trend = result.trend
     quiet = ""
     if trend is not None and result.quiet:
@@ -246,7 +276,7 @@ def show(result: ScorecardResult, audience: str) -> None:
 SECTION = Section(
     id="scorecard", title="Touchpoint scorecard", audiences=("analyst",),
     needs={"responses": ("csat|ces", "interaction_id"), "interactions": ("touchpoint", "channel")},
-    unlock="Transactional survey answers (CSAT 1-5 and/or CES 1-7) linked to the interaction they rate "
-           "(interaction_id), and an interaction log with the touchpoint and channel of each contact.",
+    unlock="Survey answers right after a contact (satisfaction 1-5 and/or effort 1-7) that say which contact they "
+           "rate, and an interaction log with the touchpoint and channel of each contact.",
     compute=compute, show=show, order=75, parts=(CSAT, CES),
 )

@@ -11,7 +11,7 @@ from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, h
 __all__ = ["ScoresByGroupResult", "SEGMENTS", "compute", "show", "SECTION"]
 
 SEGMENTS = Part("Scores by segment and region", {"customers": ("segment",)},
-                "A CRM extract (customers: customer_id, segment, region) and the customer id in the survey export.")
+                "A customer list with each customer's segment and region, and the customer behind each survey answer.")
 _NPS_FORMATS = {"nps": "signed1", "pct_promoters": "pct1", "pct_detractors": "pct1"}
 
 
@@ -51,15 +51,19 @@ def show(result: ScoresByGroupResult, audience: str) -> None:
     from IPython.display import display
 
     from cxlib.present import tables
+    from cxlib.present.formatting import label
+
+    def named(frame, *columns):
+        return frame.assign(**{c: frame[c].map(label) for c in columns}) if frame is not None else None
 
     if result.with_segments:
-        display(tables.table(result.by_segment, columns={"segment": "Segment", "n": "n", "nps": "NPS",
+        display(tables.table(named(result.by_segment, "segment"), columns={"segment": "Segment", "n": "n", "nps": "NPS",
                                                          "pct_promoters": "Promoters", "pct_detractors": "Detractors"},
                              formats=_NPS_FORMATS, ci={"nps": ("ci_low", "ci_high")}, caption="Relationship NPS by segment"))
-        display(tables.table(result.by_region, columns={"region": "Region", "n": "n", "nps": "NPS",
+        display(tables.table(named(result.by_region, "region"), columns={"region": "Region", "n": "n", "nps": "NPS",
                                                         "pct_promoters": "Promoters", "pct_detractors": "Detractors"},
                              formats=_NPS_FORMATS, ci={"nps": ("ci_low", "ci_high")}, caption="Relationship NPS by region"))
-        display(tables.table(result.segment_pairs, columns={"segment_a": "Segment A", "segment_b": "Segment B",
+        display(tables.table(named(result.segment_pairs, "segment_a", "segment_b"), columns={"segment_a": "Segment A", "segment_b": "Segment B",
                                                             "n_a": "n A", "n_b": "n B", "diff": "B − A",
                                                             "p_adjusted": "p (Holm)", "significant": "Significant"},
                              formats={"diff": "signed1", "p_adjusted": "p", "significant": "bool"},

@@ -1,107 +1,214 @@
-"""Voice of the customer: what customers write about, how often, what it costs in NPS, and redacted quotes."""
+"""Voice of the customer: what customers write about, how often, what it goes with, and quotes that illustrate it.
+
+Shares of comments have one denominator, every coded comment of the period (the chart, the table
+and the sentences agree). The outcome of the respondents who raise a theme is set against all
+other respondents (:func:`cxlib.report.sections.contrasts.outcome_contrast`): "with" and
+"without" add up to the headline score and the difference is with minus without. The theme
+raised most is always discussed; the theme that costs most is named only when its cost is beyond
+chance. Quotes are curated (:func:`cxlib.present.quotes.curate`) and sit under the finding they
+illustrate, from its theme.
+
+A client whose survey has no comment question, or who sent only posts or reviews, gets those
+texts coded instead (their shares and quotes; no outcome then: posts carry none).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cxlib.present.findings import Cited, Finding
-from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
+from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
 
 __all__ = ["VoiceResult", "BY_SEGMENT", "compute", "show", "SECTION"]
 
 BY_SEGMENT = Part("Theme frequency by segment", {"customers": ("segment",)},
-                  "A CRM extract (customers: customer_id, segment) and the customer id in the survey export.")
+                  "A customer list with each customer's segment, and the customer behind each survey answer.")
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class VoiceResult(SectionResult):
-    """Theme ``frequency`` (all comments), theme ``impact`` on NPS, ``by_segment`` frequency, and two quote
-    sets: ``quotes_negative`` (negative quotes from the themes most damaging to NPS) and ``quotes`` (every kind)."""
+    """Themes and quotes.
+
+    Attributes
+    ----------
+    frequency : DataFrame
+        Per theme: ``n`` (coded comments), ``n_mentions``, ``pct`` with Wilson ``pct_low``/``pct_high``.
+    contrast : DataFrame
+        :func:`~cxlib.report.sections.contrasts.outcome_contrast` by theme (``key`` = theme), with ``label``.
+    by_segment : DataFrame
+        Theme frequency by segment (analysts).
+    quotes_by_finding : dict
+        Finding kind -> curated quotes of its theme (shown under it).
+    quotes : DataFrame
+        One curated quote per theme with enough comments (analysts).
+    """
 
     frequency: pd.DataFrame | None = None
-    impact: pd.DataFrame | None = None
+    contrast: pd.DataFrame | None = None
     by_segment: pd.DataFrame | None = None
-    quotes_negative: pd.DataFrame | None = None
+    quotes_by_finding: dict = field(default_factory=dict)
     quotes: pd.DataFrame | None = None
     with_segments: bool = False
+    outcome_key: str = "nps"
+    source: str = "survey comments"
+    n_respondents: int = 0
+    score: float = float("nan")
 
 
-def _finding(impact: pd.DataFrame | None) -> Finding:
-    from cxlib.present import narrative
+def _with_interval(frequency: pd.DataFrame | None) -> pd.DataFrame | None:
+    from cxlib.analysis import stats
 
-    numbers: tuple[Cited, ...] = ()
-    if impact is not None:
-        rows = impact[~impact["suppressed"].fillna(False).astype(bool)] if "suppressed" in impact else impact
-        rows = rows[rows["ci_high"].astype("float64") < 0]
-        if len(rows):
-            top = rows.sort_values("coef").iloc[0]
-            numbers = (Cited(f"NPS difference with “{top['label']}”", float(top["coef"]), unit="NPS points",
-                             n=int(top["n_mentions"]), n_unit="comments", ci=(float(top["ci_low"]), float(top["ci_high"]))),
-                       Cited(f"Share of comments on “{top['label']}”", float(top["pct_comments"]), unit="% of comments",
-                             n=int(top["n_mentions"]), n_unit="comments"))
-    return Finding("theme_cost", narrative.theme_sentence(impact), numbers=numbers, evidence=impact,
-                   condition="a theme is named only when its 95 % interval lies wholly below zero")
+    if frequency is None:
+        return None
+    low, high = stats.proportion_interval(frequency["n_mentions"].astype("float64"), frequency["n"].astype("float64"))
+    return frequency.assign(pct_low=100 * low, pct_high=100 * high)
+
+
+def _contrast(coded: pd.DataFrame, answers: pd.DataFrame, frequency: pd.DataFrame, outcome: str, min_n: int):
+    from cxlib.report.sections.contrasts import outcome_contrast
+
+    refs = coded.drop_duplicates(["comment_ref", "theme"]).groupby("theme")["comment_ref"].apply(set)
+    ids = answers["response_id"].astype("string")
+    themes = [t for t in frequency["theme"] if t in refs.index]
+    groups = {t: ids.isin(refs[t]) for t in themes}
+    table = outcome_contrast(answers, groups, outcome=outcome, min_n=min_n)
+    labels = dict(zip(frequency["theme"], frequency["label"]))
+    return table.assign(label=table["key"].map(labels))
+
+
+def _directions(contrast: pd.DataFrame | None) -> dict[str, str]:
+    """Theme -> "negative"/"positive" where its respondents score lower/higher than the rest beyond chance."""
+    from cxlib.present.claims.journey import direction
+
+    if contrast is None:
+        return {}
+    out = {}
+    for _, r in contrast[~contrast["suppressed"].astype(bool)].iterrows():
+        sign = direction(r["diff_low"], r["diff_high"])
+        if sign:
+            out[str(r["key"])] = "negative" if sign < 0 else "positive"
+    return out
 
 
 def compute(data) -> VoiceResult:
     """Code the period's comments with the client's codebook (the starter codebook without one) and summarise them."""
     from cxlib import text
-    from cxlib.present import narrative
+    from cxlib.present import quotes as q
+    from cxlib.present.claims import voice as claims
+    from cxlib.text.codebook import UNCODED
 
     cfg = data.config
     path = data.ws.codebook_path
     codebook = text.load_codebook(path) if path and path.exists() else text.starter_codebook()
     tried = Attempts()
-    coded = text.code_comments(data.responses, codebook)
-    context = text.comment_context(data.responses, customers=data.customers, interactions=data.interactions)
-    frequency = tried(text.theme_frequency, coded, context, codebook=codebook, min_n=cfg.min_n, what="Theme frequency")
-    impact = tried(text.theme_impact, coded, data.responses, codebook=codebook, min_n=cfg.min_n, what="Theme impact")
-    impact_table = impact.table if impact is not None else None
-    negative = tried(text.select_quotes, coded, data.responses, codebook=codebook, min_n_quotes=cfg.min_n_quotes,
-                     kinds=("negative",), themes=narrative.quote_themes(impact_table, min_n_quotes=cfg.min_n_quotes),
-                     what="Quotes", audiences=("executive",))
-    quotes = tried(text.select_quotes, coded, data.responses, codebook=codebook, min_n_quotes=cfg.min_n_quotes,
-                   what="Quotes", audiences=("analyst",))
-    with_segments = has_data(data, BY_SEGMENT.needs)
+    survey = has_data(data, {"responses": ("comment",)})
+    source = data.responses if survey else data.mentions
+    coded = text.code_comments(source, codebook)
+    if survey:
+        context = text.comment_context(data.responses, customers=data.customers, interactions=data.interactions)
+    else:
+        context = pd.DataFrame({"comment_ref": source["mention_id"].astype("string")})
+    frequency = _with_interval(tried(text.theme_frequency, coded, context, codebook=codebook, min_n=cfg.min_n,
+                                     what="Theme frequency"))
+    outcome, answers = outcome_answers(data)
+    contrast = None
+    if survey and answers is not None and frequency is not None and "response_id" in answers:
+        contrast = _contrast(coded, answers, frequency, outcome, cfg.min_n)
+    labels = dict(zip(frequency["theme"], frequency["label"])) if frequency is not None else {}
+    cost = claims.theme_cost(contrast, labels=labels, outcome=outcome) if contrast is not None else None
+    top = claims.theme_top(frequency, contrast, outcome=outcome, costliest=cost)
+    if cost is not None and top.params.get("also_costliest"):
+        cost = None
+    findings = tuple(f for f in (top, cost) if f is not None)
+    directions = _directions(contrast)
+    mentions = text.mention_sentiment(coded, source)
+    mentions = mentions[mentions["theme"] != UNCODED]
+    words = q.vocabulary(source["comment" if survey else "text"].dropna().astype("string"))
+    polarity = {t.id: t.polarity for t in codebook.themes}
+    used: set = set()
+    by_finding: dict = {}
+    for f in findings:
+        if not f.holds or not f.subject:
+            continue
+        cand = tried(text.select_quotes, coded, source, mentions=mentions, codebook=codebook,
+                     min_n_quotes=cfg.min_n_quotes, themes=[f.subject], kinds=("negative", "typical", "positive"),
+                     per_kind=8, what="Quotes")
+        want = "negative" if f.kind == "theme_cost" else directions.get(f.subject)
+        by_finding[f.kind] = q.curate(cand, coded=coded, words=words, want=want, per_theme=2 if f.kind == "theme_cost"
+                                      else 1, themes=[f.subject], used=used, polarity=polarity)
+    all_quotes = tried(text.select_quotes, coded, source, mentions=mentions, codebook=codebook,
+                       min_n_quotes=cfg.min_n_quotes, kinds=("typical", "negative", "positive"), per_kind=4,
+                       what="Quotes")
+    order = list(frequency.sort_values("n_mentions", ascending=False)["theme"]) if frequency is not None else None
+    quotes = pd.concat([q.curate(all_quotes, coded=coded, words=words, per_theme=1, themes=[t], used=used,
+                                 polarity=polarity) for t in order or []], ignore_index=True) if order else None
+    with_segments = survey and has_data(data, BY_SEGMENT.needs)
     by_segment = tried(text.theme_frequency, coded, context, by="segment", codebook=codebook, min_n=cfg.min_n,
-                       what="Theme frequency by segment", audiences=("analyst",)) if with_segments else None
-    return VoiceResult(frequency=frequency, impact=impact_table, by_segment=by_segment, quotes_negative=negative,
-                       quotes=quotes, with_segments=with_segments, findings=(_finding(impact_table),),
-                       notes=tried.notes)
+                       what="Theme frequency by segment") if with_segments else None
+    n_resp = int(contrast["n"].iloc[0]) if contrast is not None and len(contrast) else 0
+    score = float(contrast["score"].iloc[0]) if contrast is not None and len(contrast) else float("nan")
+    return VoiceResult(frequency=frequency, contrast=contrast, by_segment=by_segment, quotes_by_finding=by_finding,
+                       quotes=quotes, with_segments=with_segments, findings=findings, notes=tried.notes,
+                       outcome_key=outcome, source="survey comments" if survey else "posts and reviews",
+                       n_respondents=n_resp, score=score)
 
 
 def show(result: VoiceResult, audience: str) -> None:
-    """The costliest theme, the theme chart and quotes; for analysts every kind of quote and the theme tables."""
+    """The theme chart, each finding with the quotes of its theme; for analysts the theme tables and more quotes."""
     from IPython.display import display
 
     from cxlib.present import charts, narrative, tables
+    from cxlib.present.claims.scores import measure
+    from cxlib.present.formatting import format_value, label
     from cxlib.report.audiences import detailed
 
-    full = detailed(audience)
-    display(narrative.findings_html(result.findings))
-    if result.frequency is not None:
-        charts.show(charts.bar_chart(result.frequency.sort_values("pct", ascending=False).head(8), x="pct", y="label",
-                                     xlabel="% of comments", title="Most frequent comment themes", zero_line=False))
-    display(narrative.quotes_html(result.quotes if full else result.quotes_negative))
-    if not full:
+    freq = result.frequency
+    if freq is not None and len(freq):
+        shown = freq[~freq["suppressed"].astype("boolean").fillna(False).to_numpy(bool)]
+        shown = shown.sort_values("pct", ascending=False).head(8)
+        cost = result.finding("theme_cost")
+        chart = shown.assign(costly=shown["theme"] == (cost.subject if cost is not None and cost.holds else None))
+        charts.show(charts.bar_chart(chart, x="pct", y="label", low="pct_low", high="pct_high", highlight="costly",
+                                     xlabel=f"% of {result.source} (95 % interval)",
+                                     title="What customers write about most", zero_line=False))
+    for f in result.findings:  # each finding with the quotes of its theme, as one block (kept together in print)
+        said = narrative.findings_html([f], audience=audience).html
+        quotes = narrative.quotes_html(result.quotes_by_finding.get(f.kind), kind="tone").html
+        if said:
+            display(narrative.Block(f'<div class="cx-keep">{said}{quotes}</div>'))
+    if not detailed(audience):
         return
-    display(tables.table(result.impact, columns={"label": "Theme", "n_mentions": "Comments",
-                                                 "pct_comments": "% of comments", "coef": "NPS difference",
-                                                 "p_value": "p", "nps_with": "NPS with", "nps_without": "NPS without"},
-                         formats={"pct_comments": "pct1", "coef": "signed1", "p_value": "p", "nps_with": "signed0",
-                                  "nps_without": "signed0"},
-                         ci={"coef": ("ci_low", "ci_high")}, caption="Comment themes and NPS"))
-    if result.with_segments:
-        display(tables.table(result.by_segment, columns={"segment": "Segment", "label": "Theme", "n": "Comments",
-                                                         "n_mentions": "Mentions", "pct": "%"},
-                             formats={"pct": "pct1"}, caption="Theme frequency by segment", max_rows=40))
+    m = measure(result.outcome_key)
+    display(tables.table(freq, columns={"label": "Theme", "n_mentions": "Comments", "pct": "Share of comments"},
+                         formats={"pct": "pct1"}, ci={"pct": ("pct_low", "pct_high")},
+                         caption=f"Comment themes (share of all {format_value(freq['n'].max(), 'int')} coded comments)"
+                         if freq is not None and len(freq) else "Comment themes", max_rows=12))
+    if result.contrast is not None:
+        c = result.contrast.sort_values("diff", kind="stable")
+        display(tables.table(c, columns={"label": "Theme", "n_affected": "Respondents raising it",
+                                         "score_affected": f"{m.name} with", "score_rest": f"{m.name} without",
+                                         "diff": "Difference", "p_adjusted": "p (Holm)"},
+                             formats={"score_affected": "signed0", "score_rest": "signed0", "diff": "signed1",
+                                      "p_adjusted": "p"},
+                             ci={"score_affected": ("score_affected_low", "score_affected_high"),
+                                 "score_rest": ("score_rest_low", "score_rest_high"), "diff": ("diff_low", "diff_high")},
+                             caption=f"Comment themes and {m.name}", max_rows=12,
+                             note=f"With: respondents whose comment raises the theme; without: every other respondent "
+                                  f"({format_value(result.n_respondents, 'int')} in all), so with and without add up to "
+                                  f"the headline {m.name} of {format_value(result.score, m.fmt)}. Difference: with "
+                                  "minus without (Welch's t on the coded answers, Holm-adjusted across themes)."))
+    display(narrative.quotes_html(result.quotes, kind="tone"))
+    if result.with_segments and result.by_segment is not None:
+        seg = result.by_segment.assign(segment_label=result.by_segment["segment"].map(label))
+        display(tables.table(seg, columns={"segment_label": "Segment", "label": "Theme", "n": "Comments",
+                                           "n_mentions": "Mentions", "pct": "Share"},
+                             formats={"pct": "pct1"}, caption="Theme frequency by segment", max_rows=20))
 
 
 SECTION = Section(
     id="voice", title="Voice of the customer", audiences=("executive", "analyst"),
-    needs={"responses": ("comment",)},
-    unlock="An open comment question in the survey export.",
+    needs={"responses|mentions": ("comment|text",)},
+    unlock="An open comment question in the survey export, or social posts, reviews or complaints.",
     compute=compute, show=show, order=60, parts=(BY_SEGMENT,),
 )

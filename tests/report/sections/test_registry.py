@@ -27,8 +27,16 @@ def test_every_section_is_declared_once_in_report_order():
     assert [s.order for s in sections()] == sorted(s.order for s in sections())
     for s in sections():
         assert s.title and set(s.audiences) <= set(AUDIENCES) and s.audiences
-        assert set(s.all_needs) <= set(TABLE_NAMES), s.id
-        assert all(section(u).order < s.order for u in s.uses), s.id  # a section builds on what the reader has seen
+        assert {t for key in s.all_needs for t in key.split("|")} <= set(TABLE_NAMES), s.id  # "a|b": either table
+        # a section builds on what the reader has seen, except the headline: it answers first, from the sections after it
+        assert s.id == "headline" or all(section(u).order < s.order for u in s.uses), s.id
+
+
+def test_sections_that_use_each_other_in_a_circle_are_refused():
+    from cxlib.report.sections.registry import _cycle
+
+    assert _cycle({"a": ("b",), "b": ("c",), "c": ("a",)}) == ["a", "b", "c", "a"]
+    assert _cycle({"headline": ("actions",), "actions": ("drivers",), "drivers": ()}) == []
 
 
 def test_executive_gets_the_short_report():
@@ -74,8 +82,9 @@ def test_coverage_of_a_survey_only_client_says_what_unlocks_each_section():
     tables = {"responses": everything()["responses"]}
     status = coverage(SimpleNamespace(sources={"responses": 1}), tables=tables).set_index("section")
     assert status.loc["What drives NPS, and what to fix first", "status"] == "available"
-    assert status.loc["Headline: the cumulative experience", "status"] == "partial"   # no journey index
-    assert status.loc["Headline: the cumulative experience", "what_to_provide"].startswith("Journey index: an interaction log")
+    assert status.loc["The answer in brief", "status"] == "available"   # the answer from the survey alone
+    assert status.loc["Friction along the journey", "what_to_provide"].startswith("An interaction log (one row per "
+                                                                               "contact")
     assert status.loc["The journey curve", "status"] == "missing"
     assert status.loc["The delivery gap", "status"] == "partial"   # ratings but no self-assessment
     assert "self-assessment" in status.loc["The delivery gap", "what_to_provide"]

@@ -34,13 +34,16 @@ def test_executive_drops_a_section_without_its_data_silently(survey_only, shown)
 
 
 def test_analyst_is_told_once_what_would_unlock_it(survey_only, shown):
-    ReportRun(survey_only, audience="analyst", theme=False).show("journey_curve")
-    assert markers(shown) == []
-    html = shown.html()
-    assert html.count('class="cx-note"') == 1
-    assert "The journey curve: not available, because this client&#x27;s data has no interaction log" in html
-    assert "To unlock it: lifecycle stage per interaction" in html
-    assert "client.yaml" not in html and "`" not in html  # no developer text
+    run = ReportRun(survey_only, audience="analyst", theme=False)
+    run.show("journey_curve")
+    assert markers(shown) == [{"section": "journey_curve", "shown": False}]   # no empty section, no note in its place
+    unavailable = run.unavailable()                                             # listed once, in "About the data"
+    line = next(x for x in unavailable if x.startswith("The journey curve"))
+    assert line.startswith("The journey curve: not available, because this client's data has no interaction log")
+    assert "To unlock it: an interaction log with the lifecycle stage of each contact" in line
+    assert sum(x.startswith("The journey curve") for x in unavailable) == 1
+    text = " ".join(unavailable)
+    assert "client.yaml" not in text and "`" not in text and "_" not in text  # no developer text, no column codes
 
 
 def test_a_section_for_analysts_shows_nothing_to_executives(survey_only, shown):
@@ -48,16 +51,15 @@ def test_a_section_for_analysts_shows_nothing_to_executives(survey_only, shown):
     assert markers(shown) == [{"section": "scores_by_group", "shown": False}]
 
 
-def test_a_missing_part_is_explained_to_analysts_only(survey_only, shown):
+def test_a_missing_part_is_listed_once_and_never_shown_in_its_section(survey_only, shown):
     run = ReportRun(survey_only, theme=False)
+    run.show("voice", audience="analyst")
     run.show("headline", audience="executive")
-    executive = shown.html()
-    shown.clear()
-    run.show("headline", audience="analyst")
-    analyst = shown.html()
-    assert "Journey index: not available" not in executive and "journey index" not in executive.lower()
-    assert analyst.count("Journey index: not available") == 1
-    assert "Relationship NPS" in executive and "Relationship NPS" in analyst
+    html = shown.html()
+    assert "not available" not in html
+    assert sum(x.startswith("Theme frequency by segment: not available") for x in run.unavailable()) == 0  # no comments
+    assert any(x.startswith("Scores by segment and region: not available") for x in run.unavailable())
+    assert "Relationship NPS" in html
 
 
 def test_each_section_is_computed_once_for_both_audiences(survey_only, shown, monkeypatch):
@@ -70,15 +72,16 @@ def test_each_section_is_computed_once_for_both_audiences(survey_only, shown, mo
          "expected_top_box_pct": [80.0, 20.0]}))
 
     calls = []
-    real = section("headline")
+    real = section("delivery_gap")
     counted = dataclasses.replace(real, compute=lambda data, **kw: calls.append(1) or real.compute(data, **kw))
-    monkeypatch.setattr(run_module, "section", lambda sid: counted if sid == "headline" else section(sid))
+    monkeypatch.setattr(run_module, "section", lambda sid: counted if sid == "delivery_gap" else section(sid))
     run = ReportRun(data, theme=False)
-    run.show("headline", audience="executive")
+    run.show("headline", audience="executive")    # the headline answers from the delivery gap, the actions ...
     run.show("headline", audience="analyst")
-    run.show("delivery_gap", audience="analyst")  # builds on the headline: no second computation
-    assert calls == [1] and set(run.results) == {"headline", "delivery_gap"}
-    assert run.results["delivery_gap"].headline is run.results["headline"].gap
+    run.show("delivery_gap", audience="analyst")  # ... so the delivery gap is not computed a second time
+    assert calls == [1] and {"headline", "delivery_gap", "actions", "drivers"} <= set(run.results)
+    gap_card = [c for c in run.results["headline"].cards if c.label.startswith("Rated 5/5")]
+    assert gap_card and gap_card[0].value == "80 % vs " + gap_card[0].value.split(" vs ")[1]
     assert run.result("journey_curve") is None and run.results["journey_curve"] is None  # no interaction log
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,6 @@ from cxlib.report.audiences import AUDIENCES
 from cxlib.report.sanitize import inert_problems
 from cxlib.report.sections import ReportRun, section, sections
 from cxlib.report.sections.actions import compute as actions_compute
-from cxlib.report.sections.drivers import DriversResult
 
 from .conftest import config, hand_data, relationship
 
@@ -24,20 +24,22 @@ def test_headline_known_nps_and_the_finding_cites_the_table():
     result = section("headline").compute(hand_data(responses=relationship(nps)))
     row = result.nps.iloc[0]
     assert row["n"] == 40 and row["nps"] == pytest.approx(25.0)
-    finding = result.finding("nps_level")
+    finding = result.finding("outcome_level")
     cited = finding.numbers[0]
     assert (cited.value, cited.n, cited.ci, cited.unit) == (25.0, 40, (row["ci_low"], row["ci_high"]), "NPS points")
     assert finding.said.startswith("Relationship NPS is +25 (95 % CI ") and finding.said.endswith("; 40 respondents).")
-    assert result.index is None and result.finding("journey_index") is None  # no interaction log: no index claim
+    assert [c.label for c in result.cards] == ["Relationship NPS"]   # no interaction log: no broken-journey card
+    assert [a.subject for a in result.answer] == ["sure", "first"]    # nothing wrong to name; the answer says so
+    assert result.answer[-1].said.startswith("No single problem")
 
 
 def test_headline_trend_cites_first_and_last_quarter():
     nps = [10] * 40 + [3] * 40
     responses = relationship(nps).assign(answered_at=pd.to_datetime(["2025-02-01"] * 40 + ["2025-05-01"] * 40))
-    trend = section("headline").compute(hand_data(responses=responses)).finding("nps_trend")
+    trend = section("headline").compute(hand_data(responses=responses)).finding("outcome_trend")
     assert [c.label for c in trend.numbers] == ["Relationship NPS 2025Q1", "Relationship NPS 2025Q2"]
     assert [c.value for c in trend.numbers] == [100.0, -100.0]
-    assert "significant period-on-period changes (Holm-adjusted): 2025Q2 (−200)" in trend.said
+    assert "it fell in 2025Q2 (−200 points on the quarter before), beyond chance" in trend.said
 
 
 def gap_data():
@@ -58,8 +60,10 @@ def test_delivery_gap_known_gaps_and_headline():
     assert gaps.loc["app", "gap"] == pytest.approx(0.0) and gaps.loc["billing", "touchpoint_label"] == "Billing"
     head = result.headline
     assert (head.company_pct, head.customer_pct, head.touchpoints) == (80.0, 25.0, ("billing",))
-    company, customers = result.finding("gap").numbers
+    finding = result.finding("gap_headline")
+    company, customers = finding.numbers
     assert company.value == 80.0 and customers.value == 25.0 and customers.n == 40
+    assert finding.said.startswith("Test Co rates itself best at Billing and expects 80 % of customers")
 
 
 def journey_data():
@@ -86,8 +90,8 @@ def test_journey_curve_known_stage_means_and_decay():
     assert curve.loc["buy", "mean"] == pytest.approx(4.5) and curve.loc["use", "mean"] == pytest.approx(2.5)
     assert curve.loc["discover", "n"] == 0
     decay = result.finding("decay")
-    assert decay.numbers[0].value == pytest.approx(-2.0) and decay.numbers[0].n_unit == "rated interactions"
-    assert "worse after the sale (Buy): later stages are rated 2.00 points lower on 1-5" in decay.said
+    assert decay.numbers[0].value == pytest.approx(-2.0) and decay.numbers[0].n_unit == "rated contacts"
+    assert "worse after the sale (Buy): later stages are rated 2.00 points lower on the 1-5 scale" in decay.said
 
 
 def test_drivers_find_the_planted_driver():
@@ -97,25 +101,48 @@ def test_drivers_find_the_planted_driver():
     result = section("drivers").compute(hand_data(responses=relationship(list(nps), rating_billing=a, rating_app=b)))
     top = result.table.sort_values("rank").iloc[0]
     assert top["driver"] == "billing" and result.table["share"].sum() == pytest.approx(100.0)
-    assert result.finding("driver_top").said.startswith("Billing is the strongest driver of NPS")
+    assert result.finding("driver_top").said.startswith("Billing matters most")
     assert result.caption.startswith("Key drivers of NPS (OLS, R² = ") and result.n == 300
 
 
+def test_a_driver_model_that_explains_little_names_no_driver():
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(1, 6, 400), rng.integers(1, 6, 400)
+    nps = rng.integers(0, 11, 400)   # the ratings explain nothing
+    result = section("drivers").compute(hand_data(responses=relationship(list(nps), rating_billing=a, rating_app=b)))
+    assert result.r2 < 0.1 and not result.stands_out
+    top, fix = result.finding("driver_top"), result.finding("fix_first")
+    assert not top.holds and top.said.startswith("No single touchpoint stands out: together the touchpoint ratings "
+                                                 "explain only") and not fix.said
+    actions = actions_compute(hand_data(responses=relationship(list(nps), rating_billing=a, rating_app=b)),
+                              drivers=result)
+    assert actions.actions == () and not any(c.startswith("touchpoint:") for c in actions.candidates["id"])
+
+
 def test_actions_are_read_from_the_results_they_use():
-    table = pd.DataFrame({"rank": [1, 2], "driver": ["billing", "app"], "share": [70.0, 30.0],
-                          "performance": [2.1, 4.0], "fix_first": [True, False]})
-    result = actions_compute(hand_data(responses=relationship([9] * 5)), drivers=DriversResult(table=table))
-    assert [a.title for a in result.actions] == ["Fix Billing first"]
-    assert result.findings[0].said == ("Fix Billing first. It explains 70 % of the explained variation in NPS, more "
-                                       "than any other touchpoint, and customers rate it 2.1 of 5.")
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(1, 5, 300), rng.integers(2, 6, 300)   # billing is rated lower than the app
+    nps = np.clip(np.round(3 * a - 2 + rng.normal(0, 1, 300)), 0, 10).astype(int)
+    data = hand_data(responses=relationship(list(nps), rating_billing=a, rating_app=b),
+                     cfg=config(touchpoints=[SimpleNamespace(id="billing", label="Billing", department="finance")]))
+    drivers = section("drivers").compute(data)
+    table = drivers.table.set_index("driver")
+    # billing matters most and is rated below the median of two: fix first (the rule, not a fallback)
+    assert table.loc["billing", "quadrant"] == "fix first"
+    result = actions_compute(data, drivers=drivers)
+    (action,) = result.actions
+    assert action.title == "Fix Billing" and action.owner == "Finance"
+    assert action.measure.startswith("share of customers rating Billing 4 or 5 of 5 (today ")
+    assert action.worth.startswith("Worth up to +") and "NPS points (95 % CI +" in action.worth
+    assert result.findings[0].kind == "action" and result.findings[0].holds
     assert actions_compute(hand_data(responses=relationship([9] * 5))).actions == ()
 
 
 def test_basis_counts_what_the_report_rests_on():
     data = journey_data()
     text = section("basis").compute(data).text
-    assert text.startswith("Based on 40 relationship-survey and 80 transactional-survey responses and 80 recorded "
-                           "interactions.")
+    assert text.startswith("Based on 40 relationship-survey answers, 80 answers given right after a contact and 80 "
+                           "recorded contacts.")
     assert "smaller than 30 respondents" in text and "at least 50 comments" in text
 
 
