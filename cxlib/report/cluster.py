@@ -14,7 +14,7 @@
   client's manifest to storage, every file through a temporary key and the manifest last.
 
 A worker killed while it renders a client publishes nothing of it; the scheduler gives the client
-to another worker, which renders and publishes it whole (``tests/report/test_storage.py``).
+to another worker, which renders and publishes it whole (``tests/report/test_cluster.py``).
 
 Examples
 --------

@@ -93,6 +93,7 @@ class Storage:
     # -- inputs --------------------------------------------------------------------------------
     def list_clients(self) -> list[str]:
         """The clients of the project: folders ``data/<client>/`` holding a ``client.yaml`` (sorted)."""
+        self.fs.invalidate_cache()  # fsspec caches listings per instance (and instances per process)
         found = self.fs.glob(self.key("data", "*", "client.yaml"))
         return sorted(posixpath.basename(posixpath.dirname(p)) for p in found)
 
@@ -124,6 +125,7 @@ class Storage:
             ``local_root`` (a project folder: ``data/<client>/…``).
         """
         local_root = Path(local_root)
+        self.fs.invalidate_cache()  # a long-lived worker must see inputs changed since its last client
         record_path = local_root / STAGE_RECORD
         try:
             record = json.loads(record_path.read_text(encoding="utf-8"))
