@@ -35,7 +35,7 @@ from pathlib import Path
 from cxlib.report.execute import ExecutionSettings
 from cxlib.report.pipeline import ClientResult, ReportJob, render_client, shutdown_worker_kernels, worker_kernel
 
-__all__ = ["PLUGIN_NAME", "WarmKernels", "warm_this_thread", "render_remote", "stage_folder"]
+__all__ = ["PLUGIN_NAME", "WarmKernels", "warm_this_thread", "warm_workers", "render_remote", "stage_folder"]
 
 #: Name the plugin is registered under (registering it again replaces it, it does not stack).
 PLUGIN_NAME = "cx-warm-kernels"
@@ -83,6 +83,32 @@ class WarmKernels(_Plugin):  # type: ignore[misc,valid-type]
 
     def teardown(self, worker) -> None:
         shutdown_worker_kernels()
+
+
+def warm_workers(client, settings: ExecutionSettings | None = None) -> dict[str, int | None]:
+    """Register :class:`WarmKernels` on a running cluster and wait until every worker's kernel is warm.
+
+    For a cluster kept running between batches: call once after it starts, and every batch finds
+    warm kernels (the plugin is idempotent: ``run_batch`` registering it again changes nothing).
+
+    Parameters
+    ----------
+    client : distributed.Client
+    settings : ExecutionSettings, optional
+        Must equal the batch's settings (a job with other settings starts a new kernel).
+
+    Returns
+    -------
+    dict
+        Worker address -> pid of its warm kernel.
+    """
+    settings = settings or ExecutionSettings()
+    client.register_plugin(WarmKernels(settings), name=PLUGIN_NAME)
+    workers = list(client.scheduler_info()["workers"])
+    # one task per worker, pinned: it runs in the worker's task thread after the plugin's warm-up
+    futures = {w: client.submit(warm_this_thread, settings, workers=[w], allow_other_workers=False, pure=False)
+               for w in workers}
+    return {w: f.result() for w, f in futures.items()}
 
 
 def stage_folder(storage_url: str, client: str) -> Path:

@@ -70,7 +70,11 @@ def test_a_worker_killed_mid_client_has_its_client_rerun_and_nothing_half_publis
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None, silence_logs=40) as cluster, \
             Client(cluster, set_as_default=False) as watcher:
+        from cxlib.report.cluster import warm_workers
+
         worker_pids = set(watcher.run(os.getpid).values())
+        warm = warm_workers(watcher, SETTINGS)  # what a cluster kept running between batches does once
+        assert len(warm) == 2 and all(warm.values())
 
         def batch():
             outcome["result"] = run_batch(
@@ -85,7 +89,7 @@ def test_a_worker_killed_mid_client_has_its_client_rerun_and_nothing_half_publis
             time.sleep(0.2)
         assert marker.exists(), "alpha never started"
         worker_pid, kernel_pid = map(int, marker.read_text().split())
-        assert worker_pid in worker_pids  # the kernel is the Dask worker's own (the warm one)
+        assert worker_pid in worker_pids and kernel_pid in warm.values()  # the worker's own, already warm kernel
         assert published(fs, f"{name}/project/reports/alpha") == []
         os.kill(worker_pid, signal.SIGKILL)  # mid-client: alpha's notebook is executing
         thread.join(300)
