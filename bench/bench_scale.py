@@ -14,7 +14,9 @@ Measures, in one run and on this machine, each against a baseline measured in th
    (moto's, on 127.0.0.1); a Dask LocalCluster of the same number of worker processes, started in
    the run, with the project on the same server. Every run computes its section results afresh.
 4. ``validate``: peak memory of ``cx validate`` on a client whose interactions CSV is ``--csv-mb``
-   MB, against ``pandas.read_csv`` of the same file alone.
+   MB, against ``pandas.read_csv`` of the same file alone;
+5. ``large`` (not in the default set: minutes): a ``--large-customers`` demo client from raw files
+   to both audiences' HTML + PDF (``cx validate`` then ``cx report``), time and peak tree memory.
 
 Usage: ``python bench/bench_scale.py [--only startup,single,batch] [--clients 6] [--customers 300]
 [--single-customers 3000] [--repeat 1] [--csv-mb 150]``. Writes docs/benchmarks/scale.md (the sections measured).
@@ -52,6 +54,7 @@ def parse_args():
     ap.add_argument("--repeat", type=int, default=1, help="single: runs of each side")
     ap.add_argument("--startup-runs", type=int, default=7)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--large-customers", type=int, default=65000, help="large: customers (issue 17: 65,000)")
     ap.add_argument("--csv-mb", type=int, default=150, help="validate: size of the interactions CSV")
     return ap.parse_args()
 
@@ -230,6 +233,49 @@ def bench_validate(base: Path, target_mb: int) -> dict:
     return {"mb": path.stat().st_size / 1e6, "rows": n_rows, "floor": floor, "validate": validate, "load": load()}
 
 
+# -- 5. a large client from raw files to both audiences --------------------------------------------------
+def tree_peak(cmd: list[str], **kw) -> tuple[float, float]:
+    """(seconds, peak of the summed RSS in MB of the command's whole process tree, sampled every 0.2 s)."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    top, peak = psutil.Process(proc.pid), 0.0
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [top, *top.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total / 2**20)
+        time.sleep(0.2)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} exited {proc.returncode}")
+    return time.perf_counter() - start, peak
+
+
+def bench_large(base: Path, customers: int) -> dict:
+    from cxlib.demo import generate_client
+
+    client = "acme-telecom"
+    t = time.perf_counter()
+    generate_client(client, base, n_customers=customers, seed=7)
+    generated = time.perf_counter() - t
+    import pandas as pd
+
+    folder = base / "data" / client
+    n_interactions = len(pd.read_parquet(folder / "interactions.parquet", columns=["interaction_id"]))
+    n_responses = len(pd.read_csv(folder / "responses.csv", usecols=["response_id"]))
+    validate = tree_peak([str(BIN / "cx"), "validate", client, "--root", str(base)])
+    report = tree_peak([str(BIN / "cx"), "report", client, "--root", str(base)])
+    return {"customers": customers, "interactions": n_interactions, "responses": n_responses,
+            "generated_s": generated, "validate": validate, "report": report, "load": load()}
+
+
 # -- the page --------------------------------------------------------------------------------------------
 def write_page(found: dict, args) -> None:
     lines = ["# Scale (issue 17)", "",
@@ -276,6 +322,20 @@ def write_page(found: dict, args) -> None:
                       if start else ""]
         lines += ["", f"Temporary keys left on the server after the runs: {b['temps_left']}. Generating the "
                       f"clients took {b['generated_s']:.0f} s (not counted).", ""]
+    if "large" in found:
+        g = found["large"]
+        total = g["validate"][0] + g["report"][0]
+        lines += ["## A large client from raw files to both audiences' HTML + PDF", "",
+                  f"`cx demo`-generated acme-telecom of {g['customers']:,} customers ({g['interactions']:,} "
+                  f"interactions, {g['responses']:,} responses; generating took {g['generated_s']:.0f} s, not "
+                  "counted), then `cx validate` and `cx report` (executive + analyst, HTML + PDF). Peak = the "
+                  "summed RSS of each command's process tree (kernels included), sampled every 0.2 s.", "",
+                  "| step | seconds | peak MB |", "|---|---|---|",
+                  f"| `cx validate` | {g['validate'][0]:.1f} | {g['validate'][1]:.0f} |",
+                  f"| `cx report` (both audiences, HTML + PDF) | {g['report'][0]:.1f} | {g['report'][1]:.0f} |",
+                  f"| **raw files to reports** | **{total:.1f}** | {max(g['validate'][1], g['report'][1]):.0f} |",
+                  "", f"Load average at the end: {g['load']}. Target (issue 17, 65,000 customers): ≤ 40 s, "
+                      "≤ 2 GB.", ""]
     if "validate" in found:
         v = found["validate"]
         lines += ["## Validation memory on a large interactions CSV", "",
@@ -317,6 +377,8 @@ def main() -> int:
             found["batch"] = bench_batch(base / "batch", args.clients, args.customers, args.workers)
         if "validate" in only:
             found["validate"] = bench_validate(base / "validate", args.csv_mb)
+        if "large" in only:
+            found["large"] = bench_large(base / "large", args.large_customers)
     write_page(found, args)
     return 0
 
