@@ -13,8 +13,10 @@ files that changed since it last saw them), renders there exactly as ``cx report
 publishes with :meth:`Storage.publish`: every file is first written under a temporary key,
 then copied to its final key (an object store replaces an object whole: a reader sees the old
 object or the new one, never a part), the temporary keys are removed, and the client's manifest
-is written the same way *after* every report. A worker killed half-way leaves temporary keys
-only (removed by the next run of that client), never a half-written report.
+is written the same way *after* every report. A worker killed before publication leaves nothing;
+killed during it, every report is the previous object or the new one, whole, the manifest still
+describes the previous complete publication (sha256 per file), and the temporary keys left are
+removed by the next run of that client. Never a half-written object.
 
 Credentials never enter a job or a manifest: storage options given here (for instance an
 ``endpoint_url``) travel with the job, but keys are read by the workers from their own
