@@ -561,6 +561,10 @@ REPORTS: dict[str, Callable] = {
     "Parameter not a finite number": _params("ok.ipynb", {"client": float("nan")}),
     "Parameter of the wrong type": _params("ok.ipynb", {"n": "[1,2]"}),
     "`--param` without `=`": lambda ctx: raised(lambda: importlib.import_module("cxlib.cli.report").parse_param("seed")),
+    "`--storage-option` without `=`": lambda ctx: raised(
+        lambda: importlib.import_module("cxlib.cli.report").parse_storage_option("endpoint_url")),
+    "`--storage-option` without `--storage`": lambda ctx: cli("batch", "--storage-option", "a=b", "--no-progress",
+                                                              "--root", str(ctx.tmp)),
     "Unknown audience or format (`cx report`)": lambda ctx: raised(
         lambda: importlib.import_module("cxlib.cli.report").split_list("docx", ("html", "pdf"), "format")),
     "Unknown client in a batch": lambda ctx: raised(lambda: (write_workspace(ctx.tmp), importlib.import_module("cxlib.report.batch").make_jobs(["nobody"], root=ctx.tmp))),
