@@ -293,3 +293,15 @@ def findings(*, n_posts: int, spikes=None, sentiment_table=None, themes=None, en
            magnified(themes) if survey else None, sentiment(sentiment_table), stars(engagement),
            replies(reply_table, replies_in_spike)]
     return tuple(f for f in out if f is not None)
+
+
+def _register_claims() -> None:
+    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
+    from cxlib.present.claims.base import Claim, register
+
+    for kind, rule in CHECKS.items():
+        register(Claim(kind, _CONDITIONS[kind],
+                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
+
+
+_register_claims()
