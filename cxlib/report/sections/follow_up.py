@@ -77,12 +77,14 @@ def show(result: FollowUpResult, audience: str) -> None:
     display(tables.table(result.by_reason, columns={"label": "What went wrong", "events": "Events",
                                                     "customers": "Customers"},
                          formats={"events": "int", "customers": "int"},
+                         keep_when_suppressed=["label", "customers"],
                          caption=f"Follow-up list of the last {result.days} days, by what went wrong",
                          note="A customer can have several reasons; rows counting fewer customers than the "
                               "client's minimum show the customers only."))
     display(tables.table(result.by_owner, columns={"owner": "Suggested owner", "events": "Events",
                                                    "customers": "Customers", "call_first": "Call first"},
                          formats={"events": "int", "customers": "int", "call_first": "int"},
+                         keep_when_suppressed=["owner", "customers"],
                          caption="Follow-up list by suggested owner",
                          note="Call first: severity 3 (detractors, silent waits, unresolved cases)."))
 
