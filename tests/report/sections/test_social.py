@@ -193,5 +193,5 @@ def test_the_sentiment_chart_has_one_row_per_source():
             rows.append({"n": n, "sentiment": sentiment, "share": share, "source": source, "label": label})
     wide = _sentiment_wide(pd.DataFrame(rows))
     # not every source crossed with every label (a 9-row chart squeezed to nothing in print)
-    assert wide["source"].tolist() == ["all", "x", "trustpilot"]
+    assert wide["source"].tolist() == ["all", "trustpilot", "x"]  # all posts first, then by name
     assert wide[["negative", "neutral", "positive"]].sum(axis=1).round(6).tolist() == [100.0] * 3
