@@ -142,7 +142,8 @@ def deck_slides(run, *, audience: str = "executive", period: str = "") -> list[S
     """
     data = run.data
     basis = run.result("basis") if not run.missing("basis") else None
-    basis_notes = evidence_notes("What the numbers are based on", basis.findings) if basis is not None else ""
+    basis_notes = evidence_notes("What the numbers are based on", basis.findings,
+                                 [getattr(basis, "text", "")]) if basis is not None else ""
     cover = Slide(title=str(data.config.display_name), bullets=("Customer experience: the executive summary",
                                                                 *([period] if period else ())),
                   notes=basis_notes)

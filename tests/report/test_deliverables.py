@@ -99,6 +99,7 @@ def test_cx_report_writes_the_deck_the_one_page_briefs_and_the_follow_up_list(de
     assert pictures >= 5  # the report's charts are on the slides
     notes = [s.notes_slide.notes_text_frame.text for s in list(prs.slides)[1:]]
     assert all(notes) and sum("CI" in n and "n = " in n for n in notes) >= 5  # the evidence behind each message
+    assert "Based on" in prs.slides[0].notes_slide.notes_text_frame.text  # what the numbers rest on
     assert all(_inside(sh, prs) for s in prs.slides for sh in s.shapes)
     briefs = sorted(folder.glob(f"{client}-owner-*.pdf"))
     assert len(briefs) >= 2
