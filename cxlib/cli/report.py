@@ -6,7 +6,8 @@ Examples
 --------
 ``cx report acme-telecom``, ``cx report acme-telecom --audience executive --format pdf``,
 ``cx batch``, ``cx batch acme-telecom nordic-bank --workers 2``,
-``cx batch --scheduler tcp://10.0.0.5:8786``.
+``cx batch --scheduler tcp://10.0.0.5:8786``,
+``cx batch --scheduler tcp://10.0.0.5:8786 --storage s3://cx-projects/2026-q1``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any, Optional
 import typer
 
 from cxlib.cli.errors import EXIT_DATA, friendly_errors
-from cxlib.errors import CxError
+from cxlib.errors import ConfigError, CxError
 
-__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view", "RESULTS_MODES"]
+__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view", "RESULTS_MODES",
+           "parse_storage_option"]
 
 #: ``--results``: how section results are shared and kept (:mod:`cxlib.report.results`).
 RESULTS_MODES = ("on", "fresh", "off")
@@ -58,6 +60,18 @@ def parse_param(text: str) -> tuple[str, Any]:
     except ValueError:
         value = raw
     return name.strip(), value
+
+
+def parse_storage_option(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` of ``--storage-option`` (the value kept as text: fsspec options are strings here).
+
+    >>> parse_storage_option("endpoint_url=http://127.0.0.1:9000")
+    ('endpoint_url', 'http://127.0.0.1:9000')
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise ConfigError(f"--storage-option {text!r}: write it as name=value, e.g. endpoint_url=http://127.0.0.1:9000.")
+    return name.strip(), value.strip()
 
 
 def parse_params(texts: list[str] | None, notebook: Path | str) -> tuple[tuple[str, Any], ...]:
@@ -208,7 +222,9 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("html,pdf", "--format", "-f", help="html, pdf or both."),
         root: Optional[Path] = typer.Option(None, "--root", help="Project folder holding data/."),
         workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Local worker processes (default: cores)."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler: tcp://host:8786, or local / local:N for a Dask cluster on this machine."),
+        storage: Optional[str] = typer.Option(None, "--storage", help="Project on shared storage (fsspec URL, e.g. s3://bucket/project): inputs read from <url>/data, reports published to <url>/reports; --root/--out unused. Credentials come from the workers' environment (AWS_ACCESS_KEY_ID ...)."),
+        storage_option: Optional[list[str]] = typer.Option(None, "--storage-option", metavar="NAME=VALUE", help="fsspec option for --storage (repeatable), e.g. endpoint_url=http://127.0.0.1:9000."),
         warm: bool = typer.Option(True, "--warm/--cold", help="Keep a kernel warm per worker (reset between reports)."),
         notebook: Optional[Path] = typer.Option(None, "--notebook", help="Report notebook (default notebooks/report.ipynb)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default <root>/reports)."),
@@ -233,10 +249,13 @@ def register(app: typer.Typer) -> None:
 
         console = Console()
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
-        nb_path = notebook or default_notebook(project_root(root))
-        extra = parse_params(param, nb_path)
-        if extra:  # a wrong name or type fails every client alike: say so once, before any worker starts
+        nb_path = notebook or (default_notebook(project_root(root)) if not storage else None)
+        extra = parse_params(param, nb_path) if nb_path is not None else tuple(parse_param(p) for p in param or ())
+        if extra and nb_path is not None:  # a wrong name or type fails every client alike: say so once, before any worker starts
             validate_parameters(nb_path, dict(extra))
+        options = dict(parse_storage_option(o) for o in storage_option or ())
+        if options and not storage:
+            raise ConfigError("--storage-option needs --storage (the URL of the project on shared storage).")
         result = run_batch(
             clients or None, root=root, audiences=split_list(audience, AUDIENCES, "audience"),
             formats=split_list(fmt, FORMATS, "format"), workers=workers, scheduler=scheduler,
@@ -244,6 +263,7 @@ def register(app: typer.Typer) -> None:
             pdf_engine=engine, notebook=str(notebook) if notebook else None, out_dir=str(out) if out else None,
             client_timeout=client_timeout, parameters=extra,
             progress=progress, console=console, results=split_list(results, RESULTS_MODES, "results mode")[0],
+            storage=storage, storage_options=options or None,
         )
         console.print(summary_table(result))
         console.print(f"manifest: {result.manifest}", highlight=False)
