@@ -129,6 +129,19 @@ def preflight(client: str, root: Path, notebook: Path, parameters: dict[str, Any
     validate_parameters(notebook, parameters)
 
 
+def _write_extras(console, job, todo, engine: str) -> None:
+    """The deck, the owners' briefs and the follow-up list, when asked for (:mod:`cxlib.report.deliverables`)."""
+    from cxlib.report.deliverables import extra_files, write_files
+
+    if not (todo.deck or todo.briefs or todo.follow_up):
+        return
+    with console.status(f"writing {job.client}'s deliverables…") as status:
+        files = extra_files(job.client, todo, root=job.root, parameters=dict(job.parameters), engine=engine,
+                            progress=lambda text: status.update(f"{job.client}: {text}…"))
+    for path in write_files(files, job.client_dir):
+        console.print(f"[green]✓[/] {path}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``batch`` commands to ``app``."""
 
@@ -136,8 +149,9 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def report(
         client: str = typer.Argument(..., help="Client folder name under data/."),
-        audience: str = typer.Option("executive,analyst", "--audience", "-a", help="executive, analyst or both (comma-separated)."),
-        fmt: str = typer.Option("html,pdf", "--format", "-f", help="html, pdf or both (comma-separated)."),
+        audience: str = typer.Option("executive,analyst", "--audience", "-a", help="executive, analyst and/or owners (one-page briefs), comma-separated."),
+        fmt: str = typer.Option("html,pdf", "--format", "-f", help="html, pdf and/or pptx (the executive deck), comma-separated."),
+        follow_up: bool = typer.Option(False, "--follow-up", help="Also write the internal follow-up list (<client>-follow-up.xlsx) for account teams."),
         root: Optional[Path] = typer.Option(None, "--root", help="Project folder holding data/ (default: CX_ROOT or the nearest parent with data/)."),
         notebook: Optional[Path] = typer.Option(None, "--notebook", help="Report notebook (default notebooks/report.ipynb)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default <root>/reports)."),
@@ -158,16 +172,20 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
 
+        from cxlib.report.audiences import CHOICES
+        from cxlib.report.deliverables import FORMAT_CHOICES, plan
         from cxlib.report.execute import ExecutionSettings, Kernel
-        from cxlib.report.pipeline import AUDIENCES, FORMATS, ReportJob, render_client
+        from cxlib.report.pipeline import AUDIENCES, ReportJob, render_client
         from cxlib.workspace import project_root
 
         console = Console()
         base = project_root(root)
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
         settings = ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts)
-        job = ReportJob(client=client, root=str(base), audiences=split_list(audience, AUDIENCES, "audience"),
-                        formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
+        todo = plan(split_list(audience, CHOICES, "audience"), split_list(fmt, FORMAT_CHOICES, "format"),
+                    follow_up=follow_up)
+        job = ReportJob(client=client, root=str(base), audiences=todo.report_audiences or AUDIENCES[:1],
+                        formats=todo.report_formats or ("html",), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
                         results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel)
         job = replace(job, parameters=parse_params(param, job.notebook_path))
@@ -178,12 +196,16 @@ def register(app: typer.Typer) -> None:
             job = with_view(job, view, base, out)
         preflight(client, base, job.notebook_path,
                   {"client": client, "audience": job.audiences[0], "root": str(base), **dict(job.parameters)})
+        if not todo.renders_reports:
+            _write_extras(console, job, todo, engine)
+            return
         with console.status(f"rendering {client}…"), Kernel(settings) as kernel:
             result = render_client(job, kernel=kernel)
         if result.ok:
             for name in result.outputs:
                 console.print(f"[green]✓[/] {job.client_dir / name}", highlight=False)
             console.print(f"{client}: {len(result.outputs)} files in {result.seconds:.1f} s", highlight=False)
+            _write_extras(console, job, todo, engine)
             return
         from rich.markup import escape
 

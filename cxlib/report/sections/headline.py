@@ -164,11 +164,12 @@ def _ci(row: dict[str, Any], low: str = "ci_low", high: str = "ci_high") -> tupl
 
 def _volume_finding(volume: pd.DataFrame | None, period: str) -> Finding | None:
     from cxlib.present.formatting import count
+    from cxlib.report.sections.social import source_label
 
     if volume is None or not len(volume):
         return None
     total = int(volume["n"].sum())
-    by = ", ".join(f"{row.source} {count(row.n)}" for row in volume.head(4).itertuples())
+    by = ", ".join(f"{source_label(row.source)} {count(row.n)}" for row in volume.head(4).itertuples())
     return Finding("volume", f"{count(total)} posts, reviews or complaints{', ' + period if period else ''} ({by}).",
                    numbers=(Cited("Posts, reviews and complaints", float(total), unit="posts", n=total),),
                    evidence=volume)
