@@ -190,7 +190,13 @@ def describe_values(present: pd.Series) -> tuple[str, str, str, list[str]]:
     lowered = {v.lower() for v in data}
     if lowered <= (parsing.TRUE_TOKENS | parsing.FALSE_TOKENS) and not lowered <= {"0", "1", "0.0", "1.0"}:
         return "bool", "", "", uniq
-    if _share(data, _INT_TEXT) >= 0.98:
+    # a score column with a few stray answers ("10 - extremely likely") is still a number column: judged by
+    # cells, not by distinct values (on a 0-10 scale one odd answer is 1 of 12 distinct values); the odd
+    # cells are quarantined with their reason when the file is validated
+    counts = s.astype("string").str.strip().value_counts()
+    counts = counts[~counts.index.str.lower().isin(parsing.NA_TOKENS)]
+    by_cells = float(counts[counts.index.str.fullmatch(_INT_TEXT.pattern)].sum() / counts.sum()) if counts.sum() else 0
+    if _share(data, _INT_TEXT) >= 0.98 or (by_cells >= 0.98 and len(data) <= 100):
         num = [float(v) for v in data if _INT_TEXT.fullmatch(v)]
         return "int", f"{min(num):g}", f"{max(num):g}", uniq
     if _share(data, _NUMBER_TEXT) >= 0.98:

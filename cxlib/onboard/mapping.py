@@ -199,6 +199,12 @@ def _found(table: str, r, insp: FileInspection) -> list[tuple[float, str, str, s
             found.append((60, canon, f"{where} rates {subject.replace('_', ' ')}",
                           f"column `{raw}` ({where}, values {r.low or r.examples}) looks like the rating of a "
                           f"touchpoint: mapped to `{canon}` (touchpoint id `{subject}`)? confirm"))
+    if table == "responses" and kind == "int" and r.high and _rating_subject(raw, q) is None \
+            and as_number(r.low) in (0, 1) and as_number(r.high) in (5, 7) and r.n_distinct >= 3:
+        # a bare touchpoint name over 1-5 (0-5: 0 for "not applicable") answers: "Seat comfort", "Inflight wifi"
+        subject = slug(raw)[:40]
+        found.append((45, "rating_" + subject, f"`{raw}` holds {r.low}-{r.high} answers: the rating of {raw}",
+                      f"column `{raw}` holds {r.low}-{r.high} answers: the rating of touchpoint `{subject}`? confirm"))
     if table in ("responses", "mentions") and kind == "category" and 2 <= r.n_distinct <= 30:
         canon = "segment" if any(w in norm for w in SEGMENT_WORDS) else "group_" + slug(raw)[:30]
         found.append((22 if canon == "segment" else 20, canon, f"`{raw}` has {r.n_distinct} values "

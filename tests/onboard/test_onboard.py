@@ -569,3 +569,39 @@ def test_any_raw_column_name_round_trips_through_the_yaml(names, scale):
     assert yaml.safe_load(answered) == p.confirm([], answers={first.id: None}).config
     assert yaml.safe_load(confirm_text(text, answers={NPS_FLAG: "0-10"}))["tables"]["responses"]["scales"] == \
         {"nps": "0-10"}
+
+
+def _init_yes(tmp_path: Path, files: dict[str, str]) -> dict:
+    root, source = tmp_path / "project", tmp_path / "incoming"
+    (root / "data").mkdir(parents=True)
+    source.mkdir()
+    for name, text in files.items():
+        (source / name).write_text(text, encoding="utf-8-sig")
+    result = CliRunner().invoke(app, ["init", "x", "--from", str(source), "--root", str(root), "--yes"])
+    assert result.exit_code == 0, result.output
+    return yaml.safe_load((root / "data" / "x" / "client.yaml").read_text(encoding="utf-8")), open_client("x", root=root)
+
+
+def test_a_score_column_with_a_few_stray_answers_is_still_the_nps(tmp_path):
+    """One "10 - extremely likely" and one "n/a" among 0-10 answers: the column is the NPS, every row is used."""
+    scores = [str(i % 11) for i in range(120)]
+    scores[5], scores[7], scores[9] = "10 - extremely likely", " 9 ", "n/a"
+    rows = "\n".join(f"R{i},2025-01-{1 + i % 28:02d},{s}" for i, s in enumerate(scores))
+    cfg, ws = _init_yes(tmp_path, {"wave1.csv": "Respondent ID,Date Submitted,How likely are you to recommend us?\n"
+                                                 + rows + "\n"})
+    assert list(cfg["tables"]["responses"]["columns"].values()).count("nps") == 1
+    assert len(ws.responses) == 120 and ws.responses["nps"].notna().sum() == 119  # n/a is no answer
+    assert ws.responses.loc[ws.responses["response_id"] == "R5", "nps"].iloc[0] == 10
+
+
+def test_bare_touchpoint_names_over_0_to_5_are_ratings_and_0_is_not_applicable(tmp_path):
+    """Airline-style survey: "Seat comfort" 0-5 where 0 means not applicable, a satisfied/dissatisfied outcome."""
+    lines = ["id,Seat comfort,Inflight wifi service,satisfaction"]
+    lines += [f"{i},{i % 6},{(i + 3) % 6},{'satisfied' if i % 3 else 'neutral or dissatisfied'}" for i in range(90)]
+    cfg, ws = _init_yes(tmp_path, {"passengers.csv": "\n".join(lines) + "\n"})
+    cols = cfg["tables"]["responses"]["columns"]
+    assert cols["Seat comfort"] == "rating_seat_comfort" and cols["Inflight wifi service"] == "rating_inflight_wifi_service"
+    assert cfg["tables"]["responses"]["missing_codes"]["rating_seat_comfort"] == [0]
+    assert len(ws.responses) == 90  # a 0 is no answer, never a reason to drop the row
+    expected = sum(1 for i in range(90) if i % 6 == 0)
+    assert ws.responses["rating_seat_comfort"].isna().sum() == expected and ws.outcome == "satisfied"

@@ -249,10 +249,12 @@ def show(result: JourneyMapResult, audience: str) -> None:
             display(narrative.quotes_html(quotes, kind=None))
     frame = result.by_channel if result.by_channel is not None else result.cells
     if frame is not None:
-        display(tables.table(frame, columns={"rank": "Rank", "cell": "Cell", "n": "Contacts", "rating": "Rating",
-                                             "asked_again_rate": "Asked again", "silent_wait_rate": "Silent wait",
-                                             "repeat_rate": "Repeat contact", "churn_difference": "Churn difference",
-                                             "churn_p_adjusted": "p (Holm)", "top_theme": "Top negative theme"},
+        named = {"rank": "Rank", "cell": "Cell", "n": "Contacts", "rating": "Rating", "asked_again_rate": "Asked again",
+                 "silent_wait_rate": "Silent wait", "repeat_rate": "Repeat contact",
+                 "churn_difference": "Churn difference", "churn_p_adjusted": "p (Holm)",
+                 "top_theme": "Top negative theme"}
+        # a client without comments (or without churn) has no theme (churn) columns: show what it has
+        display(tables.table(frame, columns={k: v for k, v in named.items() if k in frame.columns},
                              formats={"rank": "int", "rating": "2", "asked_again_rate": "frac0",
                                       "silent_wait_rate": "frac0", "repeat_rate": "frac0",
                                       "churn_difference": "frac0", "churn_p_adjusted": "p"},
