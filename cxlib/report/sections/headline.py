@@ -203,7 +203,7 @@ def _cards(level, share, churn, gap, outcome: str) -> tuple:
     cards = []
     if level is not None and level.holds:
         c = level.numbers[0]
-        cards.append(Card(m.label, format_value(c.value, m.fmt), f"{interval(*c.ci, m.fmt)} · {count(c.n)} respondents"))
+        cards.append(Card(c.label, format_value(c.value, m.fmt), f"{interval(*c.ci, m.fmt)} · {count(c.n)} {c.n_unit}"))
     if share is not None and share.holds:
         c = share.numbers[0]
         cards.append(Card("Journeys that broke", format_value(c.value, "pct0"),
@@ -252,7 +252,9 @@ def compute(data, *, friction=None, delivery_gap=None, actions=None, voice=None,
     if answers is None:  # reviews with stars or a recommend flag, and no survey that answers the outcome
         answers, table = _source(data, outcome)
     score = outcome_score(answers, outcome, min_n=cfg.min_n, table=table) if answers is not None else None
-    level = scores.outcome_level(score.iloc[0].to_dict(), outcome=outcome, min_n=cfg.min_n) if score is not None else None
+    level = scores.outcome_level(score.iloc[0].to_dict(), outcome=outcome, min_n=cfg.min_n,
+                                 **({"n_unit": "reviews", "label": str(score["label"].iloc[0])} if table == "mentions"
+                                    else {})) if score is not None else None
     dated = answers is not None and table == "responses" and "answered_at" in answers \
         and answers["answered_at"].notna().any()
     is_nps = answers is not None and (outcome == "nps" or outcome.startswith("nps_"))
