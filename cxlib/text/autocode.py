@@ -30,7 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
-from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, match_rules
+from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, expand_codes, match_rules, texts_of
 from cxlib.text.features import Featurised, TextFeatures, distinct, featurise, hasher
 from cxlib.text.reliability import coding_agreement
 
@@ -154,9 +154,8 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     frame = comment_frame(comments)
     hand = hand_primary(hand_coded, codebook)
     hand = hand[hand["comment_ref"].isin(frame["comment_ref"])].reset_index(drop=True)
-    text_of = dict(zip(frame["comment_ref"], frame["text"]))
     examples = [(ex, t.id) for t in codebook.themes for ex in t.examples if str(ex).strip()]
-    train_text = [text_of[r] for r in hand["comment_ref"]] + [e for e, _ in examples]
+    train_text = texts_of(frame, hand["comment_ref"]) + [e for e, _ in examples]
     train_y = hand["theme"].tolist() + [t for _, t in examples]
     n_hand = len(hand)
     feats = TextFeatures()
@@ -373,13 +372,13 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
                             "theme": pd.array(theme_u[codes], dtype="string"),
                             "confidence": conf_u[codes],
                             "source": pd.array(source_u[codes], dtype="string")})
-    themes = _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, frame["text"].tolist(), x)
+    themes = _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, x)
     agreement = coding_agreement(model.oof, codebook) if model.oof is not None else None
     table = _theme_table(model, codebook, primary, themes, agreement)
     return AutoCodeResult(primary, themes, table, agreement, tuple(model.notes), model)
 
 
-def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, texts, x) -> pd.DataFrame:
+def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, x) -> pd.DataFrame:
     cls_pos = {c: j for j, c in enumerate(model.classes)}
     extras: list[list[tuple[str, float]]] = [[] for _ in uniq]
     if probs is not None:
@@ -409,14 +408,15 @@ def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, texts,
             s, e = locate(uniq[i], terms.get((i, t)))
             row.append((t, s, e, "model", c))
         per_u.append(sorted(row, key=lambda r: (r[1] < 0, r[1])) if len(row) > 1 else row)
-    out_ref, out_theme, out_s, out_e, out_coder, out_conf = [], [], [], [], [], []
+    rows_text, out_theme, out_s, out_e, out_coder, out_conf = [], [], [], [], [], []
     none = [(UNCODED, -1, -1, "rules", np.nan)]
-    for i, u in enumerate(codes.tolist()):
-        for t, s, e, coder, c in per_u[u] or none:
-            out_ref.append(refs[i]); out_theme.append(t); out_s.append(s); out_e.append(e)
+    for u, row in enumerate(per_u):
+        for t, s, e, coder, c in row or none:
+            rows_text.append(u); out_theme.append(t); out_s.append(s); out_e.append(e)
             out_coder.append(coder); out_conf.append(c)
-    long = assemble_codes(out_ref, out_theme, out_s, out_e, dict(zip(refs, texts)), model.codebook.parents(),
-                          coder=out_coder, confidence=out_conf)
+    per_text = assemble_codes(rows_text, out_theme, out_s, out_e, dict(enumerate(uniq)), model.codebook.parents(),
+                              coder=out_coder, confidence=out_conf)
+    long = expand_codes(per_text, np.asarray(rows_text, dtype=np.int64), codes, refs)
     return long.rename(columns={"comment_ref": "ref"})
 
 

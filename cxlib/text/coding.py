@@ -43,6 +43,7 @@ __all__ = [
     "code_comments",
     "comment_frame",
     "comment_themes",
+    "expand_codes",
     "combine_codes",
     "match_rules",
     "normalise_text",
@@ -332,17 +333,35 @@ def code_comments(
     codes, uniques = pd.factorize(comments["text"])
     found_per_text = match_rules(list(uniques), codebook, clean=clean)
     parents = codebook.parents()
-    rows_ref, rows_theme, rows_start, rows_end = [], [], [], []
-    refs = comments["comment_ref"].tolist()
-    for i, u in enumerate(codes.tolist()):
-        found = found_per_text[u]
+    # one block of rows per distinct text, then copied to each comment holding that text
+    rows_text, rows_theme, rows_start, rows_end = [], [], [], []
+    for u, found in enumerate(found_per_text):
         if not found:
-            rows_ref.append(refs[i]); rows_theme.append(UNCODED); rows_start.append(-1); rows_end.append(-1)
+            rows_text.append(u); rows_theme.append(UNCODED); rows_start.append(-1); rows_end.append(-1)
             continue
         for tid, (s, e) in sorted(found.items(), key=lambda kv: kv[1]):
-            rows_ref.append(refs[i]); rows_theme.append(tid); rows_start.append(s); rows_end.append(e)
-    return assemble_codes(rows_ref, rows_theme, rows_start, rows_end, dict(zip(refs, texts)), parents, coder="rules",
-                          confidence=None)
+            rows_text.append(u); rows_theme.append(tid); rows_start.append(s); rows_end.append(e)
+    uniq = [str(u) for u in uniques]
+    per_text = assemble_codes(rows_text, rows_theme, rows_start, rows_end, dict(enumerate(uniq)), parents,
+                              coder="rules", confidence=None)
+    return expand_codes(per_text, np.asarray(rows_text, dtype=np.int64), codes, comments["comment_ref"])
+
+
+def expand_codes(per_text: pd.DataFrame, text_index: np.ndarray, codes: np.ndarray, refs) -> pd.DataFrame:
+    """The long coded frame of the comments from that of their distinct texts.
+
+    ``per_text`` holds, for each distinct text ``j`` in order, a contiguous block of rows
+    (``text_index[row] == j``; at least one row per text, ``uncoded`` when none); ``codes`` gives
+    each comment's distinct text and ``refs`` its reference. Rows come out in comment order, each
+    comment's block as its text's: what a loop over comments would build, with one ``take``.
+    """
+    k_text = np.bincount(text_index, minlength=int(codes.max()) + 1 if len(codes) else 0)
+    first = np.cumsum(k_text) - k_text
+    k = k_text[codes]
+    within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+    out = per_text.take(np.repeat(first[codes], k) + within).reset_index(drop=True)
+    out["comment_ref"] = pd.array(np.repeat(np.asarray(refs, dtype=object), k), dtype="string")
+    return out
 
 
 def match_rules(texts: list[str], codebook: Codebook, *, clean: bool = True) -> list[dict[str, tuple[int, int]]]:
@@ -481,3 +500,17 @@ def theme_indicator(coded: pd.DataFrame, *, themes: Iterable[str] | None = None,
 
 
 __all__.append("theme_indicator")
+
+
+def texts_of(frame: pd.DataFrame, refs) -> list[str]:
+    """The ``text`` of each ref in ``refs`` (all present in ``frame``, a :func:`comment_frame`), in order.
+
+    One vectorised look-up: a dict over a million comments costs seconds to build.
+    """
+    pos = pd.Index(frame["comment_ref"]).get_indexer(pd.Index(refs, dtype="string"))
+    if (pos < 0).any():
+        raise DataError(f"{int((pos < 0).sum())} reference(s) are not among the comments.")
+    return [str(t) for t in frame["text"].to_numpy(dtype=object)[pos]]
+
+
+__all__.append("texts_of")
