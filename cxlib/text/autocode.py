@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
-from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, expand_codes, match_rules, texts_of
+from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, expand_codes, has_ref, match_rules, texts_of
 from cxlib.text.features import Featurised, TextFeatures, distinct, featurise, hasher
 from cxlib.text.reliability import coding_agreement
 
@@ -153,7 +154,7 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     """
     frame = comment_frame(comments)
     hand = hand_primary(hand_coded, codebook)
-    hand = hand[hand["comment_ref"].isin(frame["comment_ref"])].reset_index(drop=True)
+    hand = hand[has_ref(frame, hand["comment_ref"])].reset_index(drop=True)
     examples = [(ex, t.id) for t in codebook.themes for ex in t.examples if str(ex).strip()]
     train_text = texts_of(frame, hand["comment_ref"]) + [e for e, _ in examples]
     train_y = hand["theme"].tolist() + [t for _, t in examples]
@@ -256,9 +257,15 @@ def locate(text: str, term: str | None) -> tuple[int, int]:
     """Span of ``term`` (a prepared word or pair, maybe ``not_``-marked) in ``text``; (-1, -1) if not found."""
     if not term:
         return -1, -1
-    words = [w.removeprefix("not_") for w in term.split()]
-    m = re.search(r"(?<!\w)" + r"\W+(?:\w+\W+)?".join(re.escape(w) for w in words) + r"(?!\w)", text, re.IGNORECASE)
+    m = _term_pattern(term).search(text)
     return m.span() if m else (-1, -1)
+
+
+@lru_cache(maxsize=65536)
+def _term_pattern(term: str) -> re.Pattern:
+    # re's own cache holds 512 patterns; a million comments' evidence terms are many more
+    words = [w.removeprefix("not_") for w in term.split()]
+    return re.compile(r"(?<!\w)" + r"\W+(?:\w+\W+)?".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -356,6 +363,8 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
         source_u[:] = "model"
     learned = set(model.learned)
     for i, found in enumerate(rules):
+        if not found or learned.issuperset(found):  # the common cases: nothing for the rules to overrule
+            continue
         unlearned = sorted((t for t in found if t not in learned), key=lambda t: (found[t][0], order.get(t, 0)))
         if not unlearned:
             continue

@@ -30,7 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from cxlib.errors import DataError
 from cxlib.text.reliability import kappa_interval
-from cxlib.text.coding import comment_frame, texts_of
+from cxlib.text.coding import comment_frame, has_ref, texts_of
 from cxlib.text.features import Featurised, TextFeatures, featurise, lexicon_scores
 
 __all__ = ["SENTIMENTS", "SentimentAgreement", "SentimentResult", "SentimentModel", "auto_sentiment",
@@ -188,7 +188,7 @@ def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = Non
     codes, counts, prepared = featurised.codes, featurised.counts, None
     feats = TextFeatures()
     hand = _hand_sentiment(hand_coded)
-    hand = hand[hand["comment_ref"].isin(frame["comment_ref"])]
+    hand = hand[has_ref(frame, hand["comment_ref"])]
     agreement = None
     if len(hand) >= 10 and hand["sentiment"].nunique() >= 2:
         model, agreement = train_sentiment(texts_of(frame, hand["comment_ref"]), hand["sentiment"].tolist(),
