@@ -389,31 +389,40 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
 
 def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, x) -> pd.DataFrame:
     cls_pos = {c: j for j, c in enumerate(model.classes)}
-    extras: list[list[tuple[str, float]]] = [[] for _ in uniq]
+    # per distinct text; Python lists, not numpy scalars: this loops over up to a million texts
+    extras: dict[int, list[tuple[str, float]]] = {}
+    p_rows = probs.tolist() if probs is not None else None
     if probs is not None:
+        themes_l, conf_l = theme_u.tolist(), conf_u.tolist()
         for i, found in enumerate(rules):
-            if theme_u[i] != UNCODED and theme_u[i] not in found:
-                extras[i].append((theme_u[i], conf_u[i]))
+            t = themes_l[i]
+            if t != UNCODED and t not in found:
+                extras[i] = [(t, conf_l[i])]
         second = probs >= SECONDARY_THRESHOLD
         second[np.arange(len(uniq)), probs.argmax(axis=1)] = False
-        for i, j in zip(*np.nonzero(second)):
+        for i, j in zip(*(a.tolist() for a in np.nonzero(second))):
             t = model.classes[j]
             if t != UNCODED and t not in rules[i]:
-                extras[i].append((t, probs[i, j]))
+                extras.setdefault(i, []).append((t, p_rows[i][j]))
     # evidence of model codes: one vectorised pass per rank of extra code
     terms: dict[tuple[int, str], str | None] = {}
-    depth = max((len(e) for e in extras), default=0)
+    with_extras = sorted(extras)
+    depth = max((len(e) for e in extras.values()), default=0)
     for k in range(depth):
-        rows = np.array([i for i, e in enumerate(extras) if len(e) > k and e[k][0] in cls_pos], dtype=int)
+        rows = np.array([i for i in with_extras if len(extras[i]) > k and extras[i][k][0] in cls_pos], dtype=int)
         if len(rows):
             cls = np.array([cls_pos[extras[i][k][0]] for i in rows])
-            for i, term in zip(rows, best_terms(model, x[rows], cls)):
-                terms[(int(i), extras[i][k][0])] = term
+            for i, term in zip(rows.tolist(), best_terms(model, x[rows], cls)):
+                terms[(i, extras[i][k][0])] = term
     per_u: list[list[tuple]] = []
+    nan = np.nan
     for i, found in enumerate(rules):
-        row = [(t, s, e, "rules", probs[i, cls_pos[t]] if probs is not None and t in cls_pos else np.nan)
-               for t, (s, e) in found.items()]
-        for t, c in extras[i]:
+        if p_rows is None:
+            row = [(t, s, e, "rules", nan) for t, (s, e) in found.items()]
+        else:
+            p = p_rows[i]
+            row = [(t, s, e, "rules", p[cls_pos[t]] if t in cls_pos else nan) for t, (s, e) in found.items()]
+        for t, c in extras.get(i, ()):
             s, e = locate(uniq[i], terms.get((i, t)))
             row.append((t, s, e, "model", c))
         per_u.append(sorted(row, key=lambda r: (r[1] < 0, r[1])) if len(row) > 1 else row)
