@@ -72,6 +72,7 @@ def test_featurised_counts_are_identical(comments):
     assert np.array_equal(new.counts.indptr, old.counts.indptr) and np.array_equal(new.counts.indices, old.counts.indices)
 
 
+@pytest.mark.slow  # ~8 s each: the previous implementation is the slow half
 @pytest.mark.parametrize("which", ["banking", "starter"])
 def test_auto_code_is_identical(comments, banking_hand, which):
     if which == "banking":
