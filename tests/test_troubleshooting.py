@@ -504,6 +504,9 @@ CODEBOOK: dict[str, Callable] = {
     "Unknown theme key": lambda ctx: codebook_error(theme(colour="red")),
     "Parent not an id": lambda ctx: codebook_error(theme(parent=3)),
     "`negate` not true/false": lambda ctx: codebook_error(theme(negate="sometimes")),
+    "`polarity` not a known value": lambda ctx: codebook_error(theme(polarity="angry")),
+    "`when_negated` not an id": lambda ctx: codebook_error(theme(when_negated=3)),
+    "`when_negated` names an unknown theme": lambda ctx: codebook_error(theme(when_negated="staff.unhelpful")),
     "Empty pattern": lambda ctx: codebook_error(theme(include=[""])),
     "Invalid regular expression": lambda ctx: codebook_error(theme(include=["re:(unclosed"])),
     "Regex matching everything": lambda ctx: codebook_error(theme(include=["re:x*"])),
@@ -558,6 +561,10 @@ REPORTS: dict[str, Callable] = {
     "Parameter not a finite number": _params("ok.ipynb", {"client": float("nan")}),
     "Parameter of the wrong type": _params("ok.ipynb", {"n": "[1,2]"}),
     "`--param` without `=`": lambda ctx: raised(lambda: importlib.import_module("cxlib.cli.report").parse_param("seed")),
+    "`--storage-option` without `=`": lambda ctx: raised(
+        lambda: importlib.import_module("cxlib.cli.report").parse_storage_option("endpoint_url")),
+    "`--storage-option` without `--storage`": lambda ctx: cli("batch", "--storage-option", "a=b", "--no-progress",
+                                                              "--root", str(ctx.tmp)),
     "Unknown audience or format (`cx report`)": lambda ctx: raised(
         lambda: importlib.import_module("cxlib.cli.report").split_list("docx", ("html", "pdf"), "format")),
     "Unknown client in a batch": lambda ctx: raised(lambda: (write_workspace(ctx.tmp), importlib.import_module("cxlib.report.batch").make_jobs(["nobody"], root=ctx.tmp))),

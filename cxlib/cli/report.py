@@ -6,7 +6,8 @@ Examples
 --------
 ``cx report acme-telecom``, ``cx report acme-telecom --audience executive --format pdf``,
 ``cx batch``, ``cx batch acme-telecom nordic-bank --workers 2``,
-``cx batch --scheduler tcp://10.0.0.5:8786``.
+``cx batch --scheduler tcp://10.0.0.5:8786``,
+``cx batch --scheduler tcp://10.0.0.5:8786 --storage s3://cx-projects/2026-q1``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any, Optional
 import typer
 
 from cxlib.cli.errors import EXIT_DATA, friendly_errors
-from cxlib.errors import CxError
+from cxlib.errors import ConfigError, CxError
 
-__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view", "RESULTS_MODES"]
+__all__ = ["register", "parse_param", "parse_params", "split_list", "preflight", "with_view", "RESULTS_MODES",
+           "parse_storage_option"]
 
 #: ``--results``: how section results are shared and kept (:mod:`cxlib.report.results`).
 RESULTS_MODES = ("on", "fresh", "off")
@@ -58,6 +60,18 @@ def parse_param(text: str) -> tuple[str, Any]:
     except ValueError:
         value = raw
     return name.strip(), value
+
+
+def parse_storage_option(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` of ``--storage-option`` (the value kept as text: fsspec options are strings here).
+
+    >>> parse_storage_option("endpoint_url=http://127.0.0.1:9000")
+    ('endpoint_url', 'http://127.0.0.1:9000')
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise ConfigError(f"--storage-option {text!r}: write it as name=value, e.g. endpoint_url=http://127.0.0.1:9000.")
+    return name.strip(), value.strip()
 
 
 def parse_params(texts: list[str] | None, notebook: Path | str) -> tuple[tuple[str, Any], ...]:
@@ -115,6 +129,19 @@ def preflight(client: str, root: Path, notebook: Path, parameters: dict[str, Any
     validate_parameters(notebook, parameters)
 
 
+def _write_extras(console, job, todo, engine: str) -> None:
+    """The deck, the owners' briefs and the follow-up list, when asked for (:mod:`cxlib.report.deliverables`)."""
+    from cxlib.report.deliverables import extra_files, write_files
+
+    if not (todo.deck or todo.briefs or todo.follow_up):
+        return
+    with console.status(f"writing {job.client}'s deliverables…") as status:
+        files = extra_files(job.client, todo, root=job.root, parameters=dict(job.parameters), engine=engine,
+                            progress=lambda text: status.update(f"{job.client}: {text}…"))
+    for path in write_files(files, job.client_dir):
+        console.print(f"[green]✓[/] {path}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``batch`` commands to ``app``."""
 
@@ -122,8 +149,9 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def report(
         client: str = typer.Argument(..., help="Client folder name under data/."),
-        audience: str = typer.Option("executive,analyst", "--audience", "-a", help="executive, analyst or both (comma-separated)."),
-        fmt: str = typer.Option("html,pdf", "--format", "-f", help="html, pdf or both (comma-separated)."),
+        audience: str = typer.Option("executive,analyst", "--audience", "-a", help="executive, analyst and/or owners (one-page briefs), comma-separated."),
+        fmt: str = typer.Option("html,pdf", "--format", "-f", help="html, pdf and/or pptx (the executive deck), comma-separated."),
+        follow_up: bool = typer.Option(False, "--follow-up", help="Also write the internal follow-up list (<client>-follow-up.xlsx) for account teams."),
         root: Optional[Path] = typer.Option(None, "--root", help="Project folder holding data/ (default: CX_ROOT or the nearest parent with data/)."),
         notebook: Optional[Path] = typer.Option(None, "--notebook", help="Report notebook (default notebooks/report.ipynb)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default <root>/reports)."),
@@ -144,16 +172,20 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
 
+        from cxlib.report.audiences import CHOICES
+        from cxlib.report.deliverables import FORMAT_CHOICES, plan
         from cxlib.report.execute import ExecutionSettings, Kernel
-        from cxlib.report.pipeline import AUDIENCES, FORMATS, ReportJob, render_client
+        from cxlib.report.pipeline import AUDIENCES, ReportJob, render_client
         from cxlib.workspace import project_root
 
         console = Console()
         base = project_root(root)
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
         settings = ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts)
-        job = ReportJob(client=client, root=str(base), audiences=split_list(audience, AUDIENCES, "audience"),
-                        formats=split_list(fmt, FORMATS, "format"), notebook=str(notebook) if notebook else None,
+        todo = plan(split_list(audience, CHOICES, "audience"), split_list(fmt, FORMAT_CHOICES, "format"),
+                    follow_up=follow_up)
+        job = ReportJob(client=client, root=str(base), audiences=todo.report_audiences or AUDIENCES[:1],
+                        formats=todo.report_formats or ("html",), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
                         results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel)
         job = replace(job, parameters=parse_params(param, job.notebook_path))
@@ -164,12 +196,16 @@ def register(app: typer.Typer) -> None:
             job = with_view(job, view, base, out)
         preflight(client, base, job.notebook_path,
                   {"client": client, "audience": job.audiences[0], "root": str(base), **dict(job.parameters)})
+        if not todo.renders_reports:
+            _write_extras(console, job, todo, engine)
+            return
         with console.status(f"rendering {client}…"), Kernel(settings) as kernel:
             result = render_client(job, kernel=kernel)
         if result.ok:
             for name in result.outputs:
                 console.print(f"[green]✓[/] {job.client_dir / name}", highlight=False)
             console.print(f"{client}: {len(result.outputs)} files in {result.seconds:.1f} s", highlight=False)
+            _write_extras(console, job, todo, engine)
             return
         from rich.markup import escape
 
@@ -186,7 +222,9 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("html,pdf", "--format", "-f", help="html, pdf or both."),
         root: Optional[Path] = typer.Option(None, "--root", help="Project folder holding data/."),
         workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Local worker processes (default: cores)."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler: tcp://host:8786, or local / local:N for a Dask cluster on this machine."),
+        storage: Optional[str] = typer.Option(None, "--storage", help="Project on shared storage (fsspec URL, e.g. s3://bucket/project): inputs read from <url>/data, reports published to <url>/reports; --root/--out unused. Credentials come from the workers' environment (AWS_ACCESS_KEY_ID ...)."),
+        storage_option: Optional[list[str]] = typer.Option(None, "--storage-option", metavar="NAME=VALUE", help="fsspec option for --storage (repeatable), e.g. endpoint_url=http://127.0.0.1:9000."),
         warm: bool = typer.Option(True, "--warm/--cold", help="Keep a kernel warm per worker (reset between reports)."),
         notebook: Optional[Path] = typer.Option(None, "--notebook", help="Report notebook (default notebooks/report.ipynb)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default <root>/reports)."),
@@ -211,10 +249,13 @@ def register(app: typer.Typer) -> None:
 
         console = Console()
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
-        nb_path = notebook or default_notebook(project_root(root))
-        extra = parse_params(param, nb_path)
-        if extra:  # a wrong name or type fails every client alike: say so once, before any worker starts
+        nb_path = notebook or (default_notebook(project_root(root)) if not storage else None)
+        extra = parse_params(param, nb_path) if nb_path is not None else tuple(parse_param(p) for p in param or ())
+        if extra and nb_path is not None:  # a wrong name or type fails every client alike: say so once, before any worker starts
             validate_parameters(nb_path, dict(extra))
+        options = dict(parse_storage_option(o) for o in storage_option or ())
+        if options and not storage:
+            raise ConfigError("--storage-option needs --storage (the URL of the project on shared storage).")
         result = run_batch(
             clients or None, root=root, audiences=split_list(audience, AUDIENCES, "audience"),
             formats=split_list(fmt, FORMATS, "format"), workers=workers, scheduler=scheduler,
@@ -222,6 +263,7 @@ def register(app: typer.Typer) -> None:
             pdf_engine=engine, notebook=str(notebook) if notebook else None, out_dir=str(out) if out else None,
             client_timeout=client_timeout, parameters=extra,
             progress=progress, console=console, results=split_list(results, RESULTS_MODES, "results mode")[0],
+            storage=storage, storage_options=options or None,
         )
         console.print(summary_table(result))
         console.print(f"manifest: {result.manifest}", highlight=False)

@@ -52,6 +52,9 @@ def client_yaml(sim: Simulation) -> dict:
         tables["interactions"] = {"path": "interactions.csv", "format": "csv"}
         tables["responses"] = {"path": "responses_qualtrics.csv", "format": "qualtrics",
                                "columns": dict(qualtrics_columns(sim)), "scales": scales}
+    extra = {}
+    if sim.benchmark is not None:  # the survey covers competitors too: the client's rows are named in `company`
+        extra["benchmark"] = {"client": spec.display_name}
     return {
         "display_name": spec.display_name,
         "currency": spec.currency,
@@ -69,6 +72,7 @@ def client_yaml(sim: Simulation) -> dict:
                     "exclude_duplicate_respondents": True, "duplicate_window_days": 7},
         "tables": tables,
         "codebook": "codebook.yaml",
+        **extra,
     }
 
 
@@ -112,9 +116,14 @@ def write_client(sim: Simulation, out: Path) -> None:
     if spec.layout == "qualtrics":
         excluded = write_qualtrics(sim, out / "responses_qualtrics.csv")
         sim.planted["data_quality"]["qualtrics_excluded"] = excluded
+    elif sim.benchmark is not None:  # one survey of several companies, as a benchmark study delivers it
+        own = sim.responses.assign(company=spec.display_name)
+        _csv(pd.concat([own, sim.benchmark], ignore_index=True), out / "responses.csv")
     else:
         _csv(sim.responses, out / "responses.csv")
-    _csv(sim.mentions, out / "mentions.csv")
+    # with a benchmark every voice table says which company it is about (these posts are all the client's)
+    _csv(sim.mentions.assign(company=spec.display_name) if sim.benchmark is not None else sim.mentions,
+         out / "mentions.csv")
     if sim.benchmark is not None:  # a survey of several companies: the competitors' answers
         _csv(sim.benchmark, out / "benchmark_responses.csv")
     _csv(sim.self_assessment, out / "self_assessment.csv")

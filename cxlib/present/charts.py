@@ -22,7 +22,10 @@ Examples
 
 from __future__ import annotations
 
-from typing import Mapping
+import contextlib
+import contextvars
+import io
+from typing import Iterator, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -46,6 +49,7 @@ __all__ = [
     "has_marks",
     "svg",
     "show",
+    "captured_charts",
     "WIDE",
     "TALL",
 ]
@@ -114,6 +118,30 @@ def svg(figure) -> str:
     return buffer.getvalue()
 
 
+#: While :func:`captured_charts` is active: the list its charts go to (PNG bytes) instead of the display.
+_CAPTURED: contextvars.ContextVar[list | None] = contextvars.ContextVar("captured_charts", default=None)
+
+
+@contextlib.contextmanager
+def captured_charts() -> Iterator[list[bytes]]:
+    """Charts :func:`show` draws inside the block are kept as PNG bytes, in order, instead of displayed.
+
+    The editable deck (:mod:`cxlib.report.deck`) places the report's own charts on its slides this
+    way: PowerPoint needs raster images, the report keeps vector ones.
+
+    >>> with captured_charts() as pngs:
+    ...     show(bar_chart(pd.DataFrame({"segment": ["a"], "nps": [1.0]}), x="nps", y="segment"))
+    >>> pngs[0][:4]
+    b'\\x89PNG'
+    """
+    kept: list[bytes] = []
+    token = _CAPTURED.set(kept)
+    try:
+        yield kept
+    finally:
+        _CAPTURED.reset(token)
+
+
 def show(ax) -> None:
     """Display the chart now as a vector image, in order with the text around it, and release its figure.
 
@@ -125,6 +153,12 @@ def show(ax) -> None:
     figure = ax.figure
     try:
         if not has_marks(ax):
+            return
+        kept = _CAPTURED.get()
+        if kept is not None:
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None})
+            kept.append(buffer.getvalue())
             return
         display(SVG(svg(figure)))
     finally:

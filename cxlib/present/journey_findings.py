@@ -339,3 +339,15 @@ def problems(items: Iterable[Finding | None]) -> list[str]:
         elif not f.holds and ok and f.alternative:
             out.append(f"{f.kind}: withheld although its evidence supports it: {f.text!r}")
     return out
+
+
+def _register_claims() -> None:
+    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
+    from cxlib.present.claims.base import Claim, register
+
+    for kind, rule in CHECKS.items():
+        register(Claim(kind, _CONDITIONS[kind],
+                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
+
+
+_register_claims()

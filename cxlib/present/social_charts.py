@@ -63,10 +63,13 @@ def volume_chart(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", s
     at = pd.to_datetime(data[x])
     n = data[y].astype("float64").to_numpy()
     flags = data[spike].fillna(False).astype(bool).to_numpy() if spike in data.columns else np.zeros(len(data), bool)
-    width = 0.9 if len(at) < 2 else 0.9 * (at.iloc[1] - at.iloc[0]).total_seconds() / 86400
-    ax.bar(at[~flags], n[~flags], width=width, color=colours["primary"], label="posts")
+    # a bar per period, touching its neighbours and without edges: a year of days is 365 bars on 7 inches,
+    # and the theme's white bar edges would otherwise leave only hairlines
+    width = 1.0 if len(at) < 2 else (at.iloc[1] - at.iloc[0]).total_seconds() / 86400
+    ax.bar(at[~flags], n[~flags], width=width, color=colours["primary"], label="posts", linewidth=0, align="edge")
     if flags.any():
-        ax.bar(at[flags], n[flags], width=width, color=colours["accent"], label="spike")
+        ax.bar(at[flags], n[flags], width=width, color=colours["accent"], label="spike", linewidth=0,
+               align="edge")
         ax.legend(loc="upper left")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")

@@ -16,7 +16,7 @@ Examples
 ...     "source_label": "X", "top_source_share": 0.8, "theme_label": "Network outage", "theme_share": 0.7}])
 >>> f = spike(spikes, n_posts=960)
 >>> f.said
-'Posts jumped from 20 to 22 Jul 2025: 66 posts against about 7 expected, 9.6 times the usual level, mostly on X (80 %) and about “Network outage” (70 % of them).'
+'Posts jumped from 20 to 22 Jul 2025: 66 posts against about 7 expected, 9.6 times the usual level, mostly on X (80 %, 53 of 66) and about “Network outage” (70 %, 46 of 66).'
 >>> problems([f])
 []
 """
@@ -81,9 +81,13 @@ def spike(spikes: pd.DataFrame | None, *, n_posts: int) -> Finding:
                        alternative=alternative)
     top = evidence.assign(_excess=evidence["n_mentions"] - evidence["expected"]).sort_values(
         "_excess", ascending=False, kind="stable").iloc[0]
-    where = f", mostly on {top['source_label']} ({_pct(top['top_source_share'])})" \
+    n_spike = int(top["n_mentions"])
+    # each share with its base (k of n), as every number of the report carries its n
+    where = f", mostly on {top['source_label']} ({_pct(top['top_source_share'])}, " \
+        f"{count(round(_num(top['top_source_share']) * n_spike))} of {count(n_spike)})" \
         if pd.notna(top.get("source_label")) and _ok(top.get("top_source_share")) else ""
-    about = f" and about “{top['theme_label']}” ({_pct(top['theme_share'])} of them)" \
+    about = f" and about “{top['theme_label']}” ({_pct(top['theme_share'])}, " \
+        f"{count(round(_num(top['theme_share']) * n_spike))} of {count(n_spike)})" \
         if pd.notna(top.get("theme_label")) and _ok(top.get("theme_share")) else ""
     more = f" One more spike is listed in the analyst report." if len(evidence) == 2 else \
         f" {len(evidence) - 1} more spikes are listed in the analyst report." if len(evidence) > 2 else ""
@@ -252,6 +256,7 @@ def replies(table: pd.DataFrame | None, in_spike: pd.DataFrame | None) -> Findin
 
 
 _CONDITIONS = {
+    "volume": "the count of posts, reviews and complaints of the period is the sum of the counts by source",
     "social_spike": "a spike is named only when the documented detector flags it (at least 5 posts, twice the "
                     "28-day baseline, Poisson p < 0.001 against the baseline's upper 95 % limit)",
     "social_magnified": "a theme is said to be magnified only when its share of posts is higher than its share of "
@@ -265,7 +270,12 @@ _CONDITIONS = {
 }
 
 #: kind -> the check that reads the claim again from its evidence.
+def _volume_supported(f: Finding) -> bool:
+    return bool(f.numbers) and int(f.evidence["n"].sum()) == int(f.numbers[0].value)
+
+
 CHECKS: dict[str, Callable[[Finding], bool]] = {
+    "volume": _volume_supported,
     "social_spike": _spike_supported, "social_magnified": _magnified_supported,
     "social_sentiment": _sentiment_supported, "social_stars": _stars_supported,
     "social_replies": _replies_supported,
@@ -293,3 +303,15 @@ def findings(*, n_posts: int, spikes=None, sentiment_table=None, themes=None, en
            magnified(themes) if survey else None, sentiment(sentiment_table), stars(engagement),
            replies(reply_table, replies_in_spike)]
     return tuple(f for f in out if f is not None)
+
+
+def _register_claims() -> None:
+    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
+    from cxlib.present.claims.base import Claim, register
+
+    for kind, rule in CHECKS.items():
+        register(Claim(kind, _CONDITIONS[kind],
+                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
+
+
+_register_claims()

@@ -2,7 +2,7 @@
 
 As in :mod:`cxlib.present.social_findings`: builders set ``holds`` by their rule on their own
 evidence, :data:`CHECKS` re-reads it (:func:`problems`). Claim kinds: ``benchmark_position``,
-``owner_gap``, ``owner_friction``, ``owner_theme``, ``owner_action``.
+``owner_gap``, ``owner_friction``, ``owner_theme``, ``owner_action``, ``follow_up_count``.
 
 Examples
 --------
@@ -28,7 +28,7 @@ from cxlib.present.findings import Cited, Finding
 from cxlib.present.formatting import count, decimal, percent, signed
 
 __all__ = ["ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap", "owner_friction",
-           "owner_theme", "owner_action"]
+           "owner_theme", "owner_action", "follow_up_count"]
 
 #: The significance level every claim here uses.
 ALPHA = 0.05
@@ -199,6 +199,32 @@ def owner_action(basis: Finding | None, *, owner: str, touchpoint: str, measure:
                                f"track {measure}.")
 
 
+def _follow_up_supported(f: Finding) -> bool:
+    e = f.evidence
+    if e is None or len(e) != 1:
+        return False
+    said = f.numbers[0].value if f.numbers else 0.0
+    return int(e["customers"].iloc[0]) == int(said) and int(e["events"].iloc[0]) >= int(said)
+
+
+def follow_up_count(*, events: int, customers: int, days: int) -> Finding:
+    """How many recent events call for a follow-up, with how many customers (a census: no interval).
+
+    >>> follow_up_count(events=12, customers=9, days=30).said
+    '12 events in the last 30 days of the period call for a follow-up with 9 customers; the list, by customer, is written for account teams beside the reports.'
+    """
+    evidence = pd.DataFrame([{"events": int(events), "customers": int(customers), "days": int(days)}])
+    if not events:
+        text = f"No recent detractor or broken journey calls for a follow-up in the last {days} days of the period."
+        return Finding("follow_up_count", text, evidence=evidence, condition=_CONDITIONS["follow_up_count"],
+                       numbers=(Cited("Customers to follow up", 0.0, unit="customers", n=0, n_unit="customers"),))
+    text = (f"{count(events)} events in the last {days} days of the period call for a follow-up with "
+            f"{count(customers)} customers; the list, by customer, is written for account teams beside the reports.")
+    return _judged(Finding("follow_up_count", text, evidence=evidence, condition=_CONDITIONS["follow_up_count"],
+                           numbers=(Cited("Customers to follow up", float(customers), unit="customers", n=int(customers),
+                                          n_unit="customers"),)))
+
+
 _CONDITIONS = {
     "benchmark_position": "'ahead' or 'behind' a competitor only when the Holm-adjusted test separates them "
                           "(p < 0.05), in the direction of the gap; otherwise 'level with'",
@@ -207,12 +233,14 @@ _CONDITIONS = {
     "owner_friction": "a friction signal is named only when its Wilson interval lies wholly above the company's rate",
     "owner_theme": "a theme is named only from at least the client's minimum of comments on the owner's touchpoints",
     "owner_action": "an action is recommended only from a finding of the brief that holds",
+    "follow_up_count": "counts of the follow-up list (a census of the listed events: no estimate, no interval)",
 }
 
 #: kind -> the check that reads the claim again from its evidence.
 CHECKS: dict[str, Callable[[Finding], bool]] = {
     "benchmark_position": _benchmark_supported, "owner_gap": _gap_supported, "owner_friction": _friction_supported,
     "owner_theme": _theme_supported, "owner_action": _action_supported,
+    "follow_up_count": _follow_up_supported,
 }
 
 
@@ -233,3 +261,15 @@ def problems(items: Iterable[Finding | None]) -> list[str]:
         elif not f.holds and ok and f.alternative:
             out.append(f"{f.kind}: withheld although its evidence supports it: {f.text!r}")
     return out
+
+
+def _register_claims() -> None:
+    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
+    from cxlib.present.claims.base import Claim, register
+
+    for kind, rule in CHECKS.items():
+        register(Claim(kind, _CONDITIONS[kind],
+                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
+
+
+_register_claims()

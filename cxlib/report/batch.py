@@ -4,8 +4,14 @@
   keeping one kernel warm across clients (reset between notebooks; replaced after a failure),
   a wall-clock limit per client that kills the worker and its kernel, and a fresh worker after
   a crash; one client's failure stops nothing else.
-- Dask (``scheduler="tcp://…"``): one task per client on the cluster's workers, cold kernels
-  (the cluster is not ours to leave kernels on), the same :func:`render_client` unit of work.
+- Dask (``scheduler="tcp://…"``, or ``"local"`` / ``"local:4"`` for a :class:`distributed.LocalCluster`
+  of that many worker processes): one task per client; a worker plugin keeps one warm kernel per
+  worker (:class:`cxlib.report.cluster.WarmKernels`), the same :func:`render_client` unit of work; a
+  worker that dies mid-client has its client rerun on another worker by the scheduler.
+- Shared storage (``storage="s3://bucket/project"``, any fsspec URL): inputs are read from and
+  reports published to the URL (:func:`cxlib.report.cluster.render_remote`: temporary keys, then
+  the final ones, the client's manifest last; the batch manifest after every client). Works with
+  the local pool too.
 
 Largest clients go first (longest-job-first keeps the cores busy at the end). A rich progress
 display shows each client's state; :func:`summary_table` prints the end result; the batch
@@ -25,14 +31,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from cxlib.errors import ConfigError
 from cxlib.report.execute import ExecutionSettings
-from cxlib.report.manifest import write_batch_manifest
+from cxlib.report.manifest import BATCH_MANIFEST_NAME, batch_manifest_text, write_batch_manifest
 from cxlib.report.pipeline import AUDIENCES, FORMATS, ClientResult, ReportJob, render_client
+from cxlib.report.storage import REPORTS
 
 __all__ = ["BatchResult", "run_batch", "make_jobs", "summary_table", "client_size"]
 
@@ -55,7 +62,7 @@ class BatchResult:
 
     results: list[ClientResult]
     seconds: float
-    manifest: Path
+    manifest: Path | str
     mode: str = "local"
     workers: int = 1
 
@@ -166,12 +173,20 @@ class _Display:
         self.progress.advance(self.total)
 
 
+def _unit(jobs: list[ReportJob]):
+    if any(j.storage for j in jobs):
+        from cxlib.report.cluster import render_remote
+
+        return render_remote
+    return render_client
+
+
 def _run_local(jobs: list[ReportJob], workers: int, client_timeout: float | None, display: _Display,
                start_method: str | None) -> dict[int, ClientResult]:
     from cxlib.report.workers import WorkerPool
 
     results: dict[int, ClientResult] = {}
-    with WorkerPool(workers, func=render_client, job_timeout=client_timeout, on_timeout=_on_timeout,
+    with WorkerPool(workers, func=_unit(jobs), job_timeout=client_timeout, on_timeout=_on_timeout,
                     on_death=_on_death, start_method=start_method) as pool:
         for event in pool.run(jobs):
             job = jobs[event.index]
@@ -186,25 +201,49 @@ def _run_local(jobs: list[ReportJob], workers: int, client_timeout: float | None
     return results
 
 
-def _run_dask(jobs: list[ReportJob], scheduler: str, display: _Display) -> dict[int, ClientResult]:
+def _cluster(scheduler: str, workers: int):
+    """``"local"`` / ``"local:N"``: a LocalCluster of N single-threaded worker processes (ours to close)."""
+    if scheduler == "local" or scheduler.startswith("local:"):
+        from distributed import LocalCluster
+
+        n = int(scheduler.split(":", 1)[1]) if ":" in scheduler else workers
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                            silence_logs=40)
+    return None
+
+
+def _run_dask(jobs: list[ReportJob], scheduler: str, display: _Display, *, workers: int, warm: bool,
+              settings: ExecutionSettings) -> dict[int, ClientResult]:
     from distributed import Client, as_completed
 
+    from cxlib.report.cluster import PLUGIN_NAME, WarmKernels
+
     results: dict[int, ClientResult] = {}
-    with Client(scheduler, timeout="30s", set_as_default=False) as client:
-        batch_id = uuid.uuid4().hex[:8]
-        futures = {}
-        for index, job in enumerate(jobs):
-            future = client.submit(render_client, job, key=f"cx-report-{job.client}-{batch_id}", pure=False, retries=0)
-            futures[future] = index
-            display.start(job.client, " (dask)")
-        for future in as_completed(list(futures), loop=client.loop):
-            index = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker fails that client only
-                result = _failed(jobs[index], f"{type(exc).__name__}: {exc}", "DaskTaskError")
-            results[index] = result
-            display.done(result)
+    cluster = _cluster(scheduler, workers)
+    try:
+        with Client(cluster if cluster is not None else scheduler, timeout="30s", set_as_default=False) as client:
+            if warm:
+                client.register_plugin(WarmKernels(settings), name=PLUGIN_NAME)
+            func = _unit(jobs)
+            batch_id = uuid.uuid4().hex[:8]
+            futures = {}
+            for index, job in enumerate(jobs):
+                # a task whose worker dies is rerun elsewhere by the scheduler (allowed-failures);
+                # a client's own failure is a ClientResult, never an exception, so never retried
+                future = client.submit(func, job, key=f"cx-report-{job.client}-{batch_id}", pure=False, retries=0)
+                futures[future] = index
+                display.start(job.client, " (dask)")
+            for future in as_completed(list(futures), loop=client.loop):
+                index = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker lost too often fails that client only
+                    result = _failed(jobs[index], f"{type(exc).__name__}: {exc}", "DaskTaskError")
+                results[index] = result
+                display.done(result)
+    finally:
+        if cluster is not None:
+            cluster.close()
     return results
 
 
@@ -214,7 +253,8 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
               pdf_engine: str = "weasyprint", notebook: str | None = None, out_dir: str | None = None,
               client_timeout: float | None = None, parameters: Iterable[tuple[str, Any]] = (),
               progress: bool = True, console=None, start_method: str | None = None,
-              results: str = "on") -> BatchResult:
+              results: str = "on", storage: str | None = None,
+              storage_options: Mapping[str, Any] | None = None) -> BatchResult:
     """Render the reports of many clients in parallel, each client isolated from the others.
 
     Parameters
@@ -228,11 +268,12 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
     workers : int, optional
         Local worker processes (default: usable cores). Ignored with ``scheduler``.
     scheduler : str, optional
-        Address of an existing Dask scheduler (``tcp://host:8786``): run there instead.
+        Address of an existing Dask scheduler (``tcp://host:8786``), or ``"local"`` / ``"local:N"`` for a
+        local Dask cluster of ``workers`` (or N) processes started and closed here.
     settings : ExecutionSettings, optional
         Cell timeout, kernel start attempts, kernel reuse limits.
     warm_kernels : bool
-        Local workers keep a kernel warm across clients (reset between notebooks).
+        Workers (local or Dask) keep a kernel warm across clients (reset between notebooks).
     pdf_engine : {"weasyprint", "chromium"}
     notebook, out_dir : str, optional
         Report notebook and output folder (default ``<root>/reports``).
@@ -245,20 +286,37 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         Show the rich progress display.
     results : {"on", "fresh", "off"}
         Section results shared by a client's audiences and kept for reruns (:class:`ReportJob`).
+    storage : str, optional
+        The project's URL on shared storage (``s3://bucket/project``, ``file:///srv/project``):
+        clients are read from ``<url>/data`` and reports published to ``<url>/reports``; ``root``
+        and ``out_dir`` are then unused.
+    storage_options : mapping, optional
+        fsspec options for ``storage`` (``{"endpoint_url": "http://127.0.0.1:9000"}`` …).
 
     Returns
     -------
     BatchResult
     """
-    from cxlib.workspace import project_root
-
     started = time.perf_counter()
-    base = project_root(root)
     settings = settings or ExecutionSettings()
-    jobs = make_jobs(clients, root=base, audiences=audiences, formats=formats, notebook=notebook, out_dir=out_dir,
-                     pdf_engine=pdf_engine, settings=settings, warm_kernel=warm_kernels and scheduler is None,
-                     parameters=parameters, results=results)
-    order = sorted(range(len(jobs)), key=lambda i: -client_size(base, jobs[i].client))
+    store = None
+    if storage:
+        from cxlib.report.storage import Storage
+
+        store = Storage(storage, storage_options)
+        jobs = _storage_jobs(store, clients, audiences=audiences, formats=formats, notebook=notebook,
+                             pdf_engine=pdf_engine, settings=settings, warm_kernel=warm_kernels,
+                             parameters=parameters, results=results)
+        sizes = {j.client: store.client_size(j.client) for j in jobs}
+    else:
+        from cxlib.workspace import project_root
+
+        base = project_root(root)
+        jobs = make_jobs(clients, root=base, audiences=audiences, formats=formats, notebook=notebook,
+                         out_dir=out_dir, pdf_engine=pdf_engine, settings=settings, warm_kernel=warm_kernels,
+                         parameters=parameters, results=results)
+        sizes = {j.client: client_size(base, j.client) for j in jobs}
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[jobs[i].client])
     ordered = [jobs[i] for i in order]
     n_workers = max(1, min(int(workers or len(os.sched_getaffinity(0))), len(jobs)))
     if client_timeout is None:
@@ -266,28 +324,51 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
     display = _Display([j.client for j in jobs], console=console, enabled=progress)
     with display:
         if scheduler:
-            got = _run_dask(ordered, scheduler, display)
+            got = _run_dask(ordered, scheduler, display, workers=n_workers, warm=warm_kernels, settings=settings)
         else:
             got = _run_local(ordered, n_workers, client_timeout, display, start_method)
     by_client = {ordered[i].client: r for i, r in got.items()}
     outcomes = [by_client.get(j.client) or _failed(j, "never ran", "NotRun") for j in jobs]
     seconds = time.perf_counter() - started
-    out = Path(out_dir or base / "reports")
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = write_batch_manifest(
-        out, [{"client": r.client, "status": r.status, "seconds": round(r.seconds, 3), "warm_kernel": r.warm,
-               "kernel_start_attempts": r.kernel_start_attempts, "outputs": r.outputs,
-               "error": None if r.ok else {"type": r.error_type, "message": r.error, "kept": list(r.kept)}}
-              for r in outcomes],
-        settings={"mode": "dask" if scheduler else "local", "results": results, "scheduler": scheduler,
-                  "workers": None if scheduler else n_workers, "audiences": list(audiences), "formats": list(formats),
-                  "cell_timeout": settings.cell_timeout, "start_attempts": settings.start_attempts,
-                  "client_timeout": None if scheduler else client_timeout, "warm_kernels": warm_kernels,
-                  "pdf_engine": pdf_engine},
-        seconds=seconds,
-    )
+    rows = [{"client": r.client, "status": r.status, "seconds": round(r.seconds, 3), "warm_kernel": r.warm,
+             "kernel_start_attempts": r.kernel_start_attempts, "outputs": r.outputs,
+             "error": None if r.ok else {"type": r.error_type, "message": r.error, "kept": list(r.kept)}}
+            for r in outcomes]
+    info = {"mode": "dask" if scheduler else "local", "results": results, "scheduler": scheduler,
+            "workers": n_workers if not scheduler or scheduler.startswith("local") else None,
+            "audiences": list(audiences), "formats": list(formats), "cell_timeout": settings.cell_timeout,
+            "start_attempts": settings.start_attempts, "client_timeout": None if scheduler else client_timeout,
+            "warm_kernels": warm_kernels, "pdf_engine": pdf_engine,
+            "storage": None if store is None else {"url": store.url, "options": sorted(store.options)}}
+    if store is not None:  # after every client: the batch manifest is the last thing written
+        store.write_last(BATCH_MANIFEST_NAME, batch_manifest_text(rows, settings=info, seconds=seconds).encode("utf-8"))
+        manifest: Path | str = f"{store.url.rstrip('/')}/{REPORTS}/{BATCH_MANIFEST_NAME}"
+    else:
+        out = Path(out_dir or base / "reports")
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = write_batch_manifest(out, rows, settings=info, seconds=seconds)
     return BatchResult(results=outcomes, seconds=seconds, manifest=manifest, mode="dask" if scheduler else "local",
                        workers=n_workers)
+
+
+def _storage_jobs(store, clients: Sequence[str] | None, **kw) -> list[ReportJob]:
+    known = store.list_clients()
+    names = list(dict.fromkeys(clients)) if clients else known
+    unknown = [c for c in names if c not in known]
+    if unknown:
+        raise ConfigError(f"Unknown client(s) {', '.join(unknown)} at {store.url}/data; "
+                          f"clients there: {', '.join(known) or 'none'}.")
+    if not names:
+        raise ConfigError(f"No clients at {store.url}/data (no */client.yaml).")
+    bad = [a for a in kw["audiences"] if a not in AUDIENCES] + [f for f in kw["formats"] if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"Unknown audience/format {', '.join(bad)}; audiences: {', '.join(AUDIENCES)}, "
+                          f"formats: {', '.join(FORMATS)}.")
+    options = tuple(sorted(store.options.items()))
+    return [ReportJob(client=c, root="", audiences=tuple(kw["audiences"]), formats=tuple(kw["formats"]),
+                      notebook=kw["notebook"], pdf_engine=kw["pdf_engine"], settings=kw["settings"],
+                      warm_kernel=kw["warm_kernel"], parameters=tuple(kw["parameters"]), results=kw["results"],
+                      storage=store.url, storage_options=options) for c in names]
 
 
 def summary_table(result: BatchResult):

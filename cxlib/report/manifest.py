@@ -27,6 +27,7 @@ from typing import Any, Iterable, Mapping
 from cxlib.report.files import atomic_write_text, sha256_file
 
 __all__ = ["PACKAGES", "package_versions", "input_hashes", "write_client_manifest", "write_batch_manifest",
+           "batch_manifest_text",
            "read_manifest", "MANIFEST_NAME", "BATCH_MANIFEST_NAME"]
 
 MANIFEST_NAME = "manifest.json"
@@ -107,9 +108,9 @@ def write_client_manifest(folder: str | os.PathLike, *, client: str, status: str
     return atomic_write_text(Path(folder) / MANIFEST_NAME, json.dumps(body, indent=2, sort_keys=False, default=str) + "\n")
 
 
-def write_batch_manifest(folder: str | os.PathLike, results: Iterable[Mapping[str, Any]], *,
-                         settings: Mapping[str, Any] | None = None, seconds: float | None = None) -> Path:
-    """Write ``<folder>/batch-manifest.json`` atomically (call it after every client is done)."""
+def batch_manifest_text(results: Iterable[Mapping[str, Any]], *, settings: Mapping[str, Any] | None = None,
+                        seconds: float | None = None) -> str:
+    """The batch manifest as JSON text (:func:`write_batch_manifest` writes it; a storage batch publishes it)."""
     rows = [dict(r) for r in results]
     body = {
         "finished_at": _now(),
@@ -119,7 +120,14 @@ def write_batch_manifest(folder: str | os.PathLike, results: Iterable[Mapping[st
         "settings": dict(settings or {}),
         "packages": package_versions(),
     }
-    return atomic_write_text(Path(folder) / BATCH_MANIFEST_NAME, json.dumps(body, indent=2, default=str) + "\n")
+    return json.dumps(body, indent=2, default=str) + "\n"
+
+
+def write_batch_manifest(folder: str | os.PathLike, results: Iterable[Mapping[str, Any]], *,
+                         settings: Mapping[str, Any] | None = None, seconds: float | None = None) -> Path:
+    """Write ``<folder>/batch-manifest.json`` atomically (call it after every client is done)."""
+    text = batch_manifest_text(results, settings=settings, seconds=seconds)
+    return atomic_write_text(Path(folder) / BATCH_MANIFEST_NAME, text)
 
 
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:

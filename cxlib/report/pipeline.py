@@ -33,7 +33,7 @@ from cxlib.report.manifest import write_client_manifest
 from cxlib.report.normalize import normalize_notebook, notebook_bytes
 
 __all__ = ["AUDIENCES", "FORMATS", "Audience", "ReportJob", "ClientResult", "render_client", "default_notebook",
-           "shutdown_worker_kernels"]
+           "shutdown_worker_kernels", "worker_kernel"]
 
 #: An audience name (the registry is :mod:`cxlib.report.audiences`; ``AUDIENCES`` is re-exported from there).
 Audience = AudienceName
@@ -77,6 +77,11 @@ class ReportJob:
     parallel_audiences : bool
         Run the audiences' notebooks at once, each on its own kernel (``cx report``: one client
         on every core); a batch keeps one kernel per worker and runs them one after the other.
+    storage : str, optional
+        The project's URL on shared storage (``s3://bucket/project``): inputs are read from and
+        reports published to it (:func:`cxlib.report.cluster.render_remote`); ``root`` is unused.
+    storage_options : tuple of (name, value)
+        fsspec options for ``storage`` (``endpoint_url`` …; credentials come from the workers' environment).
     """
 
     client: str
@@ -91,6 +96,8 @@ class ReportJob:
     parameters: tuple[tuple[str, Any], ...] = ()
     results: str = "on"
     parallel_audiences: bool = False
+    storage: str | None = None
+    storage_options: tuple[tuple[str, Any], ...] = ()
 
     @property
     def notebook_path(self) -> Path:
@@ -150,7 +157,7 @@ _ALL_KERNELS: list[Kernel] = []
 _ALL_LOCK = threading.Lock()
 
 
-def _worker_kernel(settings: ExecutionSettings) -> Kernel:
+def worker_kernel(settings: ExecutionSettings) -> Kernel:
     """This thread's warm kernel (a new one when the settings changed)."""
     kernel = getattr(_LOCAL, "kernel", None)
     if kernel is not None and kernel.settings != settings:
@@ -344,7 +351,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                             timings=timings)
 
     if kernel is None and job.warm_kernel:
-        kernel = _worker_kernel(job.settings)
+        kernel = worker_kernel(job.settings)
     try:
         t = time.perf_counter()
         ws = open_client(job.client, root=job.root)

@@ -64,7 +64,11 @@ def _raw(root: Path, client: str, table: str) -> pd.DataFrame:
         df = df[~df["Status"].isin(["Survey Preview", "Spam"])]
     else:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    return df.rename(columns=src.get("columns", {})).reset_index(drop=True)
+    df = df.rename(columns=src.get("columns", {}))
+    bench = _cfg(root, client).get("benchmark")
+    if bench and "company" in df.columns:  # a survey of several companies: the client's own rows
+        df = df[df["company"] == bench["client"]].drop(columns="company")
+    return df.reset_index(drop=True)
 
 
 def _invalid(root: Path, client: str, table: str) -> set[str]:

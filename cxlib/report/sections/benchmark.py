@@ -88,6 +88,6 @@ SECTION = Section(
     id="benchmark", title="Benchmark against competitors", audiences=("executive", "analyst"),
     needs={"responses": ("nps",), "benchmark": ("company", "nps")},
     unlock="A survey that also asks about competitors, with a column naming the company each answer is about "
-           "(client.yaml benchmark: {client: ...}).",
+           "(and the client's own name in that column named in its settings).",
     compute=compute, show=show, order=15,
 )

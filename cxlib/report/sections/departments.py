@@ -99,7 +99,7 @@ def show(result: DepartmentsResult, audience: str) -> None:
                              caption="Hand-offs between departments",
                              note="A hand-off: consecutive contacts about one case handled by different departments. "
                                   "Asked again: the receiving contact asked for information the company held.",
-                             max_rows=20))
+                             max_rows=8))
 
 
 SECTION = Section(

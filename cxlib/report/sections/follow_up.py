@@ -3,6 +3,11 @@
 The list itself names customers and is written beside the reports for account teams only
 (:mod:`cxlib.report.followup`, ``cx report <client> --follow-up``); this section shows its counts by
 what went wrong and by suggested owner, without any id. Never in the executive report.
+
+The counts are a census of the listed events (no sample, so no interval); a row counting fewer
+customers than the client's minimum keeps its customer count (the ``n``) and hides what is counted
+from them (events, call-first events), by the one suppression policy
+(:func:`cxlib.analysis.stats.suppress`, complementary suppression included).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cxlib.present.findings import Cited, Finding
+from cxlib.present import view_findings
 from cxlib.report.sections.base import Section, SectionResult
 
 __all__ = ["FollowUpResult", "REASON_LABELS", "compute", "show", "SECTION"]
@@ -38,22 +43,26 @@ def compute(data) -> FollowUpResult:
     """Count the period's follow-up list by reason and owner (no ids leave this function)."""
     from cxlib.report.followup import WINDOW_DAYS, follow_up_table
 
+    from cxlib.analysis.stats import suppress
+
+    min_n = data.config.min_n
     table = follow_up_table(data, days=WINDOW_DAYS)
     by_reason = table.groupby("reason", observed=True).agg(events=("customer_id", "size"),
                                                            customers=("customer_id", "nunique")).reset_index()
     by_reason = by_reason.assign(label=by_reason["reason"].map(lambda r: REASON_LABELS.get(r, r)))
-    by_reason = by_reason.sort_values("events", ascending=False, kind="stable").reset_index(drop=True)
-    by_owner = table.groupby("suggested_owner", observed=True, dropna=False).agg(
-        events=("customer_id", "size"), customers=("customer_id", "nunique"),
-        call_first=("severity", lambda s: int((s >= 3).sum()))).reset_index()
+    by_reason = by_reason.sort_values(["customers", "events"], ascending=False, kind="stable").reset_index(drop=True)
+    # a reason is not a partition (one customer can have several), so only primary suppression applies
+    by_reason = suppress(by_reason.astype({"events": "float64"}), min_n=min_n, value_cols=["events"], by=None,
+                         n="customers")
+    by_owner = table.assign(call=(table["severity"] >= 3).astype("int64")).groupby(
+        "suggested_owner", observed=True, dropna=False).agg(
+        events=("customer_id", "size"), customers=("customer_id", "nunique"), call_first=("call", "sum")).reset_index()
     by_owner = by_owner.assign(owner=by_owner["suggested_owner"].fillna("(no owner)").astype(str))
-    by_owner = by_owner.sort_values("events", ascending=False, kind="stable").reset_index(drop=True)
+    by_owner = by_owner.sort_values(["customers", "events"], ascending=False, kind="stable").reset_index(drop=True)
+    by_owner = suppress(by_owner.astype({"events": "float64", "call_first": "float64"}), min_n=min_n,
+                        value_cols=["events", "call_first"], by=["owner"], n="customers")
     n_events, n_customers = len(table), int(table["customer_id"].nunique()) if len(table) else 0
-    text = (f"{n_events:,} events in the last {WINDOW_DAYS} days of the period call for a follow-up with "
-            f"{n_customers:,} customers; the list, by customer, is written for account teams beside the reports.")
-    finding = Finding("follow_up_count", text, numbers=(Cited("Customers to follow up", float(n_customers),
-                                                              unit="customers", n=n_customers, n_unit="customers"),),
-                      evidence=by_reason, condition="counts of the follow-up list (no estimate: every event is listed)")
+    finding = view_findings.follow_up_count(events=n_events, customers=n_customers, days=WINDOW_DAYS)
     return FollowUpResult(by_reason=by_reason, by_owner=by_owner, n_events=n_events, n_customers=n_customers,
                           days=WINDOW_DAYS, findings=(finding,))
 
@@ -67,9 +76,15 @@ def show(result: FollowUpResult, audience: str) -> None:
     display(narrative.findings_html(result.findings))
     display(tables.table(result.by_reason, columns={"label": "What went wrong", "events": "Events",
                                                     "customers": "Customers"},
-                         caption=f"Follow-up list of the last {result.days} days, by what went wrong"))
+                         formats={"events": "int", "customers": "int"},
+                         keep_when_suppressed=["label", "customers"],
+                         caption=f"Follow-up list of the last {result.days} days, by what went wrong",
+                         note="A customer can have several reasons; rows counting fewer customers than the "
+                              "client's minimum show the customers only."))
     display(tables.table(result.by_owner, columns={"owner": "Suggested owner", "events": "Events",
                                                    "customers": "Customers", "call_first": "Call first"},
+                         formats={"events": "int", "customers": "int", "call_first": "int"},
+                         keep_when_suppressed=["owner", "customers"],
                          caption="Follow-up list by suggested owner",
                          note="Call first: severity 3 (detractors, silent waits, unresolved cases)."))
 

@@ -164,11 +164,12 @@ def _ci(row: dict[str, Any], low: str = "ci_low", high: str = "ci_high") -> tupl
 
 def _volume_finding(volume: pd.DataFrame | None, period: str) -> Finding | None:
     from cxlib.present.formatting import count
+    from cxlib.report.sections.social import source_label
 
     if volume is None or not len(volume):
         return None
     total = int(volume["n"].sum())
-    by = ", ".join(f"{row.source} {count(row.n)}" for row in volume.head(4).itertuples())
+    by = ", ".join(f"{source_label(row.source)} {count(row.n)}" for row in volume.head(4).itertuples())
     return Finding("volume", f"{count(total)} posts, reviews or complaints{', ' + period if period else ''} ({by}).",
                    numbers=(Cited("Posts, reviews and complaints", float(total), unit="posts", n=total),),
                    evidence=volume)
@@ -282,11 +283,14 @@ def compute(data, *, friction=None, delivery_gap=None, actions=None, voice=None,
                      drivers.finding("driver_top") if drivers is not None else None, first,
                      alternative="No single problem in this period's data goes with a lower score beyond chance, so "
                                  "nothing is singled out to fix first.")
+    counted = None
     if score is None and data.responses is not None and len(data.responses):
         n = len(data.responses)
-        level = Finding("responses", f"{n:,} survey response{'s' * (n != 1)}{', ' + data.period if data.period else ''}; "
-                                     "the survey asks no score to report.", evidence=None)
-    findings = tuple(f for f in (level, trend_f, volume_f) if f is not None)
+        counted = Finding("responses", f"{n:,} survey response{'s' * (n != 1)}{', ' + data.period if data.period else ''};"
+                                       " the survey asks no score to report.", evidence=None)
+    if score is None:  # nothing to score: the answer says what the client sent
+        answer = (*answer, *(f for f in (counted, volume_f) if f is not None))
+    findings = tuple(f for f in (level, counted, trend_f, volume_f) if f is not None)
     cards = _cards(level, friction_f.get("broken_share"), churn, gap_f, outcome)
     if volume is not None and len(volume) and score is None:
         from cxlib.present.narrative import Card

@@ -157,8 +157,8 @@ def _cell_themes(data, keys: list[str], codebook, coded, sentiment) -> tuple[pd.
         q = q[~q["suppressed"] & q["quote"].notna()]
         if len(q):
             quotes.append({**{k: r[k] for k in keys}, "label": q["label"].iloc[0], "quote": q["quote"].iloc[0],
-                           "kind": q["kind"].iloc[0]})
-    cols = [*keys, "label", "quote", "kind"]
+                           "kind": q["kind"].iloc[0], "comment_ref": q["comment_ref"].iloc[0]})
+    cols = [*keys, "label", "quote", "kind", "comment_ref"]
     return (top[[*keys, "n_comments", "top_theme", "theme_share", "theme_ci_low", "theme_ci_high"]],
             pd.DataFrame(quotes, columns=cols))
 
@@ -207,11 +207,14 @@ def compute(data) -> JourneyMapResult:
                             stages=tuple(cfg.stages or ()), findings=tuple(findings), notes=tried.notes)
 
 
-def _quotes_for(result: JourneyMapResult, cells: pd.DataFrame) -> pd.DataFrame | None:
+def _quotes_for(result: JourneyMapResult, cells: pd.DataFrame, *, shown: set | None = None) -> pd.DataFrame | None:
+    """The quotes of ``cells``, in their order; a comment in ``shown`` (quoted above) is not quoted again."""
     if result.quotes is None or not len(result.quotes):
         return None
     order = {c: i for i, c in enumerate(cells["cell"])}
     q = result.quotes[result.quotes["cell"].isin(set(order))]
+    if shown:
+        q = q[~q["quote"].isin(shown)]
     q = q.assign(_o=q["cell"].map(order)).sort_values("_o", kind="stable").drop(columns="_o")
     q = q.drop_duplicates("quote")  # the same words under two cells are quoted once, under the first
     return q.assign(label=q["cell"] + " · " + q["label"].astype("string")) if len(q) else None
@@ -225,6 +228,7 @@ def show(result: JourneyMapResult, audience: str) -> None:
     from cxlib.report.audiences import detailed
 
     display(narrative.findings_html(result.findings))
+    shown: set = set()  # quote texts already on the page: a comment is quoted once
     top = result.top
     if top is not None and len(top):
         charts.show(journey_charts.journey_map_chart(
@@ -232,6 +236,7 @@ def show(result: JourneyMapResult, audience: str) -> None:
         quotes = _quotes_for(result, top)
         if quotes is not None:
             display(narrative.quotes_html(quotes, kind=None, limit=3))
+            shown = set(quotes["quote"].head(3))
     if not detailed(audience):
         return
     if result.cells is not None and len(result.cells):
@@ -239,8 +244,8 @@ def show(result: JourneyMapResult, audience: str) -> None:
         ordered = result.cells.assign(_s=result.cells["stage"].astype("string").map(order).astype("float64"))
         ordered = ordered.sort_values(["_s", "touchpoint"], kind="stable")
         charts.show(journey_charts.journey_map_chart(ordered, title="The journey map: every stage and touchpoint"))
-        quotes = _quotes_for(result, ordered)
-        if quotes is not None:
+        quotes = _quotes_for(result, ordered, shown=shown)
+        if quotes is not None and len(quotes):
             display(narrative.quotes_html(quotes, kind=None))
     frame = result.by_channel if result.by_channel is not None else result.cells
     if frame is not None:
@@ -265,6 +270,7 @@ SECTION = Section(
     id="journey_map", title="Journey map", audiences=("executive", "analyst"),
     needs={"interactions": ("stage", "touchpoint")},
     unlock="An interaction log with the lifecycle stage and touchpoint of each contact (and, for its measures, the "
-           "channel, asked_known_info, case_id, wait_minutes and updates_sent).",
+           "channel, whether customers were asked again for known information, case numbers, waiting times and "
+           "updates sent).",
     compute=compute, show=show, order=35, parts=(CHURN, THEMES),
 )

@@ -280,10 +280,15 @@ def compute(data) -> SocialResult:
 
 
 def _sentiment_wide(sentiment: pd.DataFrame) -> pd.DataFrame:
-    wide = sentiment.pivot_table(index=["source", "label"], columns="sentiment", values="share", aggfunc="first",
-                                 dropna=False, observed=True)
-    wide = (100 * wide).reset_index()
-    order = ["all"] + [s for s in wide["source"] if s != "all"]
+    """One row per source (all posts first) and a column per sentiment, in %; a suppressed source stays, NaN."""
+    frame = sentiment.assign(source=sentiment["source"].astype(str), label=sentiment["label"].astype(str),
+                             sentiment=sentiment["sentiment"].astype(str))
+    # one row per source that has posts: not the product of every source with every label
+    wide = frame.pivot_table(index=["source", "label"], columns="sentiment", values="share", aggfunc="first",
+                             dropna=False, observed=True)
+    pairs = set(zip(frame["source"], frame["label"]))
+    wide = (100 * wide[[key in pairs for key in wide.index]]).reset_index()
+    order = list(dict.fromkeys(["all"] + [s for s in wide["source"] if s != "all"]))
     return wide.set_index("source").loc[[s for s in order if s in set(wide["source"])]].reset_index()
 
 
@@ -353,7 +358,7 @@ def show(result: SocialResult, audience: str) -> None:
 SECTION = Section(
     id="social", title="Social and reviews", audiences=("executive", "analyst"),
     needs={"mentions": ("text|stars",)},
-    unlock="Social posts, reviews or complaint texts (mentions: source, posted_at, text; stars, engagement and "
+    unlock="Social posts, reviews or complaint texts (the source, date and text of each; stars, engagement and "
            "the company's reply time where the export has them).",
     compute=compute, show=show, order=65, parts=(VOLUME, THEMES, REACH, REPLIES),
 )

@@ -91,7 +91,7 @@ def _directions(contrast: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
-def compute(data) -> VoiceResult:
+def compute(data, journey_map=None) -> VoiceResult:
     """Code the period's comments with the client's codebook (the starter codebook without one) and summarise them."""
     from cxlib import text
     from cxlib.present import quotes as q
@@ -126,7 +126,9 @@ def compute(data) -> VoiceResult:
     mentions = mentions[mentions["theme"] != UNCODED]
     words = q.vocabulary(source["comment" if survey else "text"].dropna().astype("string"))
     polarity = {t.id: t.polarity for t in codebook.themes}
-    used: set = set()
+    # a comment the journey map (shown earlier) already quotes is not quoted again here
+    earlier = getattr(journey_map, "quotes", None)
+    used: set = set(earlier["comment_ref"].dropna()) if earlier is not None and "comment_ref" in earlier else set()
     by_finding: dict = {}
     for f in findings:
         if not f.holds or not f.subject:
@@ -210,5 +212,5 @@ SECTION = Section(
     id="voice", title="Voice of the customer", audiences=("executive", "analyst"),
     needs={"responses|mentions": ("comment|text",)},
     unlock="An open comment question in the survey export, or social posts, reviews or complaints.",
-    compute=compute, show=show, order=60, parts=(BY_SEGMENT,),
+    compute=compute, show=show, order=60, parts=(BY_SEGMENT,), uses=("journey_map",),
 )

@@ -134,3 +134,15 @@ def test_either_table_needs():
     table = coverage(SimpleNamespace(sources={"mentions": object()})).set_index("section")
     assert table.loc["Voice of the customer", "status"] == "partial"  # runs on the posts; by segment needs a CRM
     assert table.loc["What drives NPS, and what to fix first", "status"] == "missing"
+
+
+def test_a_survey_without_any_score_is_counted_in_the_answer(shown):
+    """A form with only choices and comments (Google Forms, SurveyMonkey): no score is invented, the count is said."""
+    frame = _answers(42)
+    data = dataclasses.replace(hand_data(responses=frame), outcome=None)
+    run = ReportRun(data, theme=False)
+    head = run.result("headline")
+    assert head.score is None and head.cards == ()
+    assert [f.kind for f in head.answer][-1] == "responses"
+    run.show("headline", audience="executive")
+    assert "42 survey responses" in shown.html() and "no score to report" in shown.html()

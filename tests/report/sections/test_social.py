@@ -182,3 +182,16 @@ def test_small_sources_are_suppressed():
 def test_sources_read_as_people_name_them():
     assert [source_label(s) for s in ("x", "app_store", "complaint_form", "my_forum")] == \
         ["X", "App Store", "Complaint form", "My forum"]
+
+
+def test_the_sentiment_chart_has_one_row_per_source():
+    from cxlib.report.sections.social import _sentiment_wide
+
+    rows = []
+    for source, label, n in (("all", "All posts and reviews", 300), ("x", "X", 200), ("trustpilot", "Trustpilot", 100)):
+        for sentiment, share in (("negative", 0.5), ("neutral", 0.2), ("positive", 0.3)):
+            rows.append({"n": n, "sentiment": sentiment, "share": share, "source": source, "label": label})
+    wide = _sentiment_wide(pd.DataFrame(rows))
+    # not every source crossed with every label (a 9-row chart squeezed to nothing in print)
+    assert wide["source"].tolist() == ["all", "trustpilot", "x"]  # all posts first, then by name
+    assert wide[["negative", "neutral", "positive"]].sum(axis=1).round(6).tolist() == [100.0] * 3

@@ -1,0 +1,387 @@
+"""Benchmark: scale (issue 17) -- one report against the hand-typed chain, start-up, the batch on S3 + Dask.
+
+Measures, in one run and on this machine, each against a baseline measured in the same run:
+
+1. ``startup``: ``cx --help`` (median of N whole processes after a warm-up) against ``python -c pass``;
+2. ``single``: one executive report (HTML + PDF) of a demo client, ``cx report <client> -a executive``,
+   against the chain typed by hand on the same client and notebook: ``papermill`` CLI, then
+   ``jupyter nbconvert --to html --no-input``, then the ``weasyprint`` CLI. The client is validated
+   once before (both read the same store) and its kept section results are removed before each
+   run, so both compute every analysis; the chain runs first, then ``cx report``, alternating when
+   ``--repeat`` > 1. Peak RSS is the largest single process of each (``RUSAGE_CHILDREN``);
+3. ``batch``: the same clients (executive, HTML + PDF) three ways: the local pool of warm workers
+   on the local folder (the baseline); the local pool with the project on an S3-compatible server
+   (moto's, on 127.0.0.1); a Dask LocalCluster of the same number of worker processes, started in
+   the run, with the project on the same server. Every run computes its section results afresh.
+4. ``validate``: peak memory of ``cx validate`` on a client whose interactions CSV is ``--csv-mb``
+   MB, against ``pandas.read_csv`` of the same file alone;
+5. ``large`` (not in the default set: minutes): a ``--large-customers`` demo client from raw files
+   to both audiences' HTML + PDF (``cx validate`` then ``cx report``), time and peak tree memory.
+
+Usage: ``python bench/bench_scale.py [--only startup,single,batch] [--clients 6] [--customers 300]
+[--single-customers 3000] [--repeat 1] [--csv-mb 150]``. Writes docs/benchmarks/scale.md (the sections measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+OUT = ROOT / "docs" / "benchmarks" / "scale.md"
+NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
+BIN = Path(sys.executable).parent
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="startup,single,batch,validate")
+    ap.add_argument("--clients", type=int, default=6, help="batch: clients (the issue's target is 20)")
+    ap.add_argument("--customers", type=int, default=300, help="batch: customers per client")
+    ap.add_argument("--single-customers", type=int, default=3000, help="single: customers (3000 = cx demo's default)")
+    ap.add_argument("--repeat", type=int, default=1, help="single: runs of each side")
+    ap.add_argument("--startup-runs", type=int, default=7)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--large-customers", type=int, default=65000, help="large: customers (issue 17: 65,000)")
+    ap.add_argument("--csv-mb", type=int, default=150, help="validate: size of the interactions CSV")
+    return ap.parse_args()
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min) / {five:.1f} (5 min)"
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the largest child process so far) for one subprocess."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, **kw)
+    seconds = time.perf_counter() - start
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# -- 1. start-up --------------------------------------------------------------------------------------
+def bench_startup(runs: int) -> dict:
+    out = {}
+    for name, cmd in (("cx --help", [str(BIN / "cx"), "--help"]), ("python -c pass", [sys.executable, "-c", "pass"])):
+        subprocess.run(cmd, capture_output=True, check=False)  # warm-up: file cache
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, check=False)
+            times.append(time.perf_counter() - t)
+        out[name] = (statistics.median(times), max(times))
+    out["load"] = load()
+    return out
+
+
+# -- 2. one executive report against the chain typed by hand -------------------------------------------
+def bench_single(base: Path, client: str, repeat: int) -> dict:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    subprocess.run([str(BIN / "cx"), "validate", client, "--root", str(base)], check=True, capture_output=True,
+                   env=env)
+    results_dir = base / "build" / client / "results"
+    chain, cx = [], []
+    for i in range(repeat):
+        shutil.rmtree(results_dir, ignore_errors=True)
+        work = base / f"chain-{i}"
+        work.mkdir()
+        stem = work / f"{client}-executive"
+        t = time.perf_counter()
+        subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), f"{stem}.ipynb", "-p", "client", client,
+                        "-p", "audience", "executive", "-p", "root", str(base), "--no-progress-bar",
+                        "--log-level", "ERROR"], check=True, cwd=base, capture_output=True, env=env)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", f"{stem}.ipynb"],
+                       check=True, cwd=base, capture_output=True, env=env)
+        subprocess.run([str(BIN / "weasyprint"), f"{stem}.html", f"{stem}.pdf"], check=True, cwd=base,
+                       capture_output=True, env=env)
+        chain.append(time.perf_counter() - t)
+        shutil.rmtree(results_dir, ignore_errors=True)
+        seconds, _ = timed([str(BIN / "cx"), "report", client, "-a", "executive", "--root", str(base),
+                            "--out", str(base / f"cx-{i}")], cwd=base, env=env)
+        cx.append(seconds)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"chain": chain, "cx": cx, "peak_mb": peak, "load": load(),
+            "pdf": (base / "cx-0" / client / f"{client}-executive.pdf").exists()}
+
+
+# -- 3. the batch: local pool on disk, local pool on S3, Dask LocalCluster on S3 ------------------------
+def upload(fs, bucket: str, base: Path) -> str:
+    for path in sorted((base / "data").rglob("*")):
+        if path.is_file():
+            fs.pipe_file(f"{bucket}/project/{path.relative_to(base).as_posix()}", path.read_bytes())
+    return f"s3://{bucket}/project"
+
+
+def bench_batch(base: Path, n_clients: int, n_customers: int, workers: int) -> dict:
+    from bench_report import make_clients
+    from moto.server import ThreadedMotoServer
+    import s3fs
+
+    from cxlib.report.batch import run_batch
+
+    for var, value in (("AWS_ACCESS_KEY_ID", "bench"), ("AWS_SECRET_ACCESS_KEY", "bench"),
+                       ("AWS_DEFAULT_REGION", "us-east-1")):
+        os.environ.setdefault(var, value)
+    os.environ["CX_STAGE_DIR"] = str(base / "stage")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    t = time.perf_counter()
+    clients = make_clients(base, n_clients, n_customers)
+    generated = time.perf_counter() - t
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    fs = s3fs.S3FileSystem(endpoint_url=endpoint, skip_instance_cache=True)
+    fs.mkdir("bench")
+    url = upload(fs, "bench", base)
+    common = dict(audiences=("executive",), formats=("html", "pdf"), progress=False, workers=workers,
+                  results="fresh")
+    runs = {}
+    s3 = dict(storage=url, storage_options={"endpoint_url": endpoint})
+    ways = [("local pool, local folder (baseline)", lambda: dict(root=base, out_dir=str(base / "out"))),
+            ("local pool, project on S3", lambda: s3),
+            (f"Dask LocalCluster ({workers} workers, started in the run), project on S3",
+             lambda: dict(**s3, scheduler=f"local:{workers}")),
+            (f"Dask LocalCluster ({workers} workers, already running, kernels warm), project on S3",
+             lambda: dict(**s3, scheduler=cluster.scheduler_address))]
+    cluster = None
+    try:
+        for name, kw in ways:
+            if "already running" in name:
+                from distributed import LocalCluster
+
+                t = time.perf_counter()  # started (and its kernels warmed by the first batch) before timing
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+                from distributed import Client
+
+                from cxlib.report.cluster import warm_workers
+                from cxlib.report.execute import ExecutionSettings
+
+                with Client(cluster, set_as_default=False) as client:
+                    warm_workers(client, ExecutionSettings())
+                runs["cluster start (not counted)"] = time.perf_counter() - t
+            if "S3" in name:
+                shutil.rmtree(base / "stage", ignore_errors=True)  # every S3 run stages from nothing
+            result = run_batch(**kw(), **common)
+            runs[name] = {"seconds": result.seconds, "ok": result.ok, "failed": result.failed,
+                          "warm": sum(r.warm for r in result.results), "load": load(),
+                          "client_s": sum(r.seconds for r in result.results)}
+            print(f"{name}: {result.seconds:.1f} s, ok={result.ok}", flush=True)
+        fs.invalidate_cache()
+        temps = [k for k in fs.find("bench/project/reports") if ".cx-tmp-" in k]
+    finally:
+        if cluster is not None:
+            cluster.close()
+        server.stop()
+    return {"clients": clients, "customers": n_customers, "generated_s": generated, "runs": runs,
+            "temps_left": len(temps)}
+
+
+# -- 4. validation memory on a large interactions CSV -------------------------------------------------------
+PEAK = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "rc = subprocess.run(sys.argv[1:], capture_output=True).returncode; "
+        "print(rc, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+
+
+def peak_of(cmd: list[str]) -> tuple[int, float, float]:
+    """(exit status, seconds, peak RSS in MB of the largest process) of a command, measured in a fresh parent."""
+    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, check=True).stdout
+    rc, seconds, mb = out.split()
+    return int(rc), float(seconds), float(mb)
+
+
+def bench_validate(base: Path, target_mb: int) -> dict:
+    """A demo client whose interactions are one CSV of about ``target_mb`` MB (the demo's rows, copied)."""
+    import pandas as pd
+    import yaml
+
+    from cxlib.demo import generate_client
+
+    client = "acme-telecom"
+    folder = generate_client(client, base, n_customers=3000, seed=7)
+    rows = pd.read_parquet(folder / "interactions.parquet")
+    (folder / "interactions.parquet").unlink()
+    path = folder / "interactions.csv"
+    copy = 0
+    while not path.exists() or path.stat().st_size < target_mb * 1e6:
+        part = rows.copy()
+        part["interaction_id"] = part["interaction_id"] + f"-{copy}"
+        part["case_id"] = part["case_id"].where(part["case_id"].isna(), part["case_id"] + f"-{copy}")
+        part.to_csv(path, mode="a", header=copy == 0, index=False)
+        copy += 1
+    cfg_path = folder / "client.yaml"
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    cfg["tables"]["interactions"] = {"path": "interactions.csv"}
+    cfg_path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    n_rows = len(rows) * copy
+    floor = peak_of([sys.executable, "-c", f"import pandas as pd; pd.read_csv({str(path)!r}, dtype=str)"])
+    validate = peak_of([str(BIN / "cx"), "validate", client, "--root", str(base)])
+    return {"mb": path.stat().st_size / 1e6, "rows": n_rows, "floor": floor, "validate": validate, "load": load()}
+
+
+# -- 5. a large client from raw files to both audiences --------------------------------------------------
+def tree_peak(cmd: list[str], **kw) -> tuple[float, float]:
+    """(seconds, peak of the summed RSS in MB of the command's whole process tree, sampled every 0.2 s)."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    top, peak = psutil.Process(proc.pid), 0.0
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [top, *top.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total / 2**20)
+        time.sleep(0.2)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} exited {proc.returncode}")
+    return time.perf_counter() - start, peak
+
+
+def bench_large(base: Path, customers: int) -> dict:
+    from cxlib.demo import generate_client
+
+    client = "acme-telecom"
+    t = time.perf_counter()
+    generate_client(client, base, n_customers=customers, seed=7)
+    generated = time.perf_counter() - t
+    import pandas as pd
+
+    folder = base / "data" / client
+    n_interactions = len(pd.read_parquet(folder / "interactions.parquet", columns=["interaction_id"]))
+    n_responses = len(pd.read_csv(folder / "responses.csv", usecols=["response_id"]))
+    validate = tree_peak([str(BIN / "cx"), "validate", client, "--root", str(base)])
+    report = tree_peak([str(BIN / "cx"), "report", client, "--root", str(base)])
+    return {"customers": customers, "interactions": n_interactions, "responses": n_responses,
+            "generated_s": generated, "validate": validate, "report": report, "load": load()}
+
+
+# -- the page --------------------------------------------------------------------------------------------
+def write_page(found: dict, args) -> None:
+    lines = ["# Scale (issue 17)", "",
+             f"`python bench/bench_scale.py` (sections may come from separate runs; the last: `--only {args.only}`) on {platform.machine()}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}. A shared machine: load averages are given per measurement; "
+             "ratios are against a baseline measured in the same run.", ""]
+    if "startup" in found:
+        s = found["startup"]
+        lines += ["## `cx --help`", "", "| command | median s | worst s |", "|---|---|---|"]
+        lines += [f"| `{k}` | {v[0]:.3f} | {v[1]:.3f} |" for k, v in s.items() if k != "load"]
+        lines += ["", f"{args.startup_runs} whole processes each after a warm-up; load average {s['load']}. "
+                      "Target: ≤ 0.5 s.", ""]
+    if "single" in found:
+        s = found["single"]
+        med_chain, med_cx = statistics.median(s["chain"]), statistics.median(s["cx"])
+        lines += ["## One executive report (HTML + PDF) against the chain typed by hand", "",
+                  f"Client `{s['client']}` of {args.single_customers:,} customers (cx demo's default size), the "
+                  f"project's report notebook, {args.repeat} run(s) of each side, alternating, section results "
+                  "removed before each run (both compute every analysis on the same validated store).", "",
+                  "| way | seconds (each run) | median s |", "|---|---|---|",
+                  f"| papermill CLI → `jupyter nbconvert --to html --no-input` → weasyprint CLI | "
+                  f"{', '.join(f'{x:.1f}' for x in s['chain'])} | {med_chain:.1f} |",
+                  f"| `cx report {s['client']} -a executive` | {', '.join(f'{x:.1f}' for x in s['cx'])} | "
+                  f"{med_cx:.1f} |", "",
+                  f"**Ratio: {med_chain / med_cx:.2f}×** (target ≥ 4×). Largest single process over the run: "
+                  f"{s['peak_mb']:.0f} MB. Load average at the end: {s['load']}.", ""]
+    if "batch" in found:
+        b = found["batch"]
+        base_s = b["runs"]["local pool, local folder (baseline)"]["seconds"]
+        lines += ["## The batch: local pool against a Dask LocalCluster, project on an S3-compatible server", "",
+                  f"{len(b['clients'])} demo clients of {b['customers']:,} customers (scaled down from the issue's "
+                  f"20 to fit a few minutes on a shared machine), executive HTML + PDF, {args.workers} worker "
+                  "processes each way, section results computed afresh in every run; S3 is moto's server on "
+                  "127.0.0.1 (in the benchmark process), each S3 run stages the inputs from nothing.", "",
+                  "| way | seconds | × baseline | sum of client seconds | all ok | clients on a reused kernel | "
+                  "load after |", "|---|---|---|---|---|---|---|"]
+        for name, r in b["runs"].items():
+            if not isinstance(r, dict):
+                continue
+            lines.append(f"| {name} | {r['seconds']:.1f} | {r['seconds'] / base_s:.2f} | {r['client_s']:.1f} | "
+                         f"{r['ok']} | {r['warm']} | {r['load']} |")
+        start = b["runs"].get("cluster start (not counted)")
+        lines += ["", f"Starting the already-running cluster and warming its kernels (`cxlib.report.cluster.warm_workers`) took {start:.1f} s before its run (not counted). "
+                      if start else ""]
+        lines += ["", f"Temporary keys left on the server after the runs: {b['temps_left']}. Generating the "
+                      f"clients took {b['generated_s']:.0f} s (not counted).", ""]
+    if "large" in found:
+        g = found["large"]
+        total = g["validate"][0] + g["report"][0]
+        lines += ["## A large client from raw files to both audiences' HTML + PDF", "",
+                  f"`cx demo`-generated acme-telecom of {g['customers']:,} customers ({g['interactions']:,} "
+                  f"interactions, {g['responses']:,} responses; generating took {g['generated_s']:.0f} s, not "
+                  "counted), then `cx validate` and `cx report` (executive + analyst, HTML + PDF). Peak = the "
+                  "summed RSS of each command's process tree (kernels included), sampled every 0.2 s.", "",
+                  "| step | seconds | peak MB |", "|---|---|---|",
+                  f"| `cx validate` | {g['validate'][0]:.1f} | {g['validate'][1]:.0f} |",
+                  f"| `cx report` (both audiences, HTML + PDF) | {g['report'][0]:.1f} | {g['report'][1]:.0f} |",
+                  f"| **raw files to reports** | **{total:.1f}** | {max(g['validate'][1], g['report'][1]):.0f} |",
+                  "", f"Load average at the end: {g['load']}. Target (issue 17, 65,000 customers): ≤ 40 s, "
+                      "≤ 2 GB.", ""]
+    if "validate" in found:
+        v = found["validate"]
+        lines += ["## Validation memory on a large interactions CSV", "",
+                  f"acme-telecom (3,000 customers) with its interactions as one CSV of {v['mb']:.0f} MB "
+                  f"({v['rows']:,} rows: the demo's rows copied with new ids), the other tables as generated. "
+                  "Peak RSS of the largest process, measured from a fresh parent.", "",
+                  "| command | exit | seconds | peak MB | peak / file size |", "|---|---|---|---|---|",
+                  f"| `cx validate acme-telecom` (read, check, quarantine, store) | {v['validate'][0]} | "
+                  f"{v['validate'][1]:.1f} | {v['validate'][2]:.0f} | {v['validate'][2] / v['mb']:.1f}× |",
+                  f"| floor: `pandas.read_csv(path, dtype=str)` alone | {v['floor'][0]} | {v['floor'][1]:.1f} | "
+                  f"{v['floor'][2]:.0f} | {v['floor'][2] / v['mb']:.1f}× |", "",
+                  f"Load average at the end: {v['load']}. Target (issue 17): a 1 GB CSV with peak ≤ 1.5 GB.", ""]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    # keep the sections of the page that this run did not measure (each run may measure only some)
+    old = OUT.read_text(encoding="utf-8").split("\n## ") if OUT.exists() else []
+    new_heads = {line[3:] for line in lines if line.startswith("## ")}
+    kept = ["## " + block.rstrip() + "\n" for block in old[1:] if block.splitlines()[0] not in new_heads]
+    lines += kept
+    OUT.write_text("\n".join(lines), encoding="utf-8")
+    print(OUT.read_text())
+
+
+def main() -> int:
+    args = parse_args()
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    found: dict = {}
+    if "startup" in only:
+        found["startup"] = bench_startup(args.startup_runs)
+    with tempfile.TemporaryDirectory(prefix="cx-bench-scale-") as tmp:
+        base = Path(tmp)
+        if "single" in only:
+            from cxlib.demo import generate_client
+
+            client = "acme-telecom"
+            generate_client(client, base / "single", n_customers=args.single_customers, seed=7)
+            found["single"] = {"client": client, **bench_single(base / "single", client, args.repeat)}
+        if "batch" in only:
+            (base / "batch").mkdir()
+            found["batch"] = bench_batch(base / "batch", args.clients, args.customers, args.workers)
+        if "validate" in only:
+            found["validate"] = bench_validate(base / "validate", args.csv_mb)
+        if "large" in only:
+            found["large"] = bench_large(base / "large", args.large_customers)
+    write_page(found, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
