@@ -9,7 +9,8 @@ tests/fixtures/text/, sources and licences in tests/fixtures/README.md):
   share uncoded. Baselines in the same run: the rules alone (first matching theme), and plain
   TF-IDF + logistic regression on 300 random labels;
 * sentiment -- VADER, the lexicon alone, and ``auto_sentiment`` with 100/200/300 random hand codes,
-  on social text (GoEmotions Reddit comments) and review text (Amazon fine-food reviews, 3 classes
+  on social complaints (tweets to and about @Apple, CrowdFlower), social text (GoEmotions Reddit
+  comments) and review text (Amazon fine-food reviews, 3 classes
   from the stars), scored on held-out comments;
 * emerging themes -- purity of ``emerging_themes`` clusters against the Banking77 labels, on the
   pool comments with @handles, URLs and ``&amp;`` added to a third of them.
@@ -49,7 +50,8 @@ from cxlib.text.sentiment_model import auto_sentiment  # noqa: E402
 
 CODING = {"banking77": ("banking77_subset.csv", "Banking77 (12 intents, support requests, CC BY 4.0)"),
           "clinc150": ("clinc150_cards.csv", "CLINC150 (10 card/account intents, CC BY 3.0)")}
-SENTIMENT = {"goemotions_sentiment.csv": "GoEmotions Reddit comments (social)",
+SENTIMENT = {"apple_twitter_sentiment.csv": "Apple tweets, CrowdFlower (social complaints)",
+             "goemotions_sentiment.csv": "GoEmotions Reddit comments (social)",
              "amazon_fine_food_1000.csv": "Amazon fine-food reviews (review text)"}
 
 
@@ -166,7 +168,8 @@ def main() -> None:
              "(Banking77: 480 comments; CLINC150: 300). `oof_kappa`: what the panel shows, out-of-fold on the "
              "hand codes themselves (lower: they are the comments the coder was least sure of).", ""]
     lines += fmt(coding, ["dataset", "method", "n_hand", "accuracy", "kappa", "uncoded", "oof_kappa"])
-    lines += ["", "Sentiment, 3 classes, held-out comments (GoEmotions: 1,500 test; Amazon: ~500 test):", ""]
+    lines += ["", "Sentiment, 3 classes, held-out comments (Apple tweets: 1,000 test, 50 % neutral; GoEmotions: 1,500 test; "
+              "Amazon: ~500 test); hand codes drawn at random from the pool:", ""]
     lines += fmt(sent, ["dataset", "method", "n_hand", "accuracy", "kappa"])
     lines += ["", f"Emerging themes on the Banking77 pool ({em['n']:,} comments, 12 labels, a third with @handles, URLs "
               f"and `&amp;` added): {em['k']} candidates, purity {em['purity']:.2f}; key phrases holding a handle, URL "

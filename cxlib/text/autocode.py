@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
-from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, match_rules
+from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, expand_codes, has_ref, match_rules, texts_of
 from cxlib.text.features import Featurised, TextFeatures, distinct, featurise, hasher
 from cxlib.text.reliability import coding_agreement
 
@@ -153,10 +154,9 @@ def fit_coding_model(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.
     """
     frame = comment_frame(comments)
     hand = hand_primary(hand_coded, codebook)
-    hand = hand[hand["comment_ref"].isin(frame["comment_ref"])].reset_index(drop=True)
-    text_of = dict(zip(frame["comment_ref"], frame["text"]))
+    hand = hand[has_ref(frame, hand["comment_ref"])].reset_index(drop=True)
     examples = [(ex, t.id) for t in codebook.themes for ex in t.examples if str(ex).strip()]
-    train_text = [text_of[r] for r in hand["comment_ref"]] + [e for e, _ in examples]
+    train_text = texts_of(frame, hand["comment_ref"]) + [e for e, _ in examples]
     train_y = hand["theme"].tolist() + [t for _, t in examples]
     n_hand = len(hand)
     feats = TextFeatures()
@@ -257,9 +257,15 @@ def locate(text: str, term: str | None) -> tuple[int, int]:
     """Span of ``term`` (a prepared word or pair, maybe ``not_``-marked) in ``text``; (-1, -1) if not found."""
     if not term:
         return -1, -1
-    words = [w.removeprefix("not_") for w in term.split()]
-    m = re.search(r"(?<!\w)" + r"\W+(?:\w+\W+)?".join(re.escape(w) for w in words) + r"(?!\w)", text, re.IGNORECASE)
+    m = _term_pattern(term).search(text)
     return m.span() if m else (-1, -1)
+
+
+@lru_cache(maxsize=65536)
+def _term_pattern(term: str) -> re.Pattern:
+    # re's own cache holds 512 patterns; a million comments' evidence terms are many more
+    words = [w.removeprefix("not_") for w in term.split()]
+    return re.compile(r"(?<!\w)" + r"\W+(?:\w+\W+)?".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -357,6 +363,8 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
         source_u[:] = "model"
     learned = set(model.learned)
     for i, found in enumerate(rules):
+        if not found or learned.issuperset(found):  # the common cases: nothing for the rules to overrule
+            continue
         unlearned = sorted((t for t in found if t not in learned), key=lambda t: (found[t][0], order.get(t, 0)))
         if not unlearned:
             continue
@@ -373,50 +381,60 @@ def auto_code(comments: pd.DataFrame, codebook: Codebook, hand_coded: pd.DataFra
                             "theme": pd.array(theme_u[codes], dtype="string"),
                             "confidence": conf_u[codes],
                             "source": pd.array(source_u[codes], dtype="string")})
-    themes = _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, frame["text"].tolist(), x)
+    themes = _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, x)
     agreement = coding_agreement(model.oof, codebook) if model.oof is not None else None
     table = _theme_table(model, codebook, primary, themes, agreement)
     return AutoCodeResult(primary, themes, table, agreement, tuple(model.notes), model)
 
 
-def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, texts, x) -> pd.DataFrame:
+def _long_themes(model, uniq, codes, refs, rules, probs, theme_u, conf_u, x) -> pd.DataFrame:
     cls_pos = {c: j for j, c in enumerate(model.classes)}
-    extras: list[list[tuple[str, float]]] = [[] for _ in uniq]
+    # per distinct text; Python lists, not numpy scalars: this loops over up to a million texts
+    extras: dict[int, list[tuple[str, float]]] = {}
+    p_rows = probs.tolist() if probs is not None else None
     if probs is not None:
+        themes_l, conf_l = theme_u.tolist(), conf_u.tolist()
         for i, found in enumerate(rules):
-            if theme_u[i] != UNCODED and theme_u[i] not in found:
-                extras[i].append((theme_u[i], conf_u[i]))
+            t = themes_l[i]
+            if t != UNCODED and t not in found:
+                extras[i] = [(t, conf_l[i])]
         second = probs >= SECONDARY_THRESHOLD
         second[np.arange(len(uniq)), probs.argmax(axis=1)] = False
-        for i, j in zip(*np.nonzero(second)):
+        for i, j in zip(*(a.tolist() for a in np.nonzero(second))):
             t = model.classes[j]
             if t != UNCODED and t not in rules[i]:
-                extras[i].append((t, probs[i, j]))
+                extras.setdefault(i, []).append((t, p_rows[i][j]))
     # evidence of model codes: one vectorised pass per rank of extra code
     terms: dict[tuple[int, str], str | None] = {}
-    depth = max((len(e) for e in extras), default=0)
+    with_extras = sorted(extras)
+    depth = max((len(e) for e in extras.values()), default=0)
     for k in range(depth):
-        rows = np.array([i for i, e in enumerate(extras) if len(e) > k and e[k][0] in cls_pos], dtype=int)
+        rows = np.array([i for i in with_extras if len(extras[i]) > k and extras[i][k][0] in cls_pos], dtype=int)
         if len(rows):
             cls = np.array([cls_pos[extras[i][k][0]] for i in rows])
-            for i, term in zip(rows, best_terms(model, x[rows], cls)):
-                terms[(int(i), extras[i][k][0])] = term
+            for i, term in zip(rows.tolist(), best_terms(model, x[rows], cls)):
+                terms[(i, extras[i][k][0])] = term
     per_u: list[list[tuple]] = []
+    nan = np.nan
     for i, found in enumerate(rules):
-        row = [(t, s, e, "rules", probs[i, cls_pos[t]] if probs is not None and t in cls_pos else np.nan)
-               for t, (s, e) in found.items()]
-        for t, c in extras[i]:
+        if p_rows is None:
+            row = [(t, s, e, "rules", nan) for t, (s, e) in found.items()]
+        else:
+            p = p_rows[i]
+            row = [(t, s, e, "rules", p[cls_pos[t]] if t in cls_pos else nan) for t, (s, e) in found.items()]
+        for t, c in extras.get(i, ()):
             s, e = locate(uniq[i], terms.get((i, t)))
             row.append((t, s, e, "model", c))
         per_u.append(sorted(row, key=lambda r: (r[1] < 0, r[1])) if len(row) > 1 else row)
-    out_ref, out_theme, out_s, out_e, out_coder, out_conf = [], [], [], [], [], []
+    rows_text, out_theme, out_s, out_e, out_coder, out_conf = [], [], [], [], [], []
     none = [(UNCODED, -1, -1, "rules", np.nan)]
-    for i, u in enumerate(codes.tolist()):
-        for t, s, e, coder, c in per_u[u] or none:
-            out_ref.append(refs[i]); out_theme.append(t); out_s.append(s); out_e.append(e)
+    for u, row in enumerate(per_u):
+        for t, s, e, coder, c in row or none:
+            rows_text.append(u); out_theme.append(t); out_s.append(s); out_e.append(e)
             out_coder.append(coder); out_conf.append(c)
-    long = assemble_codes(out_ref, out_theme, out_s, out_e, dict(zip(refs, texts)), model.codebook.parents(),
-                          coder=out_coder, confidence=out_conf)
+    per_text = assemble_codes(rows_text, out_theme, out_s, out_e, dict(enumerate(uniq)), model.codebook.parents(),
+                              coder=out_coder, confidence=out_conf)
+    long = expand_codes(per_text, np.asarray(rows_text, dtype=np.int64), codes, refs)
     return long.rename(columns={"comment_ref": "ref"})
 
 

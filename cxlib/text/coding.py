@@ -43,6 +43,7 @@ __all__ = [
     "code_comments",
     "comment_frame",
     "comment_themes",
+    "expand_codes",
     "combine_codes",
     "match_rules",
     "normalise_text",
@@ -144,6 +145,8 @@ class _Rules:
         self.negators = set(codebook.negators)
         alts = "|".join(re.escape(n) for n in sorted(self.negators, key=len, reverse=True))
         self.neg_quick = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])|n't\b") if alts else re.compile(r"n't\b")
+        # no negator anywhere in the text (not even inside a word): no match in it can be negated
+        self.neg_any = re.compile(rf"{alts}|n't" if alts else "n't")
         self.window = codebook.negation_window
         self.automaton = ahocorasick.Automaton()
         table: dict[str, list[tuple[int, bool, bool]]] = {}
@@ -225,7 +228,7 @@ def _rule_hits(rules: _Rules, norms: list[str]) -> dict[int, list[tuple[int, int
             n = len(norm)
             for last, (klen, entries) in it(norm):
                 start = last - klen + 1
-                if start > 0 and _is_word(norm[start - 1]):
+                if start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_"):  # inside a word
                     continue
                 end = last + 1
                 for ti, is_excl, suffix in entries:
@@ -249,12 +252,13 @@ def _rule_hits(rules: _Rules, norms: list[str]) -> dict[int, list[tuple[int, int
 
 def _resolve(rules: _Rules, norm: str, raw_hits: list[tuple[int, int, int, bool]]) -> dict[int, tuple[int, int]]:
     """theme index -> (start, end) of its first counting match."""
+    may_negate = rules.window > 0 and rules.neg_any.search(norm) is not None
     if len(raw_hits) == 1:  # the common case, kept cheap
         ti, s, e, is_excl = raw_hits[0]
         if is_excl:
             return {}
         theme = rules.themes[ti]
-        if theme.negate and rules.negated(norm, s, e, theme):
+        if theme.negate and may_negate and rules.negated(norm, s, e, theme):
             return {rules.redirect[ti]: (s, e)} if ti in rules.redirect else {}
         return {ti: (s, e)}
     excl: dict[int, list[tuple[int, int]]] = {}
@@ -268,7 +272,7 @@ def _resolve(rules: _Rules, norm: str, raw_hits: list[tuple[int, int, int, bool]
         if any(s < xe and xs < e for xs, xe in excl.get(ti, ())):
             continue
         theme = rules.themes[ti]
-        if theme.negate and rules.negated(norm, s, e, theme):
+        if theme.negate and may_negate and rules.negated(norm, s, e, theme):
             if ti in rules.redirect and rules.redirect[ti] not in best:
                 best[rules.redirect[ti]] = (s, e)
             continue
@@ -332,17 +336,35 @@ def code_comments(
     codes, uniques = pd.factorize(comments["text"])
     found_per_text = match_rules(list(uniques), codebook, clean=clean)
     parents = codebook.parents()
-    rows_ref, rows_theme, rows_start, rows_end = [], [], [], []
-    refs = comments["comment_ref"].tolist()
-    for i, u in enumerate(codes.tolist()):
-        found = found_per_text[u]
+    # one block of rows per distinct text, then copied to each comment holding that text
+    rows_text, rows_theme, rows_start, rows_end = [], [], [], []
+    for u, found in enumerate(found_per_text):
         if not found:
-            rows_ref.append(refs[i]); rows_theme.append(UNCODED); rows_start.append(-1); rows_end.append(-1)
+            rows_text.append(u); rows_theme.append(UNCODED); rows_start.append(-1); rows_end.append(-1)
             continue
         for tid, (s, e) in sorted(found.items(), key=lambda kv: kv[1]):
-            rows_ref.append(refs[i]); rows_theme.append(tid); rows_start.append(s); rows_end.append(e)
-    return assemble_codes(rows_ref, rows_theme, rows_start, rows_end, dict(zip(refs, texts)), parents, coder="rules",
-                          confidence=None)
+            rows_text.append(u); rows_theme.append(tid); rows_start.append(s); rows_end.append(e)
+    uniq = [str(u) for u in uniques]
+    per_text = assemble_codes(rows_text, rows_theme, rows_start, rows_end, dict(enumerate(uniq)), parents,
+                              coder="rules", confidence=None)
+    return expand_codes(per_text, np.asarray(rows_text, dtype=np.int64), codes, comments["comment_ref"])
+
+
+def expand_codes(per_text: pd.DataFrame, text_index: np.ndarray, codes: np.ndarray, refs) -> pd.DataFrame:
+    """The long coded frame of the comments from that of their distinct texts.
+
+    ``per_text`` holds, for each distinct text ``j`` in order, a contiguous block of rows
+    (``text_index[row] == j``; at least one row per text, ``uncoded`` when none); ``codes`` gives
+    each comment's distinct text and ``refs`` its reference. Rows come out in comment order, each
+    comment's block as its text's: what a loop over comments would build, with one ``take``.
+    """
+    k_text = np.bincount(text_index, minlength=int(codes.max()) + 1 if len(codes) else 0)
+    first = np.cumsum(k_text) - k_text
+    k = k_text[codes]
+    within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+    out = per_text.take(np.repeat(first[codes], k) + within).reset_index(drop=True)
+    out["comment_ref"] = pd.array(np.repeat(np.asarray(refs, dtype=object), k), dtype="string")
+    return out
 
 
 def match_rules(texts: list[str], codebook: Codebook, *, clean: bool = True) -> list[dict[str, tuple[int, int]]]:
@@ -481,3 +503,29 @@ def theme_indicator(coded: pd.DataFrame, *, themes: Iterable[str] | None = None,
 
 
 __all__.append("theme_indicator")
+
+
+def texts_of(frame: pd.DataFrame, refs) -> list[str]:
+    """The ``text`` of each ref in ``refs`` (all present in ``frame``, a :func:`comment_frame`), in order.
+
+    One vectorised look-up: a dict over a million comments costs seconds to build.
+    """
+    pos = pd.Index(frame["comment_ref"]).get_indexer(pd.Index(refs, dtype="string"))
+    if (pos < 0).any():
+        raise DataError(f"{int((pos < 0).sum())} reference(s) are not among the comments.")
+    return [str(t) for t in frame["text"].to_numpy(dtype=object)[pos]]
+
+
+__all__.append("texts_of")
+
+
+def has_ref(frame: pd.DataFrame, refs: pd.Series) -> np.ndarray:
+    """True for each of ``refs`` that is a comment of ``frame``.
+
+    (``Series.isin`` over Arrow strings loops in Python over the values looked in: seconds for a
+    million comments; an index look-up is one hash pass.)
+    """
+    return pd.Index(frame["comment_ref"]).get_indexer(pd.Index(refs, dtype="string")) >= 0
+
+
+__all__.append("has_ref")

@@ -30,7 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from cxlib.errors import DataError
 from cxlib.text.reliability import kappa_interval
-from cxlib.text.coding import comment_frame
+from cxlib.text.coding import comment_frame, has_ref, texts_of
 from cxlib.text.features import Featurised, TextFeatures, featurise, lexicon_scores
 
 __all__ = ["SENTIMENTS", "SentimentAgreement", "SentimentResult", "SentimentModel", "auto_sentiment",
@@ -188,11 +188,10 @@ def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = Non
     codes, counts, prepared = featurised.codes, featurised.counts, None
     feats = TextFeatures()
     hand = _hand_sentiment(hand_coded)
-    text_of = dict(zip(frame["comment_ref"], frame["text"]))
-    hand = hand[hand["comment_ref"].isin(text_of)]
+    hand = hand[has_ref(frame, hand["comment_ref"])]
     agreement = None
     if len(hand) >= 10 and hand["sentiment"].nunique() >= 2:
-        model, agreement = train_sentiment([text_of[r] for r in hand["comment_ref"]], hand["sentiment"].tolist(),
+        model, agreement = train_sentiment(texts_of(frame, hand["comment_ref"]), hand["sentiment"].tolist(),
                                            all_counts=counts, seed=seed)
         method = "learned" if model.model is not None else "lexicon"
     else:
