@@ -107,6 +107,9 @@ def coding_rows(name: str, rounds: int) -> list[dict]:
 def sentiment_rows() -> list[dict]:
     rows = []
     for f, label in SENTIMENT.items():
+        if not (FIX / f).exists():  # not committed (its licence is unconfirmed): see tests/fixtures/README.md
+            print(f"skipped {f}: not in tests/fixtures/text (rebuild it as tests/fixtures/README.md says)")
+            continue
         d = pd.read_csv(FIX / f)
         if "split" not in d.columns:
             d["split"] = np.where(np.random.default_rng(0).random(len(d)) < 0.5, "pool", "test")
