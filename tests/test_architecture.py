@@ -171,7 +171,6 @@ def test_layers_import_downwards_only():
     assert layer_violations(graph()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="in progress: the module splits of the architecture issue remove them")
 def test_no_private_name_is_imported_from_another_module():
     assert private_imports() == []
 

@@ -187,7 +187,7 @@ def iban_valid(candidate: str) -> bool:
 def _known_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from cxlib.text.sentiment import _analyzer
+    from cxlib.text.sentiment import lexicon_words
 
     extra = """i im ive id ill ok okay hi hello thanks thank yes no please sorry great good bad app apps website web
     online internet broadband wifi phone mobile email bill billing invoice service customer customers staff team store
@@ -196,7 +196,7 @@ def _known_words() -> frozenset[str]:
     september october november december christmas easter today yesterday tomorrow overall really very still just
     absolutely totally honestly terrible awful excellent brilliant fantastic amazing poor slow quick fast easy hard
     after before when while since because although though however also again why what how where who""".split()
-    return frozenset(ENGLISH_STOP_WORDS) | frozenset(w.lower() for w in _analyzer().lexicon) | frozenset(extra)
+    return frozenset(ENGLISH_STOP_WORDS) | lexicon_words() | frozenset(extra)
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from cxlib.text.codebook import UNCODED
 from cxlib.text.coding import comment_frame
 
 __all__ = ["POSITIVE", "NEGATIVE", "comment_sentiment", "mention_sentiment", "net_sentiment", "sentence_bounds",
-           "label_sentiment"]
+           "label_sentiment", "lexicon_words"]
 
 #: VADER's standard thresholds on the compound score (Hutto & Gilbert 2014).
 POSITIVE = 0.05
@@ -34,6 +34,15 @@ def _analyzer():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
+
+
+def lexicon_words() -> frozenset[str]:
+    """The words of the sentiment lexicon (VADER's), lower case: words a reader knows, never a name.
+
+    >>> {"good", "terrible"} <= lexicon_words()
+    True
+    """
+    return frozenset(w.lower() for w in _analyzer().lexicon)
 
 
 def _score_chunk(texts: list[str]) -> list[float]:
