@@ -27,7 +27,7 @@ import pandas as pd
 from cxlib.present.findings import Cited, Finding
 from cxlib.present.formatting import count, decimal, percent, signed
 
-__all__ = ["ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap", "owner_friction",
+__all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap", "owner_friction",
            "owner_theme", "owner_action"]
 
 #: The significance level every claim here uses.
@@ -208,6 +208,9 @@ _CONDITIONS = {
     "owner_theme": "a theme is named only from at least the client's minimum of comments on the owner's touchpoints",
     "owner_action": "an action is recommended only from a finding of the brief that holds",
 }
+
+#: kind -> the condition in words (public: the claim registry quotes it).
+CONDITIONS = _CONDITIONS
 
 #: kind -> the check that reads the claim again from its evidence.
 CHECKS: dict[str, Callable[[Finding], bool]] = {

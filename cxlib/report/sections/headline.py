@@ -164,11 +164,12 @@ def _ci(row: dict[str, Any], low: str = "ci_low", high: str = "ci_high") -> tupl
 
 def _volume_finding(volume: pd.DataFrame | None, period: str) -> Finding | None:
     from cxlib.present.formatting import count
+    from cxlib.report.sections.social import source_label
 
     if volume is None or not len(volume):
         return None
     total = int(volume["n"].sum())
-    by = ", ".join(f"{row.source} {count(row.n)}" for row in volume.head(4).itertuples())
+    by = ", ".join(f"{source_label(row.source)} {count(row.n)}" for row in volume.head(4).itertuples())
     return Finding("volume", f"{count(total)} posts, reviews or complaints{', ' + period if period else ''} ({by}).",
                    numbers=(Cited("Posts, reviews and complaints", float(total), unit="posts", n=total),),
                    evidence=volume)
@@ -200,7 +201,7 @@ def _cards(level, share, churn, gap, outcome: str) -> tuple:
 
     m = measure(outcome)
     cards = []
-    if level is not None and level.holds:
+    if level is not None and level.holds and level.kind == "outcome_level":  # a bare count is not a score card
         c = level.numbers[0]
         cards.append(Card(m.label, format_value(c.value, m.fmt), f"{interval(*c.ci, m.fmt)} · {count(c.n)} respondents"))
     if share is not None and share.holds:
@@ -285,14 +286,17 @@ def compute(data, *, friction=None, delivery_gap=None, actions=None, voice=None,
     if score is None and data.responses is not None and len(data.responses):
         n = len(data.responses)
         level = Finding("responses", f"{n:,} survey response{'s' * (n != 1)}{', ' + data.period if data.period else ''}; "
-                                     "the survey asks no score to report.", evidence=None)
+                                     "the survey asks no score to report.", evidence=pd.DataFrame({"n": [n]}),
+                        numbers=(Cited("Survey responses", float(n), unit="respondents", n=n),))
     findings = tuple(f for f in (level, trend_f, volume_f) if f is not None)
     cards = _cards(level, friction_f.get("broken_share"), churn, gap_f, outcome)
     if volume is not None and len(volume) and score is None:
         from cxlib.present.narrative import Card
+        from cxlib.report.sections.social import source_label
 
         cards = (*cards, Card("Posts, reviews and complaints", f"{int(volume['n'].sum()):,}",
-                              ", ".join(f"{x.source} {int(x.n):,}" for x in volume.head(3).itertuples())))
+                              f"{int(volume['n'].sum()):,} posts · " + ", ".join(
+                                  f"{source_label(x.source)} {int(x.n):,}" for x in volume.head(3).itertuples())))
     return HeadlineResult(outcome=outcome, score=score, nps=nps, trend=trend, answer=answer, churn=churn,
                           cards=cards, volume=volume, findings=findings, notes=(*extra, *tried.notes))
 
