@@ -345,8 +345,12 @@ QUADRANT_COLOURS = {"fix first": "accent", "maintain strength": "primary", "nega
                     "no clear effect": "#6B7280", "monitor": "#A3AAB4", "lower priority": "#CDD2D8"}
 
 
-def _spread(values: list[float], gap: float) -> list[float]:
-    """Move sorted label positions apart by at least ``gap``, keeping their mean."""
+def _spread(values: list[float], gap: float, low: float | None = None) -> list[float]:
+    """Move sorted label positions apart by at least ``gap``, keeping their mean (and none below ``low``).
+
+    >>> [round(v, 2) for v in _spread([0.0, 0.0, 0.0], 1.0, low=-0.5)]
+    [-0.5, 0.5, 1.5]
+    """
     if not values:
         return values
     order = np.argsort(values)
@@ -354,6 +358,8 @@ def _spread(values: list[float], gap: float) -> list[float]:
     for k in order[1:]:
         placed.append(max(values[k], placed[-1] + gap))
     shift = (np.mean(placed) - np.mean([values[k] for k in order]))
+    if low is not None and placed[0] - shift < low:  # a name pushed below the axis would sit on its tick labels
+        shift = placed[0] - low
     out = [0.0] * len(values)
     for k, v in zip(order, placed):
         out[k] = v - shift
@@ -425,7 +431,11 @@ def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "shar
     names = data[label].astype("string").fillna("–").tolist()
     keep = [k for k in range(len(data)) if finite[k] and (label_rows is None or k < label_rows or groups[k] == "fix first")]
     y0, y1 = ax.get_ylim()
-    targets = _spread([float(ys[k]) for k in keep], gap=0.034 * (y1 - y0))
+    # names stay inside the plot, clear of the axis and of the corner names of the quadrants
+    targets = _spread([float(ys[k]) for k in keep], gap=0.034 * (y1 - y0), low=y0 + 0.07 * (y1 - y0))
+    if targets and max(targets) > y1 - 0.03 * (y1 - y0):
+        y1 = max(targets) + 0.05 * (y1 - y0)
+        ax.set_ylim(y0, y1)
     x0, x1 = ax.get_xlim()
     for k, ty in zip(keep, targets):
         moved = abs(ty - ys[k]) > 0.01 * (y1 - y0)

@@ -48,6 +48,7 @@ UNIT_AFTER = re.compile(r"^\s*(customers|respondents|ratings|comments|contacts|a
 def visible_text(page_html: str) -> str:
     """What a reader sees: the page without its style, markup and attribute values (CSV payloads included)."""
     body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page_html, flags=re.S | re.I)
+    body = re.sub(r"\s*\n\s*", " ", body)  # a line break in the HTML source is a space on the page
     body = re.sub(r"<br\s*/?>|</(p|li|div|h\d|tr|td|th|blockquote|figure|summary)>", "\n", body, flags=re.I)
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
 
@@ -94,7 +95,7 @@ def number_problems(page_html: str) -> list[str]:
             out.append(f"card without n or interval: {visible_text(card).strip()!r}")
     body = re.sub(r'<div class="cx-headline">.*?</div></div>', " ", body, flags=re.S)
     for s in sentences(visible_text(body)):
-        stripped = EXEMPT.sub(" ", re.sub(r"95 % CI [^;)]*", " ", s))
+        stripped = EXEMPT.sub(" ", re.sub(r"95 % CI [^;)]*|95 % confidence interval", " ", s))
         if STATISTIC.search(stripped) and not SUPPORT.search(s):
             out.append(f"number without its n or interval: {s!r}")
     return out

@@ -143,6 +143,10 @@ def test_the_check_finds_numbers_without_n_or_interval_and_money_without_currenc
                 "<li>About 175 customers kept (95 % CI 137 to 213), €370,000 of annual value (95 % CI €290,000 to "
                 "€450,000).</li></ul>")
     assert rc.number_problems(good) == [] and rc.money_problems(good) == []
+    wrapped = page("<p>Every number comes with its range (the 95 % confidence interval: where\nthe true value lies)."
+                   "</p><p>Billing explains 83 %\nof the variation.</p>")
+    assert [p for p in rc.number_problems(wrapped)] == ["number without its n or interval: 'Billing explains 83 % of "
+                                                        "the variation.'"]
 
 
 def test_the_check_finds_bad_quotes_and_empty_sections():
