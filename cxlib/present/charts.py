@@ -441,6 +441,8 @@ def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "shar
         moved = abs(ty - ys[k]) > 0.01 * (y1 - y0)
         ax.annotate(names[k], (xs[k], ys[k]), xytext=(xs[k] + 0.03 * (x1 - x0), ty), textcoords="data", fontsize=8,
                     va="center", ha="left", color="#111827", zorder=5,
+                    # a name stays legible where it crosses a quadrant line or a grid line
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
                     arrowprops={"arrowstyle": "-", "color": "#9CA3AF", "linewidth": 0.6} if moved else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
