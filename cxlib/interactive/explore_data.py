@@ -82,7 +82,7 @@ class Drill:
 
 
 _RESPONSE_SQL = """
-select r.*{customer_cols}{interaction_cols}
+select r.*{replace}{customer_cols}{interaction_cols}
 from responses r
 {customer_join}
 {interaction_join}
@@ -148,17 +148,23 @@ class ExplorerData:
         cols = {r[0] for r in con.execute("describe responses").fetchall()}
         cust_cols = inter_cols = ""
         cust_join = inter_join = ""
+        both: list[str] = []  # in the survey export too: its own answer first, the gaps from the joined table
         if "customers" in present and "customer_id" in cols:
             have = {r[0] for r in con.execute("describe customers").fetchall()}
             take = [c for c in ("segment", "region", "churned", "annual_value") if c in have and c not in cols]
+            both += [f"coalesce(r.{c}, c.{c}) as {c}" for c in ("segment", "region", "churned", "annual_value")
+                     if c in have and c in cols]
             cust_cols = "".join(f", c.{c}" for c in take)
-            cust_join = "left join customers c on c.customer_id = r.customer_id" if take else ""
+            cust_join = "left join customers c on c.customer_id = r.customer_id" if take or both else ""
         if "interactions" in present and "interaction_id" in cols:
             have = {r[0] for r in con.execute("describe interactions").fetchall()}
             take = [c for c in ("stage", "channel", "touchpoint", "department") if c in have and c not in cols]
+            mine = [c for c in ("stage", "channel", "touchpoint", "department") if c in have and c in cols]
+            both += [f"coalesce(r.{c}, i.{c}) as {c}" for c in mine]
             inter_cols = "".join(f", i.{c}" for c in take)
-            inter_join = "left join interactions i on i.interaction_id = r.interaction_id" if take else ""
-        sql = _RESPONSE_SQL.format(customer_cols=cust_cols, interaction_cols=inter_cols, customer_join=cust_join,
+            inter_join = "left join interactions i on i.interaction_id = r.interaction_id" if take or mine else ""
+        sql = _RESPONSE_SQL.format(replace=f" replace ({', '.join(both)})" if both else "", customer_cols=cust_cols,
+                                   interaction_cols=inter_cols, customer_join=cust_join,
                                    interaction_join=inter_join) + " order by r.answered_at, r.response_id"
         frame = con.execute(sql).df()
         for col in ("segment", "region", "stage", "channel", "touchpoint", "department", "survey"):

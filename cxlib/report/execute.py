@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,15 +44,9 @@ if "jsonschema" not in sys.modules:
 import nbformat  # noqa: E402
 
 from cxlib.errors import ReportError  # noqa: E402
-from cxlib.report.exceptions import (  # noqa: E402
-    CellTimeout,
-    KernelDied,
-    KernelStartError,
-    NotebookFailed,
-    NotebookIncomplete,
-)
-from cxlib.report.params import check_injected_cell, validate_parameters
-from cxlib.report.leftovers import new_kernel_dir
+from cxlib.report.exceptions import CellTimeout, KernelDied, KernelStartError, NotebookFailed, NotebookIncomplete  # noqa: E402,E501
+from cxlib.report.leftovers import new_kernel_dir  # noqa: E402
+from cxlib.report.params import check_injected_cell, validate_parameters  # noqa: E402
 
 __all__ = [
     "SENTINEL_TAG",

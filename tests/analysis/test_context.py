@@ -109,3 +109,17 @@ def test_journey_period_codes_still_work_for_one_release():
             b = journey_index(inter, resp, period="M", engine=engine)
         pd.testing.assert_frame_equal(a, b)
         assert a["period"].tolist() == ["2025-01", "2025-05"]
+
+
+def test_a_survey_segment_left_empty_is_filled_from_the_customer_list_and_an_answer_is_kept():
+    """Real exports may carry their own segment question: its answers win, its gaps come from the CRM."""
+    import pandas as pd
+
+    from cxlib.analysis.context import add_context
+
+    r = pd.DataFrame({"customer_id": ["c1", "c2", "c3"],
+                      "segment": pd.array(["from survey", pd.NA, pd.NA], dtype="string")})
+    c = pd.DataFrame({"customer_id": ["c1", "c2"], "segment": ["crm a", "crm b"], "region": ["n", "s"]})
+    out = add_context(r, customers=c)
+    assert out["segment"].astype(object).where(out["segment"].notna(), None).tolist() == ["from survey", "crm b", None]
+    assert out["region"].tolist()[:2] == ["n", "s"] and list(out.index) == [0, 1, 2]

@@ -144,7 +144,7 @@ def test_explorer_says_why_a_broken_client_cannot_be_opened(tmp_path):
     (project / "data" / "half").mkdir()
     (project / "data" / "half" / "client.yaml").write_text("display_name: Half\n")
     explorer = Explorer(root=project)
-    assert explorer.ws is None and "half: client.yaml, key `stages`" in explorer.message_text
+    assert explorer.ws is None and "client.yaml, key `tables`" in explorer.message_text
 
 
 def _run_from_notebooks_folder(project: Path, name: str, tmp_path: Path, **parameters):

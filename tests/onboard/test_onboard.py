@@ -415,11 +415,10 @@ def test_survey_only_folder_gives_a_valid_workspace(tmp_path):
     assert ws.customers is None and ws.interactions is None and len(ws.responses) == 6
     sections = missing_data_sections(ws).set_index("section")
     assert sections.loc["What drives NPS, and what to fix first", "status"] == "available"
-    assert sections.loc["Headline: the cumulative experience", "status"] == "partial"  # NPS, no journey index
-    assert "interaction log" in sections.loc["Headline: the cumulative experience", "what_to_provide"]
+    assert sections.loc["The answer in brief", "status"] == "available"  # answered from the survey alone
     assert sections.loc["The journey curve", "status"] == "missing"
     assert "interaction log" in sections.loc["The journey curve", "what_to_provide"]
-    assert not any("Social" in s for s in sections.index)  # only sections the report has
+    assert sections.loc["Social and reviews", "status"] == "missing"  # no posts sent: what would unlock it is said
     assert sections.loc["What drives NPS, and what to fix first", "what_to_provide"] == ""
 
 

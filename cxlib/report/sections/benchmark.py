@@ -87,7 +87,7 @@ def show(result: BenchmarkResult, audience: str) -> None:
 SECTION = Section(
     id="benchmark", title="Benchmark against competitors", audiences=("executive", "analyst"),
     needs={"responses": ("nps",), "benchmark": ("company", "nps")},
-    unlock="A survey that also asks about competitors, with a column naming the company each answer is about, "
-           "and the client's own name among its values.",
+    unlock="A survey that also asks about competitors, with a column naming the company each answer is about "
+           "(and the client's own name in that column named in its settings).",
     compute=compute, show=show, order=15,
 )

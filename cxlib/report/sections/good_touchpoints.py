@@ -160,7 +160,7 @@ def show(result: GoodTouchpointsResult, audience: str) -> None:
 SECTION = Section(
     id="good_touchpoints", title="Good touchpoints, poor journeys", audiences=("analyst",),
     needs={"interactions": ("touchpoint",), "customers": ("churned",), "responses": ("interaction_id",)},
-    unlock="An interaction log, ratings of its contacts linked to it (the contact each answer rates) and a customer list with a "
+    unlock="An interaction log, transactional ratings linked to it (the contact each answer rates) and a customer list with a "
            "churned flag.",
     compute=compute, show=show, order=82,
 )

@@ -265,6 +265,7 @@ SECTION = Section(
     id="journey_map", title="Journey map", audiences=("executive", "analyst"),
     needs={"interactions": ("stage", "touchpoint")},
     unlock="An interaction log with the lifecycle stage and touchpoint of each contact (and, for its measures, the "
-           "channel, an asked-again flag, case numbers, waiting times and updates sent).",
+           "channel, whether customers were asked again for known information, case numbers, waiting times and "
+           "updates sent).",
     compute=compute, show=show, order=35, parts=(CHURN, THEMES),
 )

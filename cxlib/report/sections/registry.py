@@ -10,7 +10,7 @@ a section is adding one module: nothing here, in the coverage table or in ``cx i
 Examples
 --------
 >>> [s.id for s in sections("executive")][:3]
-['headline', 'journey_curve', 'delivery_gap']
+['headline', 'benchmark', 'journey_curve']
 >>> section("delivery_gap").title
 'The delivery gap'
 >>> from types import SimpleNamespace

@@ -353,7 +353,7 @@ def show(result: SocialResult, audience: str) -> None:
 SECTION = Section(
     id="social", title="Social and reviews", audiences=("executive", "analyst"),
     needs={"mentions": ("text|stars",)},
-    unlock="Social posts, reviews or complaint texts (with the source, the date posted and the text; stars, engagement and "
+    unlock="Social posts, reviews or complaint texts (the source, date and text of each; stars, engagement and "
            "the company's reply time where the export has them).",
     compute=compute, show=show, order=65, parts=(VOLUME, THEMES, REACH, REPLIES),
 )

@@ -75,7 +75,7 @@ class Shown(list):
         return "\n".join(parts)
 
     def figures(self) -> int:
-        return sum(type(obj).__name__ == "Figure" for obj, _ in self)
+        return sum(type(obj).__name__ in ("Figure", "SVG") for obj, _ in self)  # charts are shown as SVG
 
 
 @pytest.fixture
