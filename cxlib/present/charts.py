@@ -53,6 +53,8 @@ __all__ = [
 #: Figure sizes in inches: the A4 text width, short and tall.
 WIDE = (7.2, 3.4)
 TALL = (7.2, 4.6)
+#: The priority matrix: wide enough for its names, short enough that the next section's chart can share its page.
+MATRIX = (7.2, 4.0)
 _THEME: dict[str, str] = dict(DEFAULT_BRAND)
 
 #: Print sizes, light grids, no top/right spines, fixed SVG/PNG metadata (reruns give identical images).
@@ -393,7 +395,7 @@ def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "shar
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, TALL)
+    ax = _ax(ax, MATRIX)
     xs, ys = data[x].astype("float64").to_numpy(), data[y].astype("float64").to_numpy()
     if quadrant and quadrant in data.columns:
         groups = data[quadrant].astype("string").fillna("other").to_numpy()
