@@ -75,7 +75,7 @@ def test_executive_report_end_to_end(executive):
         assert heading in html
     assert "Relationship NPS" in html and 'class="cx-actions"' in html
     assert "About the data" not in html and "Method notes" not in html  # analyst only
-    assert html.count("<svg") + html.count("data:image/png;base64,") >= 5  # charts embedded (vector)
+    assert html.count("data:image/svg+xml") + html.count("data:image/png;base64,") >= 5  # charts embedded (vector)
     pages, text, images = pdf_text_and_images(executive / f"{CLIENT}-executive.pdf")
     assert 2 <= pages <= 10
     assert "The answer in brief" in text and "Relationship NPS" in text
