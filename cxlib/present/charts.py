@@ -203,7 +203,7 @@ def bar_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = None, hig
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, (WIDE[0], max(1.6, 0.32 * len(data) + 0.9)))
+    ax = _ax(ax, (WIDE[0], max(1.6, 0.27 * len(data) + 0.8)))
     pos = np.arange(len(data))[::-1]
     values = data[x].astype("float64").to_numpy()
     colours = [(_THEME["accent"] if (highlight and bool(h)) else _THEME["primary"])

@@ -295,7 +295,8 @@ def show(result: SocialResult, audience: str) -> None:
     from cxlib.report.audiences import detailed
 
     full = detailed(audience)
-    display(narrative.findings_html(result.findings))
+    # the executive reads the spike, what is louder in public and the tone; stars and replies are the analyst's
+    display(narrative.findings_html(result.findings if full else result.findings[:3]))
     if result.volume is not None and len(result.volume):
         charts.show(social_charts.volume_chart(result.volume, title="Posts and reviews per day (spikes highlighted)"))
     if result.spike_quotes is not None:
