@@ -57,6 +57,8 @@ __all__ = [
 #: Figure sizes in inches: the A4 text width, short and tall.
 WIDE = (7.2, 3.4)
 TALL = (7.2, 4.6)
+#: The priority matrix: wide enough for its names, short enough that the next section's chart can share its page.
+MATRIX = (7.2, 4.0)
 _THEME: dict[str, str] = dict(DEFAULT_BRAND)
 
 #: Print sizes, light grids, no top/right spines, fixed SVG/PNG metadata (reruns give identical images).
@@ -235,7 +237,7 @@ def bar_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = None, hig
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, (WIDE[0], max(1.6, 0.32 * len(data) + 0.9)))
+    ax = _ax(ax, (WIDE[0], max(1.6, 0.27 * len(data) + 0.8)))
     pos = np.arange(len(data))[::-1]
     values = data[x].astype("float64").to_numpy()
     colours = [(_THEME["accent"] if (highlight and bool(h)) else _THEME["primary"])
@@ -379,8 +381,12 @@ QUADRANT_COLOURS = {"fix first": "accent", "maintain strength": "primary", "nega
                     "no clear effect": "#6B7280", "monitor": "#A3AAB4", "lower priority": "#CDD2D8"}
 
 
-def _spread(values: list[float], gap: float) -> list[float]:
-    """Move sorted label positions apart by at least ``gap``, keeping their mean."""
+def _spread(values: list[float], gap: float, low: float | None = None) -> list[float]:
+    """Move sorted label positions apart by at least ``gap``, keeping their mean (and none below ``low``).
+
+    >>> [round(v, 2) for v in _spread([0.0, 0.0, 0.0], 1.0, low=-0.5)]
+    [-0.5, 0.5, 1.5]
+    """
     if not values:
         return values
     order = np.argsort(values)
@@ -388,6 +394,8 @@ def _spread(values: list[float], gap: float) -> list[float]:
     for k in order[1:]:
         placed.append(max(values[k], placed[-1] + gap))
     shift = (np.mean(placed) - np.mean([values[k] for k in order]))
+    if low is not None and placed[0] - shift < low:  # a name pushed below the axis would sit on its tick labels
+        shift = placed[0] - low
     out = [0.0] * len(values)
     for k, v in zip(order, placed):
         out[k] = v - shift
@@ -421,7 +429,7 @@ def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "shar
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, TALL)
+    ax = _ax(ax, MATRIX)
     xs, ys = data[x].astype("float64").to_numpy(), data[y].astype("float64").to_numpy()
     if quadrant and quadrant in data.columns:
         groups = data[quadrant].astype("string").fillna("other").to_numpy()
@@ -459,12 +467,18 @@ def priority_chart(data: pd.DataFrame, *, x: str = "performance", y: str = "shar
     names = data[label].astype("string").fillna("–").tolist()
     keep = [k for k in range(len(data)) if finite[k] and (label_rows is None or k < label_rows or groups[k] == "fix first")]
     y0, y1 = ax.get_ylim()
-    targets = _spread([float(ys[k]) for k in keep], gap=0.034 * (y1 - y0))
+    # names stay inside the plot, clear of the axis and of the corner names of the quadrants
+    targets = _spread([float(ys[k]) for k in keep], gap=0.034 * (y1 - y0), low=y0 + 0.07 * (y1 - y0))
+    if targets and max(targets) > y1 - 0.03 * (y1 - y0):
+        y1 = max(targets) + 0.05 * (y1 - y0)
+        ax.set_ylim(y0, y1)
     x0, x1 = ax.get_xlim()
     for k, ty in zip(keep, targets):
         moved = abs(ty - ys[k]) > 0.01 * (y1 - y0)
         ax.annotate(names[k], (xs[k], ys[k]), xytext=(xs[k] + 0.03 * (x1 - x0), ty), textcoords="data", fontsize=8,
                     va="center", ha="left", color="#111827", zorder=5,
+                    # a name stays legible where it crosses a quadrant line or a grid line
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
                     arrowprops={"arrowstyle": "-", "color": "#9CA3AF", "linewidth": 0.6} if moved else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -21,6 +21,8 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
+
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -117,11 +119,13 @@ def journey_map_chart(cells: pd.DataFrame, *, label: str = "cell", columns: Sequ
                 face = "#FFFFFF"
             ax.add_patch(plt.Rectangle((edges[j], y), widths[j], 1, facecolor=face, edgecolor="#E5E7EB", lw=0.8))
             text = "–" if missing else format_value(v, col.fmt)
-            if col.key == "top_theme" and len(text) > 30:
-                text = text[:29] + "…"
+            if col.key == "top_theme" and len(text) > 16:  # two short lines stay inside the cell
+                lines = textwrap.wrap(text, 16)
+                text = "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
             dark = not missing and col.worse and not np.isnan(shade[i]) and shade[i] > 0.75
             lum = np.dot(to_rgb(face), [0.299, 0.587, 0.114]) if not isinstance(face, str) else 1.0
-            ax.text(edges[j] + widths[j] / 2, y + 0.5, text, ha="center", va="center", fontsize=8,
+            ax.text(edges[j] + widths[j] / 2, y + 0.5, text, ha="center", va="center",
+                    fontsize=7 if "\n" in text else 8, linespacing=1.0,
                     color="#FFFFFF" if (dark and lum < 0.55) else "#111827")
     ax.set_xlim(0, edges[-1])
     ax.set_ylim(0, n_rows)

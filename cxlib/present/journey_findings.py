@@ -31,7 +31,7 @@ import pandas as pd
 from cxlib.present.findings import Cited, Finding
 from cxlib.present.formatting import count, decimal, percent
 
-__all__ = ["ALPHA", "CHECKS", "problems", "map_matters", "map_asked_again", "map_lowest_rating", "gtpj_share",
+__all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "map_matters", "map_asked_again", "map_lowest_rating", "gtpj_share",
            "gtpj_outcome", "department_worst", "handoff_problem"]
 
 #: The significance level every claim here uses.
@@ -312,6 +312,9 @@ _CONDITIONS = {
     "handoff_problem": "a hand-off is named only when the receiving contact asks again more often than after other "
                        "hand-offs beyond chance (Holm-adjusted) and by at least 10 percentage points",
 }
+
+#: kind -> the condition in words (public: the claim registry quotes it).
+CONDITIONS = _CONDITIONS
 
 #: kind -> the check that reads the claim again from its evidence.
 CHECKS: dict[str, Callable[[Finding], bool]] = {

@@ -19,8 +19,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html as _html
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -33,7 +36,7 @@ from cxlib.present.formatting import count, format_value, interval, signed
 __all__ = [
     "Block", "Action", "Card", "signed", "nps_sentence", "trend_sentence", "index_sentence", "decay_sentence",
     "driver_sentence", "gap_sentence", "theme_sentence", "kpi_cards", "cards_html", "headline_cards", "answer_html",
-    "findings_html", "actions_html", "quotes_html", "note_html", "paragraph_html",
+    "findings_html", "actions_html", "quotes_html", "quoting", "note_html", "paragraph_html",
 ]
 
 _E = _html.escape
@@ -212,6 +215,35 @@ def actions_html(actions: Sequence[Action], *, alternative: str = "") -> Block:
     return Block(f'<ol class="cx-actions">{"".join(items)}</ol>')
 
 
+#: The quotes already shown in the report being written (None: no report-wide memory).
+_QUOTED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("cx_quoted", default=None)
+
+
+def _quote_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", str(text).lower()))
+
+
+@contextlib.contextmanager
+def quoting(shown: set[str]):
+    """Within the block, :func:`quotes_html` skips any quote whose words are in ``shown``, and adds those it shows.
+
+    A report quotes the same words once: :class:`cxlib.report.sections.ReportRun` keeps one set for
+    the whole report, so a comment quoted under one section (or one view of it) is not quoted again.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"quote": ["Slow!", "slow"], "label": ["Waiting", "Waiting"]})
+    >>> with quoting(set()):
+    ...     quotes_html(q).html.count("<blockquote")
+    1
+    """
+    token = _QUOTED.set(shown)
+    try:
+        yield shown
+    finally:
+        _QUOTED.reset(token)
+
+
 def quotes_html(quotes: pd.DataFrame | None, *, text: str = "quote", label: str = "label", kind: str | None = "kind",
                 limit: int | None = None) -> Block:
     """Redacted quotes as block quotes (escaped); suppressed or empty rows are skipped; nothing when none is left.
@@ -228,10 +260,16 @@ def quotes_html(quotes: pd.DataFrame | None, *, text: str = "quote", label: str 
     if "suppressed" in rows:
         rows = rows[~rows["suppressed"].astype("boolean").fillna(False).to_numpy(bool)]
     rows = rows[rows[text].notna()]
+    shown = _QUOTED.get()
+    if shown is not None:  # the same words are quoted once per report (and once per call)
+        keys = rows[text].map(_quote_key)
+        rows = rows[~keys.isin(shown) & ~keys.duplicated()]
     if limit is not None:
         rows = rows.head(limit)
     parts = []
     for _, row in rows.iterrows():
+        if shown is not None:
+            shown.add(_quote_key(row[text]))
         meta = str(row[label]) + (f" \u00b7 {row[kind]}" if kind and kind in row and pd.notna(row[kind]) else "")
         parts.append(f'<blockquote class="cx-quote">\u201c{_E(str(row[text]))}\u201d'
                      f'<span class="cx-quote-meta">{_E(meta)}</span></blockquote>')

@@ -59,7 +59,7 @@ def volume_chart(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", s
     matplotlib Axes
     """
     colours = brand()
-    ax = _ax(ax, (7.2, 2.6))
+    ax = _ax(ax, (7.2, 1.9))  # a strip: the shape of the year and its spikes, not the daily counts
     at = pd.to_datetime(data[x])
     n = data[y].astype("float64").to_numpy()
     flags = data[spike].fillna(False).astype(bool).to_numpy() if spike in data.columns else np.zeros(len(data), bool)
@@ -68,8 +68,10 @@ def volume_chart(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", s
     width = 1.0 if len(at) < 2 else (at.iloc[1] - at.iloc[0]).total_seconds() / 86400
     ax.bar(at[~flags], n[~flags], width=width, color=colours["primary"], label="posts", linewidth=0, align="edge")
     if flags.any():
-        ax.bar(at[flags], n[flags], width=width, color=colours["accent"], label="spike", linewidth=0,
-               align="edge")
+        # a one-day spike on a year's axis is still thin: drawn at least 1/120 of the span wide so it is seen in print
+        span = (at.max() - at.min()).total_seconds() / 86400 if len(at) > 1 else 1.0
+        ax.bar(at[flags], n[flags], width=max(width, span / 120), color=colours["accent"], label="spike",
+               linewidth=0, align="edge", zorder=3)
         ax.legend(loc="upper left")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")

@@ -31,7 +31,7 @@ import pandas as pd
 from cxlib.present.findings import Cited, Finding
 from cxlib.present.formatting import count, decimal, percent
 
-__all__ = ["ALPHA", "CHECKS", "problems", "spike", "magnified", "sentiment", "stars", "replies", "findings"]
+__all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "spike", "magnified", "sentiment", "stars", "replies", "findings"]
 
 #: The significance level every claim here uses.
 ALPHA = 0.05
@@ -268,6 +268,9 @@ _CONDITIONS = {
     "social_replies": "the response rate per source with its Wilson interval; 'went quiet' during a spike only "
                       "when the Newcombe interval of the difference lies wholly below zero",
 }
+
+#: kind -> the condition in words (public: the claim registry quotes it).
+CONDITIONS = _CONDITIONS
 
 #: kind -> the check that reads the claim again from its evidence.
 def _volume_supported(f: Finding) -> bool:

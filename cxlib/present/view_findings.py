@@ -27,8 +27,8 @@ import pandas as pd
 from cxlib.present.findings import Cited, Finding
 from cxlib.present.formatting import count, decimal, percent, signed
 
-__all__ = ["ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap", "owner_friction",
-           "owner_theme", "owner_action", "follow_up_count"]
+__all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap",
+           "owner_friction", "owner_theme", "owner_action", "follow_up_count"]
 
 #: The significance level every claim here uses.
 ALPHA = 0.05
@@ -235,6 +235,9 @@ _CONDITIONS = {
     "owner_action": "an action is recommended only from a finding of the brief that holds",
     "follow_up_count": "counts of the follow-up list (a census of the listed events: no estimate, no interval)",
 }
+
+#: kind -> the condition in words (public: the claim registry quotes it).
+CONDITIONS = _CONDITIONS
 
 #: kind -> the check that reads the claim again from its evidence.
 CHECKS: dict[str, Callable[[Finding], bool]] = {

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b(?!\.(?:csv|parquet|xlsx|xls|sav|json|jsonl|txt|tsv)\b)")
+FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|parquet|xlsx|xls|sav|json|jsonl|txt|tsv)\b")
 CODE_WORDS = re.compile(r"\b(const|NaN|nan|None|null|True|False|Traceback|DataError|KeyError|ValueError|ReportError|"
                         r"dtype|Series|DataFrame)\b")
 DEVELOPER = [re.compile(p, re.I) for p in (
@@ -34,19 +35,20 @@ DEVELOPER = [re.compile(p, re.I) for p in (
 STATISTIC = re.compile(r"(?<![\w/])[−+-]?\d+(?:\.\d+)? ?%|(?<![\w/])[−+]\d+(?:\.\d+)?\b|\b\d+(?:\.\d+)? (?:percentage )?"
                        r"points\b")
 SUPPORT = re.compile(r"95 % CI|\bn = \d|\b\d[\d,]* (?:of \d[\d,]* )?(?:respondents|customers|ratings|comments|rated "
-                     r"contacts|contacts|cases|answers)\b|\bof \d[\d,]*\b")
+                     r"contacts|contacts|cases|answers|posts|mentions|reviews|complaints|events)\b|\bof \d[\d,]*\b")
 EXEMPT = re.compile(r"\d out of \d|\b\d-\d+\b|\b\d or \d of \d\b|\b\d of \d\b|\d{4}Q\d|\b\d{1,2} [A-Z][a-z]{2} \d{4}\b|"
                     r"\b20\d\d\b|smaller than \d+|at least \d+|minimum of \d+")
 MONEY_WORDS = re.compile(r"\b(value|revenue|spend|worth up to [^.]*annual)\b", re.I)
 CURRENCY = re.compile(r"(?:€|£|\$|¥|₹|\b[A-Z]{3} )−?\d")
 BIG = re.compile(r"(?<![\w.,€£$¥₹])\d{1,3}(?:,\d{3})+(?![\d,])")
 UNIT_AFTER = re.compile(r"^\s*(customers|respondents|ratings|comments|contacts|answers|rows|cases|recorded|"
-                        r"relationship|interactions|on file|of)\b")
+                        r"relationship|interactions|on file|of (?=\d))")
 
 
 def visible_text(page_html: str) -> str:
     """What a reader sees: the page without its style, markup and attribute values (CSV payloads included)."""
     body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page_html, flags=re.S | re.I)
+    body = re.sub(r"\s*\n\s*", " ", body)  # a line break in the HTML source is a space on the page
     body = re.sub(r"<br\s*/?>|</(p|li|div|h\d|tr|td|th|blockquote|figure|summary)>", "\n", body, flags=re.I)
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
 
@@ -63,7 +65,8 @@ def without_quotes(page_html: str) -> str:
 def text_problems(page_html: str) -> list[str]:
     """Snake_case, code names and developer messages anywhere in the report's own text."""
     text = visible_text(without_quotes(page_html))
-    out = [f"code name in the report: {m.group(0)!r}" for m in SNAKE.finditer(text)]
+    names = FILE_NAME.sub(" ", text)  # the client's own file names are quoted as they are
+    out = [f"code name in the report: {m.group(0)!r}" for m in SNAKE.finditer(names)]
     out += [f"code word in the report: {m.group(0)!r} in {_around(text, m)!r}" for m in CODE_WORDS.finditer(text)]
     for pattern in DEVELOPER:
         out += [f"developer text: {_around(text, m)!r}" for m in pattern.finditer(text)]
@@ -92,7 +95,7 @@ def number_problems(page_html: str) -> list[str]:
             out.append(f"card without n or interval: {visible_text(card).strip()!r}")
     body = re.sub(r'<div class="cx-headline">.*?</div></div>', " ", body, flags=re.S)
     for s in sentences(visible_text(body)):
-        stripped = EXEMPT.sub(" ", re.sub(r"95 % CI [^;)]*", " ", s))
+        stripped = EXEMPT.sub(" ", re.sub(r"95 % CI [^;)]*|95 % confidence interval", " ", s))
         if STATISTIC.search(stripped) and not SUPPORT.search(s):
             out.append(f"number without its n or interval: {s!r}")
     return out

@@ -11,6 +11,7 @@ module           claim kinds
 ``voice``        ``theme_top``, ``theme_cost``
 ``actions``      ``action`` (ranked by worth in one unit, with owner and measure)
 ``answer``       ``answer`` (page 1: only findings that hold)
+``counts``       ``volume``, ``follow_up_count``, and the newer sections' kinds (journey map, social …)
 ===============  ==========================================================================
 
 A builder returns a :class:`cxlib.present.findings.Finding` whose ``holds`` is its rule applied to
@@ -18,8 +19,8 @@ its evidence; a finding that does not hold says its ``alternative``. :func:`prob
 every finding from its evidence (the report check runs it on every demo report).
 """
 
-from cxlib.present.claims import actions, answer, drivers, gap, journey, scores, voice
+from cxlib.present.claims import actions, answer, counts, drivers, gap, journey, scores, voice
 from cxlib.present.claims.base import ALPHA, CLAIMS, Claim, check, condition, problems, register
 
 __all__ = ["ALPHA", "CLAIMS", "Claim", "check", "condition", "problems", "register",
-           "actions", "answer", "drivers", "gap", "journey", "scores", "voice"]
+           "actions", "answer", "counts", "drivers", "gap", "journey", "scores", "voice"]

@@ -163,14 +163,15 @@ def driver_top(table: pd.DataFrame | None, *, r2: float, n: int, outcome: str = 
     numbers = (Cited(f"{top['driver_label']}: share of what the ratings explain", number(top["share"]), unit="%",
                      n=n, ci=(number(top["share_ci_low"]), number(top["share_ci_high"]))),
                Cited("Variation explained by the touchpoint ratings", 100 * r2, unit="%", n=n))
+    base = f"{count(n)} respondents" if n else "the rated touchpoints"
     if r2 < min_r2:
         alternative = (f"No single touchpoint stands out: together the touchpoint ratings explain only {explained} of "
-                       f"the differences between customers in {what}.")
+                       f"the differences between customers in {what} ({base}).")
     elif len(ranked) > 1 and not _separated(table):
         second = ranked.iloc[1]
         alternative = (f"{top['driver_label']} and {second['driver_label']} matter most ({percent(top['share'])} and "
-                       f"{percent(second['share'])} of what the ratings explain); their intervals overlap, so neither "
-                       "stands out on its own.")
+                       f"{percent(second['share'])} of what the ratings explain; {base}); their intervals overlap, so "
+                       "neither stands out on its own.")
     else:
         alternative = (f"No touchpoint's rating has a clear positive link with {what}: none stands out.")
     f = Finding("driver_top", text, numbers=numbers, evidence=table, subject=str(top["driver"]), params=params,

@@ -97,7 +97,9 @@ def candidates(data, *, drivers=None, delivery_gap=None, friction=None, voice=No
         flagged = drivers.table[drivers.table["quadrant"] == "fix first"]
         for _, r in flagged.iterrows():
             ids[str(r["driver"])] = f"Fix {r['driver_label']}"
-            why[str(r["driver"])] = fix.text if fix is not None and fix.subject == str(r["driver"]) else (
+            # the action's title already says "Fix <touchpoint>": its evidence starts with why
+            why[str(r["driver"])] = fix.text.removeprefix(f"Fix first: {r['driver_label']}. ") \
+                if fix is not None and fix.subject == str(r["driver"]) else (
                 f"It matters more than the median touchpoint and is rated below the median "
                 f"({r['performance']:.2f} of 5).")
             source[str(r["driver"])] = "Key drivers"

@@ -201,7 +201,7 @@ def _cards(level, share, churn, gap, outcome: str) -> tuple:
 
     m = measure(outcome)
     cards = []
-    if level is not None and level.holds:
+    if level is not None and level.holds and level.kind == "outcome_level":  # a bare count is not a score card
         c = level.numbers[0]
         cards.append(Card(c.label, format_value(c.value, m.fmt), f"{interval(*c.ci, m.fmt)} · {count(c.n)} {c.n_unit}"))
     if share is not None and share.holds:
@@ -289,16 +289,19 @@ def compute(data, *, friction=None, delivery_gap=None, actions=None, voice=None,
     if score is None and data.responses is not None and len(data.responses):
         n = len(data.responses)
         counted = Finding("responses", f"{n:,} survey response{'s' * (n != 1)}{', ' + data.period if data.period else ''};"
-                                       " the survey asks no score to report.", evidence=None)
+                                       " the survey asks no score to report.", evidence=pd.DataFrame({"n": [n]}),
+                          numbers=(Cited("Survey responses", float(n), unit="respondents", n=n),))
     if score is None:  # nothing to score: the answer says what the client sent
         answer = (*answer, *(f for f in (counted, volume_f) if f is not None))
     findings = tuple(f for f in (level, counted, trend_f, volume_f) if f is not None)
     cards = _cards(level, friction_f.get("broken_share"), churn, gap_f, outcome)
     if volume is not None and len(volume) and score is None:
         from cxlib.present.narrative import Card
+        from cxlib.report.sections.social import source_label
 
         cards = (*cards, Card("Posts, reviews and complaints", f"{int(volume['n'].sum()):,}",
-                              ", ".join(f"{x.source} {int(x.n):,}" for x in volume.head(3).itertuples())))
+                              f"{int(volume['n'].sum()):,} posts · " + ", ".join(
+                                  f"{source_label(x.source)} {int(x.n):,}" for x in volume.head(3).itertuples())))
     return HeadlineResult(outcome=outcome, score=score, nps=nps, trend=trend, answer=answer, churn=churn,
                           cards=cards, volume=volume, findings=findings, notes=(*extra, *tried.notes))
 

@@ -64,6 +64,7 @@ class ReportRun:
         self._tables = _tables(data)
         self._results: dict[str, SectionResult | None] = {}
         self._sha: dict[str, str] = {}
+        self._quoted: set[str] = set()  # the words quoted so far: a comment is quoted once per report
         self._cache = _open_cache(data, cache)
         if self._cache is not None:
             _record({SECTION_MIME: {"section": "results", "shown": True, "results": self._cache.record()}})
@@ -112,7 +113,7 @@ class ReportRun:
         """Display the section for ``audience`` (default: the run's), as the module docstring describes."""
         from IPython.display import display
 
-        from cxlib.present.narrative import note_html
+        from cxlib.present.narrative import note_html, quoting
 
         reader = audiences.audience(audience or self.audience)
         spec = section(section_id)
@@ -123,7 +124,8 @@ class ReportRun:
         for note in result.notes:
             if reader.name in note.audiences:
                 display(note_html(note.text))
-        spec.show(result, reader.name)
+        with quoting(self._quoted):
+            spec.show(result, reader.name)
         if section_id in self._sha:
             # the audit trail of a shared result: which file (by content) this section showed
             _record({SECTION_MIME: {"section": spec.id, "shown": True,

@@ -300,13 +300,15 @@ def show(result: SocialResult, audience: str) -> None:
     from cxlib.report.audiences import detailed
 
     full = detailed(audience)
-    display(narrative.findings_html(result.findings))
+    # the executive reads the spike, what is louder in public and the tone; stars and replies are the analyst's
+    display(narrative.findings_html(result.findings if full else result.findings[:3]))
     if result.volume is not None and len(result.volume):
         charts.show(social_charts.volume_chart(result.volume, title="Posts and reviews per day (spikes highlighted)"))
     if result.spike_quotes is not None:
-        display(narrative.quotes_html(result.spike_quotes, limit=2 if not full else None))
+        display(narrative.quotes_html(result.spike_quotes, limit=1 if not full else None))
     themes = result.themes
-    if themes is not None and "share_comments" in themes and themes["share_posts"].notna().any():
+    # the executive reads the magnified themes in the findings; the chart is the analyst's (the 6-page limit)
+    if full and themes is not None and "share_comments" in themes and themes["share_posts"].notna().any():
         top = themes[themes["share_posts"].notna()].head(6 if not full else 10)
         charts.show(social_charts.magnification_chart(
             top, title="Themes in posts and reviews against survey comments (95 % interval on posts)"))
