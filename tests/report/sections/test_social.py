@@ -160,7 +160,10 @@ def test_a_client_with_only_posts_gets_the_section(shown):
     fee = res.themes.set_index("theme").loc["billing.unexpected_charges"]
     assert 0.18 < fee["share_posts"] < 0.32 and fee["posts_ci_low"] < fee["share_posts"] < fee["posts_ci_high"]
     run.show("social", audience="executive")
-    assert shown.figures() >= 1 and "went quiet" in shown.html()
+    assert shown.figures() >= 1 and "went quiet" not in shown.html()  # executives: spike, louder themes, tone
+    shown.clear()
+    run.show("social", audience="analyst")
+    assert "went quiet" in shown.html()  # the public replies are the analyst's
 
 
 def test_a_client_with_only_star_ratings_gets_the_section():
