@@ -58,7 +58,8 @@ def compute(data) -> AboutDataResult:
     cov = coverage(ws.config, tables={name: ws.table(name) for name in TABLE_ORDER})
     needs = {s.title: plain_needs(s.all_needs) for s in _sections()}
     cov = cov.assign(needs_plain=cov["section"].map(needs))
-    unavailable = tuple(ReportRun(data, theme=False).unavailable())
+    # what the data supports, from the registry alone: no cache (it would record itself in this section)
+    unavailable = tuple(ReportRun(data, theme=False, cache="off").unavailable())
     return AboutDataResult(reconciliation=recon, quarantine=quarantine, coverage=cov, unavailable=unavailable)
 
 
