@@ -157,7 +157,7 @@ def _keep_headings_with_content(cells: list) -> list:
             outputs = [o for o in nxt.get("outputs", []) if _shows_something(o)]
             # with the heading: its first output, and the section's first chart when only a few lines come before it
             upto = next((i for i, o in enumerate(outputs[:3]) if _is_image(o)), 0)
-            if sum(_text_size(o) for o in outputs[:upto]) > 900:
+            if sum(_text_size(o) for o in outputs[:upto]) > 500:
                 upto = 0
             if outputs:
                 head = copy.deepcopy(cell)
