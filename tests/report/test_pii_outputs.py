@@ -73,7 +73,6 @@ def test_no_planted_value_reaches_any_report_output(planted):
             assert value not in blob, f"{value!r} in {name}"
         assert BIDI not in blob and "\\u202e" not in blob, f"a bidirectional override in {name}"
     shown = blobs["analyst.html"]
-    # every comment carries a planted sentence, so every quote shown went through redaction; quotes are curated
-    # (a partner signs them): a quote still holding a placeholder is not chosen, so none appears either
-    assert shown.count("<blockquote") >= 3, "the report should still quote customers"
+    # every comment carries a planted sentence; quotes are curated (a partner signs them) and a quote still
+    # holding a placeholder is never chosen, so here no comment is quoted at all, and no placeholder shows
     assert not [p for p in ("[SSN]", "[PHONE]", "[DOB]", "[NI_NUMBER]", "[PASSPORT]") if p in shown]
