@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.present.findings import Cited, Finding
+from cxlib.present.rereading import family_problems, finite, judged, number, register_family
 from cxlib.present.formatting import count, decimal, percent
 
 __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "map_matters", "map_asked_again", "map_lowest_rating", "gtpj_share",
@@ -38,23 +39,14 @@ __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "map_matters", "map_aske
 ALPHA = 0.05
 
 
-def _num(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _ok(*values: Any) -> bool:
-    return all(np.isfinite(_num(v)) for v in values)
 
 
 def _pct(share: Any) -> str:
-    return percent(100 * _num(share), 0)
+    return percent(100 * number(share), 0)
 
 
 def _pts(low: Any, high: Any) -> str:
-    lo, hi = sorted((abs(100 * _num(low)), abs(100 * _num(high))))
+    lo, hi = sorted((abs(100 * number(low)), abs(100 * number(high))))
     return f"95 % CI {decimal(lo, 0)} to {decimal(hi, 0)}"
 
 
@@ -65,8 +57,8 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
 # -- the journey map -------------------------------------------------------------------------------------------
 def _matters_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return (bool(r["matters"]) and not bool(r["suppressed"]) and _num(r["churn_p_adjusted"]) < ALPHA
-            and _num(r["churn_ci_low"]) > 0 and int(r["rank"]) == 1)
+    return (bool(r["matters"]) and not bool(r["suppressed"]) and number(r["churn_p_adjusted"]) < ALPHA
+            and number(r["churn_ci_low"]) > 0 and int(r["rank"]) == 1)
 
 
 def map_matters(cells: pd.DataFrame | None, *, n_cells: int) -> Finding | None:
@@ -86,11 +78,11 @@ def map_matters(cells: pd.DataFrame | None, *, n_cells: int) -> Finding | None:
             f"friction there (a low rating, being asked again or a silent wait). Most: {r['cell']}, where "
             f"{_pct(r['churn_with_friction'])} of the {count(r['n_with_friction'])} customers who met friction left "
             f"against {_pct(r['churn_without'])} of the {count(r['n_without'])} who did not "
-            f"({decimal(100 * _num(r['churn_difference']), 0)} percentage points more, "
+            f"({decimal(100 * number(r['churn_difference']), 0)} percentage points more, "
             f"{_pts(r['churn_ci_low'], r['churn_ci_high'])}; about {count(r['excess_churners'])} customers).")
-    numbers = (Cited(f"Churn difference at {r['cell']}", 100 * _num(r["churn_difference"]),
+    numbers = (Cited(f"Churn difference at {r['cell']}", 100 * number(r["churn_difference"]),
                      unit="percentage points", n=int(r["n_with_friction"]) + int(r["n_without"]), n_unit="customers",
-                     ci=(100 * _num(r["churn_ci_low"]), 100 * _num(r["churn_ci_high"]))),
+                     ci=(100 * number(r["churn_ci_low"]), 100 * number(r["churn_ci_high"]))),
                Cited("Cells that go with more churn", float(n_matter), unit="cells", n=int(n_cells), n_unit="cells"))
     f = Finding("map_matters", text, numbers=numbers, evidence=ranked.head(1).reset_index(drop=True),
                 condition=_CONDITIONS["map_matters"], alternative=alternative)
@@ -99,12 +91,12 @@ def map_matters(cells: pd.DataFrame | None, *, n_cells: int) -> Finding | None:
 
 def _asked_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return _ok(r["asked_ci_low"], r["overall_high"]) and _num(r["asked_ci_low"]) > _num(r["overall_high"])
+    return finite(r["asked_ci_low"], r["overall_high"]) and number(r["asked_ci_low"]) > number(r["overall_high"])
 
 
 def map_asked_again(cells: pd.DataFrame | None, overall: dict) -> Finding | None:
     """The cell where customers are most often asked again for what the company knew, against the whole journey."""
-    if cells is None or "asked_again_rate" not in cells or not _ok(overall.get("asked_rate")):
+    if cells is None or "asked_again_rate" not in cells or not finite(overall.get("asked_rate")):
         return None
     shown = _shown(cells).dropna(subset=["asked_again_rate"])
     if not len(shown):
@@ -113,30 +105,30 @@ def map_asked_again(cells: pd.DataFrame | None, overall: dict) -> Finding | None
     evidence = pd.DataFrame([r]).reset_index(drop=True).assign(
         overall=overall["asked_rate"], overall_low=overall["asked_low"], overall_high=overall["asked_high"],
         overall_n=overall["asked_n"])
-    ratio = _num(r["asked_again_rate"]) / _num(overall["asked_rate"]) if _num(overall["asked_rate"]) > 0 else np.nan
+    ratio = number(r["asked_again_rate"]) / number(overall["asked_rate"]) if number(overall["asked_rate"]) > 0 else np.nan
     text = (f"At {r['cell']} customers are asked again for information the company already holds in "
             f"{_pct(r['asked_again_rate'])} of contacts (95 % CI {_pct(r['asked_ci_low'])} to "
             f"{_pct(r['asked_ci_high'])}; {count(r['n'])} contacts), against {_pct(overall['asked_rate'])} across the "
-            f"journey ({count(overall['asked_n'])} contacts)" + (f", {decimal(ratio, 1)} times as often." if _ok(ratio)
+            f"journey ({count(overall['asked_n'])} contacts)" + (f", {decimal(ratio, 1)} times as often." if finite(ratio)
                                                                   else "."))
     alternative = "No cell asks customers again for known information clearly more often than the journey as a whole."
-    numbers = (Cited(f"Asked again at {r['cell']}", 100 * _num(r["asked_again_rate"]), unit="% of contacts",
-                     n=int(r["n"]), n_unit="contacts", ci=(100 * _num(r["asked_ci_low"]), 100 * _num(r["asked_ci_high"]))),
-               Cited("Asked again across the journey", 100 * _num(overall["asked_rate"]), unit="% of contacts",
+    numbers = (Cited(f"Asked again at {r['cell']}", 100 * number(r["asked_again_rate"]), unit="% of contacts",
+                     n=int(r["n"]), n_unit="contacts", ci=(100 * number(r["asked_ci_low"]), 100 * number(r["asked_ci_high"]))),
+               Cited("Asked again across the journey", 100 * number(overall["asked_rate"]), unit="% of contacts",
                      n=int(overall["asked_n"]), n_unit="contacts",
-                     ci=(100 * _num(overall["asked_low"]), 100 * _num(overall["asked_high"]))))
+                     ci=(100 * number(overall["asked_low"]), 100 * number(overall["asked_high"]))))
     return _judged(Finding("map_asked_again", text, numbers=numbers, evidence=evidence,
                            condition=_CONDITIONS["map_asked_again"], alternative=alternative))
 
 
 def _lowest_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return _ok(r["rating_ci_high"], r["overall_low"]) and _num(r["rating_ci_high"]) < _num(r["overall_low"])
+    return finite(r["rating_ci_high"], r["overall_low"]) and number(r["rating_ci_high"]) < number(r["overall_low"])
 
 
 def map_lowest_rating(cells: pd.DataFrame | None, overall: dict) -> Finding | None:
     """The lowest-rated cell, said only when its interval lies wholly below the whole journey's."""
-    if cells is None or "rating" not in cells or not _ok(overall.get("rating")):
+    if cells is None or "rating" not in cells or not finite(overall.get("rating")):
         return None
     shown = _shown(cells).dropna(subset=["rating"])
     if not len(shown):
@@ -149,11 +141,11 @@ def map_lowest_rating(cells: pd.DataFrame | None, overall: dict) -> Finding | No
             f"to {decimal(r['rating_ci_high'], 2)}; {count(r['n_rated'])} ratings), against "
             f"{decimal(overall['rating'], 2)} across the journey ({count(overall['rating_n'])} ratings).")
     alternative = "No cell of the journey is rated clearly below the journey as a whole."
-    numbers = (Cited(f"Rating at {r['cell']}", _num(r["rating"]), unit="mean rating 1-5", n=int(r["n_rated"]),
-                     n_unit="ratings", ci=(_num(r["rating_ci_low"]), _num(r["rating_ci_high"]))),
-               Cited("Rating across the journey", _num(overall["rating"]), unit="mean rating 1-5",
+    numbers = (Cited(f"Rating at {r['cell']}", number(r["rating"]), unit="mean rating 1-5", n=int(r["n_rated"]),
+                     n_unit="ratings", ci=(number(r["rating_ci_low"]), number(r["rating_ci_high"]))),
+               Cited("Rating across the journey", number(overall["rating"]), unit="mean rating 1-5",
                      n=int(overall["rating_n"]), n_unit="ratings",
-                     ci=(_num(overall["rating_low"]), _num(overall["rating_high"]))))
+                     ci=(number(overall["rating_low"]), number(overall["rating_high"]))))
     return _judged(Finding("map_lowest_rating", text, numbers=numbers, evidence=evidence,
                            condition=_CONDITIONS["map_lowest_rating"], alternative=alternative))
 
@@ -163,7 +155,7 @@ def _share_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
     total = int(r["n_classified"])
     return total > 0 and int(r["n"]) >= 0 and not bool(r["suppressed"]) and \
-        abs(_num(r["share"]) - int(r["n"]) / total) < 1e-9
+        abs(number(r["share"]) - int(r["n"]) / total) < 1e-9
 
 
 def gtpj_share(table: pd.DataFrame | None, *, touchpoint_cut: float, low: float, high: float) -> Finding | None:
@@ -181,7 +173,7 @@ def gtpj_share(table: pd.DataFrame | None, *, touchpoint_cut: float, low: float,
     text = (f"{count(r['n'])} customers ({_pct(r['share'])} of {count(evidence['n_classified'].iloc[0])}; 95 % CI "
             f"{_pct(low)} to {_pct(high)}) rated their touchpoints well, {decimal(touchpoint_cut / 25 + 1, 0)} of 5 or "
             "better on average, yet had a poor journey (a journey index below the median).")
-    numbers = (Cited("Good touchpoints, poor journey", 100 * _num(r["share"]), unit="% of customers",
+    numbers = (Cited("Good touchpoints, poor journey", 100 * number(r["share"]), unit="% of customers",
                      n=int(evidence["n_classified"].iloc[0]), n_unit="customers", ci=(100 * low, 100 * high)),)
     return _judged(Finding("gtpj_share", text, numbers=numbers, evidence=evidence,
                            condition=_CONDITIONS["gtpj_share"]))
@@ -190,7 +182,7 @@ def gtpj_share(table: pd.DataFrame | None, *, touchpoint_cut: float, low: float,
 def _outcome_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
     said = int(r["said_direction"])
-    sign = 1 if _num(r["diff_ci_low"]) > 0 else -1 if _num(r["diff_ci_high"]) < 0 else 0
+    sign = 1 if number(r["diff_ci_low"]) > 0 else -1 if number(r["diff_ci_high"]) < 0 else 0
     return said == sign
 
 
@@ -199,28 +191,28 @@ def gtpj_outcome(contrast: pd.DataFrame | None, *, friction_ratio: float | None 
     if contrast is None or not len(contrast):
         return None
     r = contrast.iloc[0]
-    if not _ok(r["churn_a"], r["churn_b"], r["diff_ci_low"], r["diff_ci_high"]):
+    if not finite(r["churn_a"], r["churn_b"], r["diff_ci_low"], r["diff_ci_high"]):
         return None
-    sign = 1 if _num(r["diff_ci_low"]) > 0 else -1 if _num(r["diff_ci_high"]) < 0 else 0
+    sign = 1 if number(r["diff_ci_low"]) > 0 else -1 if number(r["diff_ci_high"]) < 0 else 0
     evidence = contrast.head(1).reset_index(drop=True).assign(said_direction=sign)
     lead = (f"{_pct(r['churn_a'])} of them left, against {_pct(r['churn_b'])} of the {count(r['n_b'])} customers whose "
             "touchpoints and journey were both good")
     if sign > 0:
-        text = (f"{lead} ({decimal(100 * _num(r['diff']), 0)} percentage points more, "
+        text = (f"{lead} ({decimal(100 * number(r['diff']), 0)} percentage points more, "
                 f"{_pts(r['diff_ci_low'], r['diff_ci_high'])}).")
     elif sign < 0:
-        text = f"{lead} ({decimal(abs(100 * _num(r['diff'])), 0)} percentage points fewer, " \
+        text = f"{lead} ({decimal(abs(100 * number(r['diff'])), 0)} percentage points fewer, " \
                f"{_pts(r['diff_ci_low'], r['diff_ci_high'])})."
     else:
         text = f"{lead}, a difference within chance ({_pts(r['diff_ci_low'], r['diff_ci_high'])})."
-    if friction_ratio is not None and _ok(friction_ratio) and friction_ratio > 1:
+    if friction_ratio is not None and finite(friction_ratio) and friction_ratio > 1:
         text += (f" What went wrong was the journey between the touchpoints: {decimal(friction_ratio, 1)} times as "
                  "many friction events each (asked again, silent waits, repeat contacts, hand-offs).")
-    numbers = (Cited("Churn, good touchpoints and poor journey", 100 * _num(r["churn_a"]), unit="% of customers",
-                     n=int(r["n_a"]), n_unit="customers", ci=(100 * _num(r["churn_a_low"]), 100 * _num(r["churn_a_high"]))),
-               Cited("Churn difference against both good", 100 * _num(r["diff"]), unit="percentage points",
+    numbers = (Cited("Churn, good touchpoints and poor journey", 100 * number(r["churn_a"]), unit="% of customers",
+                     n=int(r["n_a"]), n_unit="customers", ci=(100 * number(r["churn_a_low"]), 100 * number(r["churn_a_high"]))),
+               Cited("Churn difference against both good", 100 * number(r["diff"]), unit="percentage points",
                      n=int(r["n_a"]) + int(r["n_b"]), n_unit="customers",
-                     ci=(100 * _num(r["diff_ci_low"]), 100 * _num(r["diff_ci_high"]))))
+                     ci=(100 * number(r["diff_ci_low"]), 100 * number(r["diff_ci_high"]))))
     return Finding("gtpj_outcome", text, numbers=numbers, evidence=evidence, condition=_CONDITIONS["gtpj_outcome"],
                    holds=True)
 
@@ -228,8 +220,8 @@ def gtpj_outcome(contrast: pd.DataFrame | None, *, friction_ratio: float | None 
 # -- departments and hand-offs ------------------------------------------------------------------------------------
 def _dept_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    worse = _num(r["ci_high"]) < 0 if r["measure"] == "rating" else _num(r["ci_low"]) > 0
-    return not bool(r["suppressed"]) and _num(r["p_adjusted"]) < ALPHA and worse
+    worse = number(r["ci_high"]) < 0 if r["measure"] == "rating" else number(r["ci_low"]) > 0
+    return not bool(r["suppressed"]) and number(r["p_adjusted"]) < ALPHA and worse
 
 
 def department_worst(table: pd.DataFrame | None, *, measure: str) -> Finding | None:
@@ -243,8 +235,8 @@ def department_worst(table: pd.DataFrame | None, *, measure: str) -> Finding | N
     r = worst.iloc[0]
     if measure == "rating":
         what = (f"Contacts with {r['label']} are rated {decimal(r['value'], 2)} of 5 against {decimal(r['value_other'], 2)}"
-                f" in the other departments ({decimal(abs(_num(r['difference'])), 2)} lower, 95 % CI "
-                f"{decimal(abs(_num(r['ci_high'])), 2)} to {decimal(abs(_num(r['ci_low'])), 2)}; {count(r['n'])} "
+                f" in the other departments ({decimal(abs(number(r['difference'])), 2)} lower, 95 % CI "
+                f"{decimal(abs(number(r['ci_high'])), 2)} to {decimal(abs(number(r['ci_low'])), 2)}; {count(r['n'])} "
                 "rated contacts).")
         unit, scale = "mean rating 1-5", 1.0
     else:
@@ -252,12 +244,12 @@ def department_worst(table: pd.DataFrame | None, *, measure: str) -> Finding | N
                 "silent wait": "leaves customers waiting without an update in"}[measure]
         unit_of = "case contacts" if measure == "silent wait" else "contacts"
         what = (f"{r['label']} {noun} {_pct(r['value'])} of its {unit_of} against {_pct(r['value_other'])} in the "
-                f"other departments ({decimal(100 * _num(r['difference']), 0)} percentage points more, "
+                f"other departments ({decimal(100 * number(r['difference']), 0)} percentage points more, "
                 f"{_pts(r['ci_low'], r['ci_high'])}; {count(r['n'])} {unit_of}).")
         unit, scale = "percentage points", 100.0
-    numbers = (Cited(f"{r['label']} against the other departments ({measure})", scale * _num(r["difference"]),
+    numbers = (Cited(f"{r['label']} against the other departments ({measure})", scale * number(r["difference"]),
                      unit=unit, n=int(r["n"]) + int(r["n_other"]), n_unit="contacts",
-                     ci=(scale * _num(r["ci_low"]), scale * _num(r["ci_high"]))),)
+                     ci=(scale * number(r["ci_low"]), scale * number(r["ci_high"]))),)
     alternative = f"No department differs from the others on {measure} beyond chance (Holm-adjusted)."
     return _judged(Finding("department_worst", what, numbers=numbers, evidence=worst.reset_index(drop=True),
                            condition=_CONDITIONS["department_worst"], alternative=alternative))
@@ -265,8 +257,8 @@ def department_worst(table: pd.DataFrame | None, *, measure: str) -> Finding | N
 
 def _handoff_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return bool(r["problem"]) and not bool(r["suppressed"]) and _num(r["asked_p_adjusted"]) < ALPHA and \
-        _num(r["asked_diff_ci_low"]) > 0
+    return bool(r["problem"]) and not bool(r["suppressed"]) and number(r["asked_p_adjusted"]) < ALPHA and \
+        number(r["asked_diff_ci_low"]) > 0
 
 
 def handoff_problem(pairs: pd.DataFrame | None) -> Finding | None:
@@ -282,17 +274,17 @@ def handoff_problem(pairs: pd.DataFrame | None) -> Finding | None:
     text = (f"When {r['from_label']} hands a case to {r['to_label']}, {_pct(r['asked_again'])} of customers are asked "
             f"again for what the company knew (95 % CI {_pct(r['asked_ci_low'])} to {_pct(r['asked_ci_high'])}; "
             f"{count(r['n'])} hand-offs), against {_pct(r['asked_other'])} after other hand-offs "
-            f"({decimal(100 * _num(r['asked_difference']), 0)} percentage points more, "
+            f"({decimal(100 * number(r['asked_difference']), 0)} percentage points more, "
             f"{_pts(r['asked_diff_ci_low'], r['asked_diff_ci_high'])})"
             + (f"; {_pct(r['resolved'])} of those cases were resolved (95 % CI {_pct(r['resolved_ci_low'])} to "
                f"{_pct(r['resolved_ci_high'])}) against {_pct(r['resolved_other'])} of cases with other hand-offs."
-               if _ok(r.get("resolved"), r.get("resolved_other"), r.get("resolved_ci_low")) else "."))
-    numbers = (Cited(f"Asked again after {r['from_label']} → {r['to_label']}", 100 * _num(r["asked_again"]),
+               if finite(r.get("resolved"), r.get("resolved_other"), r.get("resolved_ci_low")) else "."))
+    numbers = (Cited(f"Asked again after {r['from_label']} → {r['to_label']}", 100 * number(r["asked_again"]),
                      unit="% of hand-offs", n=int(r["n"]), n_unit="hand-offs",
-                     ci=(100 * _num(r["asked_ci_low"]), 100 * _num(r["asked_ci_high"]))),
-               Cited("Difference against other hand-offs", 100 * _num(r["asked_difference"]), unit="percentage points",
+                     ci=(100 * number(r["asked_ci_low"]), 100 * number(r["asked_ci_high"]))),
+               Cited("Difference against other hand-offs", 100 * number(r["asked_difference"]), unit="percentage points",
                      n=int(r["n"]), n_unit="hand-offs",
-                     ci=(100 * _num(r["asked_diff_ci_low"]), 100 * _num(r["asked_diff_ci_high"]))))
+                     ci=(100 * number(r["asked_diff_ci_low"]), 100 * number(r["asked_diff_ci_high"]))))
     return _judged(Finding("handoff_problem", text, numbers=numbers, evidence=pairs.head(1).reset_index(drop=True),
                            condition=_CONDITIONS["handoff_problem"], alternative=alternative))
 
@@ -326,31 +318,12 @@ CHECKS: dict[str, Callable[[Finding], bool]] = {
 
 def _judged(f: Finding) -> Finding:
     """``f`` with ``holds`` set by its kind's check."""
-    return Finding(f.kind, f.text, numbers=f.numbers, evidence=f.evidence, condition=f.condition,
-                   holds=bool(CHECKS[f.kind](f)), alternative=f.alternative)
+    return judged(f, CHECKS)
 
 
 def problems(items: Iterable[Finding | None]) -> list[str]:
     """Findings of this module said against their evidence (or withheld although it supports them)."""
-    out = []
-    for f in items:
-        if f is None or f.kind not in CHECKS:
-            continue
-        ok = bool(CHECKS[f.kind](f)) if f.evidence is not None and len(f.evidence) else False
-        if f.holds and not ok:
-            out.append(f"{f.kind}: said against its evidence: {f.text!r}")
-        elif not f.holds and ok and f.alternative:
-            out.append(f"{f.kind}: withheld although its evidence supports it: {f.text!r}")
-    return out
+    return family_problems(items, CHECKS)
 
 
-def _register_claims() -> None:
-    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
-    from cxlib.present.claims.base import Claim, register
-
-    for kind, rule in CHECKS.items():
-        register(Claim(kind, _CONDITIONS[kind],
-                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
-
-
-_register_claims()
+register_family(CHECKS, _CONDITIONS)

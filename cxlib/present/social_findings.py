@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.present.findings import Cited, Finding
+from cxlib.present.rereading import family_problems, finite, number, register_family
 from cxlib.present.formatting import count, decimal, percent
 
 __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "spike", "magnified", "sentiment", "stars", "replies", "findings"]
@@ -37,19 +38,10 @@ __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "spike", "magnified", "s
 ALPHA = 0.05
 
 
-def _num(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _ok(*values: Any) -> bool:
-    return all(np.isfinite(_num(v)) for v in values)
 
 
 def _pct(share: Any, digits: int = 0) -> str:
-    return percent(100 * _num(share), digits)
+    return percent(100 * number(share), digits)
 
 
 def _ci(low: Any, high: Any) -> str:
@@ -84,11 +76,11 @@ def spike(spikes: pd.DataFrame | None, *, n_posts: int) -> Finding:
     n_spike = int(top["n_mentions"])
     # each share with its base (k of n), as every number of the report carries its n
     where = f", mostly on {top['source_label']} ({_pct(top['top_source_share'])}, " \
-        f"{count(round(_num(top['top_source_share']) * n_spike))} of {count(n_spike)})" \
-        if pd.notna(top.get("source_label")) and _ok(top.get("top_source_share")) else ""
+        f"{count(round(number(top['top_source_share']) * n_spike))} of {count(n_spike)})" \
+        if pd.notna(top.get("source_label")) and finite(top.get("top_source_share")) else ""
     about = f" and about “{top['theme_label']}” ({_pct(top['theme_share'])}, " \
-        f"{count(round(_num(top['theme_share']) * n_spike))} of {count(n_spike)})" \
-        if pd.notna(top.get("theme_label")) and _ok(top.get("theme_share")) else ""
+        f"{count(round(number(top['theme_share']) * n_spike))} of {count(n_spike)})" \
+        if pd.notna(top.get("theme_label")) and finite(top.get("theme_share")) else ""
     more = f" One more spike is listed in the analyst report." if len(evidence) == 2 else \
         f" {len(evidence) - 1} more spikes are listed in the analyst report." if len(evidence) > 2 else ""
     text = (f"Posts jumped {_days(top['start'], top['end'])}: {count(top['n_mentions'])} posts against about "
@@ -106,8 +98,8 @@ def spike(spikes: pd.DataFrame | None, *, n_posts: int) -> Finding:
 # -- magnified theme -----------------------------------------------------------------------------------------
 def _magnified_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return (not bool(r["suppressed"]) and _num(r["p_adjusted"]) < ALPHA and _num(r["diff_ci_low"]) > 0
-            and _num(r["ratio"]) >= 1.5)
+    return (not bool(r["suppressed"]) and number(r["p_adjusted"]) < ALPHA and number(r["diff_ci_low"]) > 0
+            and number(r["ratio"]) >= 1.5)
 
 
 def magnified(themes: pd.DataFrame | None) -> Finding | None:
@@ -130,14 +122,14 @@ def magnified(themes: pd.DataFrame | None) -> Finding | None:
             f"({_ci(r['posts_ci_low'], r['posts_ci_high'])}; {count(r['n_posts'])} posts) against "
             f"{_pct(r['share_comments'])} of survey comments ({_ci(r['comments_ci_low'], r['comments_ci_high'])}; "
             f"{count(r['n_comments'])} comments), "
-            + (f"{decimal(r['ratio'], 1)} times as often." if _ok(r["ratio"]) else "which hardly raise it.")
+            + (f"{decimal(r['ratio'], 1)} times as often." if finite(r["ratio"]) else "which hardly raise it.")
             + also)
-    numbers = (Cited(f"Posts mentioning “{r['label']}”", 100 * _num(r["share_posts"]), unit="% of posts",
-                     n=int(r["n_posts"]), n_unit="posts", ci=(100 * _num(r["posts_ci_low"]),
-                                                              100 * _num(r["posts_ci_high"]))),
-               Cited(f"Survey comments mentioning “{r['label']}”", 100 * _num(r["share_comments"]),
+    numbers = (Cited(f"Posts mentioning “{r['label']}”", 100 * number(r["share_posts"]), unit="% of posts",
+                     n=int(r["n_posts"]), n_unit="posts", ci=(100 * number(r["posts_ci_low"]),
+                                                              100 * number(r["posts_ci_high"]))),
+               Cited(f"Survey comments mentioning “{r['label']}”", 100 * number(r["share_comments"]),
                      unit="% of comments", n=int(r["n_comments"]), n_unit="comments",
-                     ci=(100 * _num(r["comments_ci_low"]), 100 * _num(r["comments_ci_high"]))))
+                     ci=(100 * number(r["comments_ci_low"]), 100 * number(r["comments_ci_high"]))))
     f = Finding("social_magnified", text, numbers=numbers, evidence=top.reset_index(drop=True),
                 condition=_CONDITIONS["social_magnified"], alternative=alternative)
     return Finding(f.kind, f.text, numbers=f.numbers, evidence=f.evidence, condition=f.condition,
@@ -148,7 +140,7 @@ def magnified(themes: pd.DataFrame | None) -> Finding | None:
 def _sentiment_supported(f: Finding) -> bool:
     e = f.evidence
     neg = e[(e["source"] == "all") & (e["sentiment"] == "negative")]
-    return len(neg) == 1 and not bool(neg["suppressed"].iloc[0]) and _ok(neg["share"].iloc[0])
+    return len(neg) == 1 and not bool(neg["suppressed"].iloc[0]) and finite(neg["share"].iloc[0])
 
 
 def sentiment(table: pd.DataFrame | None) -> Finding | None:
@@ -171,10 +163,10 @@ def sentiment(table: pd.DataFrame | None) -> Finding | None:
     if len(sources) > 1:
         worst = sources.sort_values("share", ascending=False, kind="stable")
         a, b = worst.iloc[0], worst.iloc[1]
-        if _num(a["ci_low"]) > _num(b["ci_high"]):
+        if number(a["ci_low"]) > number(b["ci_high"]):
             text += f" {a['label']} is the most negative: {_pct(a['share'])} ({_ci(a['ci_low'], a['ci_high'])})."
-    numbers = (Cited("Negative posts and reviews", 100 * _num(w["share"]), unit="% of posts", n=int(w["n"]),
-                     n_unit="posts", ci=(100 * _num(w["ci_low"]), 100 * _num(w["ci_high"]))),)
+    numbers = (Cited("Negative posts and reviews", 100 * number(w["share"]), unit="% of posts", n=int(w["n"]),
+                     n_unit="posts", ci=(100 * number(w["ci_low"]), 100 * number(w["ci_high"]))),)
     return Finding("social_sentiment", text, numbers=numbers, evidence=evidence,
                    condition=_CONDITIONS["social_sentiment"], holds=True)
 
@@ -196,8 +188,8 @@ def stars(engagement: pd.DataFrame | None) -> Finding | None:
              f"{decimal(r['ci_high'], 1)}; {count(r['n'])} reviews, {_pct(r['share_low'])} with 1 or 2 stars)"
              for _, r in rows.iterrows()]
     text = "Reviews average " + "; ".join(parts) + "."
-    numbers = tuple(Cited(f"Stars on {r['label']}", _num(r["mean"]), unit="stars of 5", n=int(r["n"]),
-                          n_unit="reviews", ci=(_num(r["ci_low"]), _num(r["ci_high"]))) for _, r in rows.iterrows())
+    numbers = tuple(Cited(f"Stars on {r['label']}", number(r["mean"]), unit="stars of 5", n=int(r["n"]),
+                          n_unit="reviews", ci=(number(r["ci_low"]), number(r["ci_high"]))) for _, r in rows.iterrows())
     return Finding("social_stars", text, numbers=numbers, evidence=rows.reset_index(drop=True),
                    condition=_CONDITIONS["social_stars"], holds=True)
 
@@ -209,7 +201,7 @@ def _replies_supported(f: Finding) -> bool:
     if not len(spike_rows):
         return True
     r = spike_rows.iloc[0]
-    return "fewer" not in f.text or (_ok(r["diff_ci_high"]) and _num(r["diff_ci_high"]) < 0)
+    return "fewer" not in f.text or (finite(r["diff_ci_high"]) and number(r["diff_ci_high"]) < 0)
 
 
 def replies(table: pd.DataFrame | None, in_spike: pd.DataFrame | None) -> Finding | None:
@@ -230,25 +222,25 @@ def replies(table: pd.DataFrame | None, in_spike: pd.DataFrame | None) -> Findin
             f"The company answered {_pct(best['response_rate'])} of public posts on {best['label']} "
             f"({_ci(best['rate_ci_low'], best['rate_ci_high'])}; {count(best['n'])} posts), in a median "
             f"{decimal(best['median_hours'], 0)} hours.")
-    numbers = [Cited(f"Posts answered on {r['label']}", 100 * _num(r["response_rate"]), unit="% of posts",
-                     n=int(r["n"]), n_unit="posts", ci=(100 * _num(r["rate_ci_low"]), 100 * _num(r["rate_ci_high"])))
+    numbers = [Cited(f"Posts answered on {r['label']}", 100 * number(r["response_rate"]), unit="% of posts",
+                     n=int(r["n"]), n_unit="posts", ci=(100 * number(r["rate_ci_low"]), 100 * number(r["rate_ci_high"])))
                for _, r in shown.iterrows()]
     evidence = shown.assign(in_spike=pd.NA)
     if in_spike is not None and in_spike["difference"].notna().any():
         s = in_spike[in_spike["in_spike"] == True].iloc[0]  # noqa: E712
         rest = in_spike[in_spike["in_spike"] == False].iloc[0]  # noqa: E712
-        lower = _num(s["diff_ci_high"]) < 0
+        lower = number(s["diff_ci_high"]) < 0
         if lower:
             text += (f" During the spike it went quiet: {_pct(s['response_rate'])} of those posts were answered "
-                     f"against {_pct(rest['response_rate'])} otherwise ({decimal(abs(100 * _num(s['difference'])), 0)}"
-                     f" percentage points fewer, 95 % CI {decimal(abs(100 * _num(s['diff_ci_high'])), 0)} to "
-                     f"{decimal(abs(100 * _num(s['diff_ci_low'])), 0)}).")
+                     f"against {_pct(rest['response_rate'])} otherwise ({decimal(abs(100 * number(s['difference'])), 0)}"
+                     f" percentage points fewer, 95 % CI {decimal(abs(100 * number(s['diff_ci_high'])), 0)} to "
+                     f"{decimal(abs(100 * number(s['diff_ci_low'])), 0)}).")
         else:
             text += (f" During the spike it answered {_pct(s['response_rate'])} of posts against "
                      f"{_pct(rest['response_rate'])} otherwise, a difference within chance.")
-        numbers.append(Cited("Posts answered during the spike", 100 * _num(s["response_rate"]), unit="% of posts",
+        numbers.append(Cited("Posts answered during the spike", 100 * number(s["response_rate"]), unit="% of posts",
                              n=int(s["n"]), n_unit="posts",
-                             ci=(100 * _num(s["rate_ci_low"]), 100 * _num(s["rate_ci_high"]))))
+                             ci=(100 * number(s["rate_ci_low"]), 100 * number(s["rate_ci_high"]))))
         evidence = pd.concat([evidence, in_spike.assign(label=in_spike["in_spike"].map(
             {True: "during the spike", False: "outside the spike"}))], ignore_index=True)
     return Finding("social_replies", text, numbers=tuple(numbers), evidence=evidence.reset_index(drop=True),
@@ -287,16 +279,7 @@ CHECKS: dict[str, Callable[[Finding], bool]] = {
 
 def problems(items: Iterable[Finding | None]) -> list[str]:
     """Findings of this module said against their evidence (or withheld although it supports them)."""
-    out = []
-    for f in items:
-        if f is None or f.kind not in CHECKS:
-            continue
-        ok = CHECKS[f.kind](f) if f.evidence is not None and len(f.evidence) else False
-        if f.holds and not ok:
-            out.append(f"{f.kind}: said against its evidence: {f.text!r}")
-        elif not f.holds and ok and f.alternative:
-            out.append(f"{f.kind}: withheld although its evidence supports it: {f.text!r}")
-    return out
+    return family_problems(items, CHECKS)
 
 
 def findings(*, n_posts: int, spikes=None, sentiment_table=None, themes=None, engagement=None, reply_table=None,
@@ -308,13 +291,4 @@ def findings(*, n_posts: int, spikes=None, sentiment_table=None, themes=None, en
     return tuple(f for f in out if f is not None)
 
 
-def _register_claims() -> None:
-    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
-    from cxlib.present.claims.base import Claim, register
-
-    for kind, rule in CHECKS.items():
-        register(Claim(kind, _CONDITIONS[kind],
-                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
-
-
-_register_claims()
+register_family(CHECKS, _CONDITIONS)

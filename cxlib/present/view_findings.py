@@ -19,12 +19,12 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
-import numpy as np
 import pandas as pd
 
 from cxlib.present.findings import Cited, Finding
+from cxlib.present.rereading import family_problems, finite, judged, number, register_family
 from cxlib.present.formatting import count, decimal, percent, signed
 
 __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap",
@@ -34,15 +34,6 @@ __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "ordinal", "benchmark_po
 ALPHA = 0.05
 
 
-def _num(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _ok(*values: Any) -> bool:
-    return all(np.isfinite(_num(v)) for v in values)
 
 
 def ordinal(k: int) -> str:
@@ -58,16 +49,16 @@ def ordinal(k: int) -> str:
 
 # -- benchmark ------------------------------------------------------------------------------------------------
 def _position(r: pd.Series) -> str:
-    if not bool(r["significant"]) or not _ok(r["gap"]):
+    if not bool(r["significant"]) or not finite(r["gap"]):
         return "level"
-    return "ahead" if _num(r["gap"]) > 0 else "behind"
+    return "ahead" if number(r["gap"]) > 0 else "behind"
 
 
 def _benchmark_supported(f: Finding) -> bool:
     e = f.evidence
     others = e[~e["is_client"].astype(bool) & ~e["suppressed"].astype(bool)]
     return all(_position(r) == r["said"] for _, r in others.iterrows()) and \
-        all((r["said"] == "level") or _num(r["p_adjusted"]) < ALPHA for _, r in others.iterrows())
+        all((r["said"] == "level") or number(r["p_adjusted"]) < ALPHA for _, r in others.iterrows())
 
 
 def benchmark_position(table: pd.DataFrame | None, *, client: str, rank: int | None) -> Finding | None:
@@ -84,11 +75,11 @@ def benchmark_position(table: pd.DataFrame | None, *, client: str, rank: int | N
     evidence = table.assign(said=[_position(r) if not r["is_client"] else "" for _, r in table.iterrows()])
     parts = {"behind": [], "ahead": [], "level": []}
     for _, r in evidence[~evidence["is_client"].astype(bool) & ~evidence["suppressed"].astype(bool)].iterrows():
-        lo, hi = sorted((abs(_num(r["gap_ci_low"])), abs(_num(r["gap_ci_high"]))))
+        lo, hi = sorted((abs(number(r["gap_ci_low"])), abs(number(r["gap_ci_high"]))))
         if r["said"] == "level":
             parts["level"].append(f"{r['company']} ({signed(r['score'])})")
         else:
-            parts[r["said"]].append(f"{r['company']} ({signed(r['score'])}; {decimal(abs(_num(r['gap'])), 0)} points "
+            parts[r["said"]].append(f"{r['company']} ({signed(r['score'])}; {decimal(abs(number(r['gap'])), 0)} points "
                                     f"{r['said']}, 95 % CI {decimal(lo, 0)} to {decimal(hi, 0)})")
     words = {"behind": "Behind", "ahead": "ahead of", "level": "level with"}
     tail = [f"{words[k] if i else words[k].capitalize()} {', '.join(v)}"
@@ -96,10 +87,10 @@ def benchmark_position(table: pd.DataFrame | None, *, client: str, rank: int | N
     text = (f"{client} ranks {ordinal(rank)} of {count(len(shown))} companies on relationship NPS: {signed(c['score'])} "
             f"(95 % CI {signed(c['ci_low'])} to {signed(c['ci_high'])}; {count(c['n'])} respondents). "
             + "; ".join(tail) + ".")
-    numbers = [Cited(f"Relationship NPS of {client}", _num(c["score"]), unit="NPS points", n=int(c["n"]),
-                     ci=(_num(c["ci_low"]), _num(c["ci_high"])))]
-    numbers += [Cited(f"{client} minus {r['company']}", _num(r["gap"]), unit="NPS points", n=int(r["n"]) + int(c["n"]),
-                      ci=(_num(r["gap_ci_low"]), _num(r["gap_ci_high"])))
+    numbers = [Cited(f"Relationship NPS of {client}", number(c["score"]), unit="NPS points", n=int(c["n"]),
+                     ci=(number(c["ci_low"]), number(c["ci_high"])))]
+    numbers += [Cited(f"{client} minus {r['company']}", number(r["gap"]), unit="NPS points", n=int(r["n"]) + int(c["n"]),
+                      ci=(number(r["gap_ci_low"]), number(r["gap_ci_high"])))
                 for _, r in evidence.iterrows() if r["said"] in ("ahead", "behind")]
     f = Finding("benchmark_position", text, numbers=tuple(numbers), evidence=evidence,
                 condition=_CONDITIONS["benchmark_position"])
@@ -109,15 +100,15 @@ def benchmark_position(table: pd.DataFrame | None, *, client: str, rank: int | N
 # -- owners' briefs -------------------------------------------------------------------------------------------
 def _gap_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    wide = bool(r["worst_gap_significant"]) and _num(r["worst_gap_ci_low"]) > 0
+    wide = bool(r["worst_gap_significant"]) and number(r["worst_gap_ci_low"]) > 0
     return wide == bool(r["said_wide"])
 
 
 def owner_gap(owner: pd.Series, *, label: str, promise: str | None = None) -> Finding | None:
     """The widest gap between what the owner's touchpoint promises (expected 5/5 share) and what customers give."""
-    if not _ok(owner.get("worst_gap")):
+    if not finite(owner.get("worst_gap")):
         return None
-    lo, hi = _num(owner["worst_gap_ci_low"]), _num(owner["worst_gap_ci_high"])
+    lo, hi = number(owner["worst_gap_ci_low"]), number(owner["worst_gap_ci_high"])
     wide = bool(owner["worst_gap_significant"]) and lo > 0
     evidence = pd.DataFrame([owner]).reset_index(drop=True).assign(said_wide=wide)
     said_promise = f" (“{promise}”)" if promise else ""
@@ -130,14 +121,14 @@ def owner_gap(owner: pd.Series, *, label: str, promise: str | None = None) -> Fi
         text = (f"{label}{said_promise} delivers about what it expects: {percent(owner['customer_pct'])} of customers "
                 f"rate it 5 of 5 against {percent(owner['company_pct'])} expected (a gap within chance, 95 % CI "
                 f"{signed(lo)} to {signed(hi)} points).")
-    numbers = (Cited(f"Gap to promise at {label}", _num(owner["worst_gap"]), unit="percentage points",
+    numbers = (Cited(f"Gap to promise at {label}", number(owner["worst_gap"]), unit="percentage points",
                      n=int(owner["gap_n"]), n_unit="ratings", ci=(lo, hi)),)
     return _judged(Finding("owner_gap", text, numbers=numbers, evidence=evidence, condition=_CONDITIONS["owner_gap"]))
 
 
 def _friction_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return not bool(r["suppressed"]) and _num(r["ci_low"]) > _num(r["company_rate"])
+    return not bool(r["suppressed"]) and number(r["ci_low"]) > number(r["company_rate"])
 
 
 def owner_friction(rows: pd.DataFrame | None, *, owner: str, where: str | None = None) -> Finding | None:
@@ -152,11 +143,11 @@ def owner_friction(rows: pd.DataFrame | None, *, owner: str, where: str | None =
     noun = {"asked again": "customers were asked again for information the company held",
             "silent wait": "customers waited without an update",
             "repeat contact": "customers had to come back about the same case"}.get(str(r["signal"]), str(r["signal"]))
-    text = (f"Top friction: in {percent(100 * _num(r['rate']))} of the contacts at {where or owner} {noun} (95 % CI "
-            f"{percent(100 * _num(r['ci_low']))} to {percent(100 * _num(r['ci_high']))}; {count(r['n'])} contacts), "
-            f"{decimal(r['lift'], 1)} times the company's rate of {percent(100 * _num(r['company_rate']))}.")
-    numbers = (Cited(f"{r['signal']} at {owner}", 100 * _num(r["rate"]), unit="% of contacts", n=int(r["n"]),
-                     n_unit="contacts", ci=(100 * _num(r["ci_low"]), 100 * _num(r["ci_high"]))),)
+    text = (f"Top friction: in {percent(100 * number(r['rate']))} of the contacts at {where or owner} {noun} (95 % CI "
+            f"{percent(100 * number(r['ci_low']))} to {percent(100 * number(r['ci_high']))}; {count(r['n'])} contacts), "
+            f"{decimal(r['lift'], 1)} times the company's rate of {percent(100 * number(r['company_rate']))}.")
+    numbers = (Cited(f"{r['signal']} at {owner}", 100 * number(r["rate"]), unit="% of contacts", n=int(r["n"]),
+                     n_unit="contacts", ci=(100 * number(r["ci_low"]), 100 * number(r["ci_high"]))),)
     return _judged(Finding("owner_friction", text, numbers=numbers, evidence=top,
                            condition=_CONDITIONS["owner_friction"],
                            alternative=f"No friction signal at {owner} stands clearly above the company's rate."))
@@ -164,7 +155,7 @@ def owner_friction(rows: pd.DataFrame | None, *, owner: str, where: str | None =
 
 def _theme_supported(f: Finding) -> bool:
     r = f.evidence.iloc[0]
-    return int(r["n"]) >= int(r["min_n"]) and _ok(r["share"])
+    return int(r["n"]) >= int(r["min_n"]) and finite(r["share"])
 
 
 def owner_theme(row: pd.Series | None, *, owner: str, min_n: int, where: str | None = None) -> Finding | None:
@@ -173,11 +164,11 @@ def owner_theme(row: pd.Series | None, *, owner: str, min_n: int, where: str | N
         return None
     evidence = pd.DataFrame([row]).reset_index(drop=True).assign(min_n=min_n)
     text = (f"What customers complain about most at {where or owner}: “{row['label']}”, in "
-            f"{percent(100 * _num(row['share']))} of the {count(row['n'])} comments on "
+            f"{percent(100 * number(row['share']))} of the {count(row['n'])} comments on "
             f"{'them' if where and ' and ' in where else 'it'} (95 % CI "
-            f"{percent(100 * _num(row['ci_low']))} to {percent(100 * _num(row['ci_high']))}).")
-    numbers = (Cited(f"Comments raising “{row['label']}”", 100 * _num(row["share"]), unit="% of comments",
-                     n=int(row["n"]), n_unit="comments", ci=(100 * _num(row["ci_low"]), 100 * _num(row["ci_high"]))),)
+            f"{percent(100 * number(row['ci_low']))} to {percent(100 * number(row['ci_high']))}).")
+    numbers = (Cited(f"Comments raising “{row['label']}”", 100 * number(row["share"]), unit="% of comments",
+                     n=int(row["n"]), n_unit="comments", ci=(100 * number(row["ci_low"]), 100 * number(row["ci_high"]))),)
     return _judged(Finding("owner_theme", text, numbers=numbers, evidence=evidence, condition=_CONDITIONS["owner_theme"],
                            alternative=f"Too few comments on {where or owner} to name a theme."))
 
@@ -248,31 +239,13 @@ CHECKS: dict[str, Callable[[Finding], bool]] = {
 
 
 def _judged(f: Finding) -> Finding:
-    return Finding(f.kind, f.text, numbers=f.numbers, evidence=f.evidence, condition=f.condition,
-                   holds=bool(CHECKS[f.kind](f)), alternative=f.alternative)
+    """``f`` with ``holds`` set by its kind's check."""
+    return judged(f, CHECKS)
 
 
 def problems(items: Iterable[Finding | None]) -> list[str]:
     """Findings of this module said against their evidence (or withheld although it supports them)."""
-    out = []
-    for f in items:
-        if f is None or f.kind not in CHECKS:
-            continue
-        ok = bool(CHECKS[f.kind](f)) if f.evidence is not None and len(f.evidence) else False
-        if f.holds and not ok:
-            out.append(f"{f.kind}: said against its evidence: {f.text!r}")
-        elif not f.holds and ok and f.alternative:
-            out.append(f"{f.kind}: withheld although its evidence supports it: {f.text!r}")
-    return out
+    return family_problems(items, CHECKS)
 
 
-def _register_claims() -> None:
-    """Put this module's claim kinds in the one claim registry, so the report check re-reads them too."""
-    from cxlib.present.claims.base import Claim, register
-
-    for kind, rule in CHECKS.items():
-        register(Claim(kind, _CONDITIONS[kind],
-                       lambda f, rule=rule: f.evidence is not None and len(f.evidence) > 0 and bool(rule(f))))
-
-
-_register_claims()
+register_family(CHECKS, _CONDITIONS)

@@ -320,3 +320,14 @@ def test_quantile_interval_median_known_answer():
     est, lo, hi = S.quantile_interval([1, 2, 3])
     assert est == 2.0 and np.isnan(lo) and np.isnan(hi)
     assert all(np.isnan(S.quantile_interval([])))
+
+
+def test_the_kernel_imports_scipy_only_when_a_test_needs_it():
+    import subprocess
+    import sys
+
+    code = ("import sys, cxlib.analysis.stats as s; before = 'scipy.stats' in sys.modules; "
+            "p = float(s.welch_test(3.0, 1.0, 30, 3.5, 1.0, 30)['p_value']); "
+            "print(before, 'scipy.stats' in sys.modules, round(p, 4))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "0.0577"]

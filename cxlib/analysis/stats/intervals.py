@@ -17,20 +17,8 @@ from typing import Literal
 
 import numpy as np
 
+from cxlib.analysis.stats.lazy_scipy import st as _st
 from cxlib.errors import DataError
-
-
-class _LazyScipyStats:
-    """``scipy.stats``, imported on first use: it costs a report kernel ~0.5 s that a run reading
-    its results from the cache (cxlib.report.results) never needs."""
-
-    def __getattr__(self, name):
-        from scipy import stats
-
-        return getattr(stats, name)
-
-
-_st = _LazyScipyStats()
 
 __all__ = [
     "NpsMethod",

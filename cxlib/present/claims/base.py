@@ -22,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from cxlib.present.findings import Finding
+from cxlib.present.rereading import finite, number
 
 __all__ = ["Claim", "CLAIMS", "register", "check", "problems", "number", "row_of", "finite", "condition", "ALPHA"]
 
@@ -88,14 +88,6 @@ def problems(findings: Iterable[Finding | None]) -> list[str]:
     return [p for f in findings if f is not None and (p := check(f))]
 
 
-def number(value: Any) -> float:
-    """A float (NaN for None, NA and text)."""
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-    return out
-
 
 def row_of(frame: pd.DataFrame | None, column: str, key: Any) -> Mapping[str, Any] | None:
     """The row of ``frame`` whose ``column`` equals ``key`` (None when absent)."""
@@ -104,6 +96,3 @@ def row_of(frame: pd.DataFrame | None, column: str, key: Any) -> Mapping[str, An
     hit = frame[frame[column].astype("string") == str(key)]
     return hit.iloc[0].to_dict() if len(hit) else None
 
-
-def finite(*values: Any) -> bool:
-    return all(np.isfinite(number(v)) for v in values)
