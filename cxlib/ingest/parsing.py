@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["Coerced", "coerce", "in_missing", "NA_TOKENS", "TRUE_TOKENS", "FALSE_TOKENS"]
+__all__ = ["Coerced", "coerce", "in_missing", "day_month_evidence", "NA_TOKENS", "TRUE_TOKENS", "FALSE_TOKENS"]
 
 Kind = Literal["id", "str", "category", "int", "float", "bool", "date", "datetime", "text"]
 
@@ -527,6 +527,34 @@ def _parse_date_text(s, idx, out, errors, *, date_only, dayfirst, what) -> None:
             store(pos, pd.to_datetime(words, format="mixed", errors="coerce", utc=True).dt.tz_localize(None))
     for j in np.flatnonzero(~done):
         errors.iat[idx[j]] = f"{_show(s.iat[idx[j]])} is not {what}"
+
+
+def day_month_evidence(s: pd.Series) -> tuple[bool, bool, bool]:
+    """What a column's numeric a/b/year dates say about their order, as :func:`coerce` infers it:
+    (some can only be day-first, some can only be month-first, there are such dates at all).
+
+    A column read in parts gives the same dates as read whole when every part with such dates
+    shows the same evidence as the whole column.
+
+    >>> day_month_evidence(pd.Series(["25/03/2025", "03/04/2025", "2025-01-02", None], dtype="string"))
+    (True, False, True)
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = s.dropna().astype("string")
+    if not len(text):
+        return False, False, False
+    arr = pc.utf8_trim_whitespace(pa.array(text.array))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    hit = np.flatnonzero(_match(arr, _D_DMY))
+    if not len(hit):
+        return False, False, False
+    parts = _extract(arr.take(pa.array(hit)), _D_DMY)
+    a = pd.to_numeric(parts["a"]).to_numpy()
+    b = pd.to_numeric(parts["b"]).to_numpy()
+    return bool(((a > 12) & (b <= 12)).any()), bool(((b > 12) & (a <= 12)).any()), True
 
 
 def _parse_dmy(s, t, arr, pos, idx, errors, done, store, *, dayfirst) -> None:

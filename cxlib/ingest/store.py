@@ -69,6 +69,10 @@ def write_store(store_path: Path, result, *, fingerprint: dict[str, str]) -> Pat
             for name, frame in frames.items():
                 if frame is None:
                     continue
+                if hasattr(frame, "parts"):  # a table validated in batches: Parquet parts on disk, in file order
+                    con.execute(f'create table "{name}" as select * from read_parquet(?)',
+                                [[str(p) for p in frame.parts]])
+                    continue
                 arrow = pa.Table.from_pandas(frame, preserve_index=False)
                 con.register("_incoming", arrow)
                 con.execute(f'create table "{name}" as select * from _incoming')

@@ -23,8 +23,8 @@ import pandas as pd
 
 from cxlib.config import ClientConfig, TableSource
 from cxlib.errors import DataError
-from cxlib.ingest import readers
-from cxlib.ingest.columns import check_required, coerce_column, column_spec, combine
+from cxlib.ingest import readers, streaming
+from cxlib.ingest.columns import Combined, check_required, coerce_column, column_spec, combine
 from cxlib.ingest.rules import Rejects, check_keys, check_references, check_table_rules, isin, messages, quality_flags
 from cxlib.schema import FAMILIES, TABLE_ORDER, TABLES, VOICE_TABLES, TableSpec, family_columns
 
@@ -122,9 +122,46 @@ def validate_table(
     config: ClientConfig,
     *,
     known_ids: dict[tuple[str, str], pd.Series] | None = None,
-    interaction_owner: pd.Series | None = None,
+    interaction_owner: pd.Series | Callable[[pd.Series], pd.Series] | None = None,
 ) -> _Outcome:
     """Validate one table read from one or more files. See the module docstring."""
+    rows = check_rows(raws, spec, source, config)
+    table, rejects, frame, combined, notes = rows.table, rows.rejects, rows.frame, rows.combined, rows.notes
+    check_keys(spec, table, rejects, frame)
+    check_references(spec, table, rejects, known_ids or {})
+    if spec.name == "responses" and interaction_owner is not None and "interaction_id" in table:
+        owner = interaction_owner(table["interaction_id"]) if callable(interaction_owner) \
+            else table["interaction_id"].map(interaction_owner)
+        mismatch = (owner.notna() & (owner != table["customer_id"])).fillna(False).to_numpy(dtype=bool)
+        rejects.add(mismatch, "inconsistent", "interaction_id",
+                    "column `interaction_id`: the interaction belongs to another customer", table["interaction_id"])
+    flagged = 0
+    if spec.name == "responses":
+        flagged = quality_flags(table, rejects, config)
+    _mark_client(spec, table, config, notes)
+
+    quarantine = rejects.frame(spec.name, combined.files, combined.rows)
+    if len(combined.excluded):
+        quarantine = pd.concat([quarantine, _read_exclusions(spec.name, combined.excluded)], ignore_index=True)
+    used = table.loc[~rejects.rejected].reset_index(drop=True)
+    return _Outcome(used, quarantine, combined.rows_read, flagged, None, notes, rows.fields)
+
+
+@dataclass
+class CheckedRows:
+    """One table's rows after the checks that look at each row alone (types, ranges, lists, required
+    values, the table's own consistency rules); keys and references are checked after."""
+
+    table: pd.DataFrame
+    rejects: Rejects
+    frame: pd.DataFrame
+    combined: Combined
+    notes: list[str]
+    fields: list[dict]
+
+
+def check_rows(raws: list[readers.RawTable], spec: TableSpec, source: TableSource, config: ClientConfig) -> CheckedRows:
+    """Map, coerce and check every row of one table on its own (the first stage of :func:`validate_table`)."""
     combined = combine(raws, source, spec)
     frame, unused = combined.frame, combined.unused
     check_required(frame, spec, source.label)
@@ -168,25 +205,9 @@ def validate_table(
         notes.append(f"no dates (`{date}`): the report is undated, with no trend")
 
     check_table_rules(spec.name, table, rejects, frame, config)
-    check_keys(spec, table, rejects, frame)
-    check_references(spec, table, rejects, known_ids or {})
-    if spec.name == "responses" and interaction_owner is not None and "interaction_id" in table:
-        owner = table["interaction_id"].map(interaction_owner)
-        mismatch = (owner.notna() & (owner != table["customer_id"])).fillna(False).to_numpy(dtype=bool)
-        rejects.add(mismatch, "inconsistent", "interaction_id",
-                    "column `interaction_id`: the interaction belongs to another customer", table["interaction_id"])
-    flagged = 0
-    if spec.name == "responses":
-        flagged = quality_flags(table, rejects, config)
-    _mark_client(spec, table, config, notes)
-
-    quarantine = rejects.frame(spec.name, combined.files, combined.rows)
-    if len(combined.excluded):
-        quarantine = pd.concat([quarantine, _read_exclusions(spec.name, combined.excluded)], ignore_index=True)
-    used = table.loc[~rejects.rejected].reset_index(drop=True)
     fields = [dict(table=spec.name, column=c, source=str(combined.raw_of.get(c, c)),
                    question=combined.questions.get(c, "")) for c in table.columns if c in combined.raw_of]
-    return _Outcome(used, quarantine, combined.rows_read, flagged, None, notes, fields)
+    return CheckedRows(table, rejects, frame, combined, notes, fields)
 
 
 def _read_exclusions(table: str, ex: pd.DataFrame) -> pd.DataFrame:
@@ -232,7 +253,9 @@ def _mark_client(spec: TableSpec, table: pd.DataFrame, config: ClientConfig, not
                  f"{others} other(s) are its benchmark")
 
 
-def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | None = None) -> ValidationResult:
+def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | None = None,
+                    stream_bytes: int = streaming.STREAM_BYTES,
+                    batch_bytes: int = streaming.BATCH_BYTES) -> ValidationResult:
     """Read and validate every table of a client, in reference order.
 
     Parameters
@@ -241,6 +264,11 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
         The client's parsed client.yaml (:func:`cxlib.workspace.load_config`).
     progress : callable, optional
         Called with a short message as each table is read and checked.
+    stream_bytes, batch_bytes : int
+        A CRM or touchpoint file (``customers``, ``interactions``) of at least ``stream_bytes`` is
+        validated in batches of about ``batch_bytes`` (:mod:`cxlib.ingest.streaming`): the same
+        result in memory that does not grow with the file; its table is then a
+        :class:`~cxlib.ingest.streaming.SpilledTable`.
 
     Returns
     -------
@@ -268,14 +296,25 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
                               status="absent", problem="not provided", notes=""))
             continue
         try:
-            raws = []
-            for path in source.paths:
-                if progress:
-                    progress(f"{name}: reading {path.name}")
-                raws.append(readers.read_table(path, format=source.format, encoding=source.encoding,
-                                          delimiter=source.delimiter, sheet=source.sheet, skip_rows=source.skip_rows))
-            outcome = validate_table(raws, spec, source, config, known_ids=known,
-                                     interaction_owner=owner if name == "responses" else None)
+            outcome, whole_note = None, None
+            if streaming.streams(spec, source, stream_bytes=stream_bytes):
+                try:
+                    outcome = streaming.validate_in_batches(spec, source, config, known_ids=known,
+                                                            batch_bytes=batch_bytes, progress=progress)
+                except streaming.WholeFileNeeded as exc:
+                    whole_note = f"validated in one piece, not in batches: {exc}"
+            if outcome is None:
+                raws = []
+                for path in source.paths:
+                    if progress:
+                        progress(f"{name}: reading {path.name}")
+                    raws.append(readers.read_table(path, format=source.format, encoding=source.encoding,
+                                                   delimiter=source.delimiter, sheet=source.sheet,
+                                                   skip_rows=source.skip_rows))
+                outcome = validate_table(raws, spec, source, config, known_ids=known,
+                                         interaction_owner=owner if name == "responses" else None)
+                if whole_note:
+                    outcome.notes.append(whole_note)
         except DataError as exc:
             problems.append(str(exc))
             tables[name] = None
@@ -285,10 +324,12 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
         tables[name] = outcome.frame
         quarantines.append(outcome.quarantine)
         fields += outcome.fields
+        spilled = isinstance(outcome.frame, streaming.SpilledTable)
         if spec.key and outcome.frame is not None:
-            known[(name, spec.key)] = outcome.frame[spec.key]
+            known[(name, spec.key)] = outcome.frame.ids(spec.key) if spilled else outcome.frame[spec.key]
         if name == "interactions":
-            owner = outcome.frame.set_index("interaction_id")["customer_id"]
+            owner = outcome.frame.lookup("interaction_id", "customer_id") if spilled \
+                else outcome.frame.set_index("interaction_id")["customer_id"]
         recon.append(dict(table=name, file=source.label, rows_read=outcome.rows_read, rows_used=len(outcome.frame),
                           rows_quarantined=len(outcome.quarantine), rows_flagged=outcome.flagged, status="ok",
                           problem="", notes="; ".join(n.rstrip(". ") for n in outcome.notes)))

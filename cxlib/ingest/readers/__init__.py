@@ -22,7 +22,7 @@ all pick it up.
 from cxlib.ingest.readers.base import RawTable, ReadOptions
 from cxlib.ingest.readers.encoding import detect_encoding
 from cxlib.ingest.readers.registry import (UNSUPPORTED, Reader, data_extensions, detect_format, extensions, formats,
-                                           get, read_table, readers, register)
+                                           get, read_batches, read_table, readers, register)
 
 __all__ = ["RawTable", "ReadOptions", "Reader", "register", "readers", "formats", "extensions", "data_extensions",
-           "detect_format", "detect_encoding", "get", "read_table", "UNSUPPORTED"]
+           "detect_format", "detect_encoding", "get", "read_table", "read_batches", "UNSUPPORTED"]

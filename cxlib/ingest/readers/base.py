@@ -24,6 +24,8 @@ import pandas as pd
 from cxlib.errors import DataError
 
 __all__ = [
+    "CannotStream",
+    "nameless_columns",
     "RawTable",
     "ReadOptions",
     "no_exclusions",
@@ -150,6 +152,21 @@ def drop_empty_rows(frame: pd.DataFrame, rows: np.ndarray):
 
 
 _INDEX_NAMES = re.compile(r"^(?:unnamed(?::?\s*\d+)?|index|level_0|\.{0,3}\d*)$", re.I)
+
+
+class CannotStream(Exception):
+    """A file that must be read whole (a batch reader found what only the whole file can decide); says why."""
+
+
+def nameless_columns(header: list) -> list[int]:
+    """Positions of the columns :func:`drop_unnamed_columns` decides on from their values: without a name,
+    or a first column named like a saved row index.
+
+    >>> nameless_columns(["id", "", "x"]), nameless_columns(["Unnamed: 0", "id"]), nameless_columns(["id"])
+    ([1], [0], [])
+    """
+    return [i for i, name in enumerate(header)
+            if not str(name).strip() or (i == 0 and _INDEX_NAMES.match(str(name).strip()))]
 
 
 def is_row_index(values: pd.Series) -> bool:

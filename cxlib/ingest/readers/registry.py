@@ -25,13 +25,13 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from cxlib.errors import DataError
 from cxlib.ingest.readers.base import RawTable, ReadOptions
 
 __all__ = ["Reader", "register", "readers", "formats", "extensions", "data_extensions", "detect_format", "get",
-           "read_table", "UNSUPPORTED", "DEFAULT_MAX_BYTES"]
+           "read_table", "read_batches", "UNSUPPORTED", "DEFAULT_MAX_BYTES"]
 
 #: Extensions that look like data but no reader takes, and what to do instead.
 UNSUPPORTED: dict[str, str] = {
@@ -67,6 +67,11 @@ class Reader:
         Encoding and delimiter settings apply.
     size_limited : bool
         Refuse files above the size limit (False for formats read column by column).
+    read_batches : callable, optional
+        ``read_batches(path, options, batch_bytes) -> Iterator[RawTable]``: the file in batches of about
+        ``batch_bytes``, for validation in bounded memory; raises
+        :class:`~cxlib.ingest.readers.base.CannotStream` when the file must be read whole. None: the
+        format is read whole.
     description : str
         One line for documentation and messages.
     """
@@ -80,6 +85,7 @@ class Reader:
     text: bool = False
     size_limited: bool = True
     description: str = ""
+    read_batches: Callable[[Path, ReadOptions, int], Iterator[RawTable]] | None = None
 
 
 _REGISTRY: dict[str, Reader] = {}
@@ -251,6 +257,12 @@ def read_table(
     ['9', '1']
     """
     path = Path(path)
+    reader = _reader_for(path, format, max_bytes)
+    return reader.read(path, ReadOptions(encoding=encoding, delimiter=delimiter, sheet=sheet, skip_rows=skip_rows))
+
+
+def _reader_for(path: Path, format: str | None, max_bytes: int) -> Reader:
+    """The reader of an existing, non-empty file within the size limit; a DataError naming the fix otherwise."""
     if not path.exists():
         raise DataError(f"{path}: file not found. Check the `path:` of this table in client.yaml.")
     if not path.is_file():
@@ -265,4 +277,34 @@ def read_table(
         )
     if size == 0:
         raise DataError(f"{path.name} is empty (0 bytes). Expected a header row and at least one data row.")
-    return reader.read(path, ReadOptions(encoding=encoding, delimiter=delimiter, sheet=sheet, skip_rows=skip_rows))
+    return reader
+
+
+def read_batches(
+    path,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    skip_rows: int = 0,
+    batch_bytes: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[RawTable] | None:
+    """One client file as batches of :class:`RawTable` (see :func:`read_table`), or None when its
+    format is read whole (only formats with ``read_batches`` stream).
+
+    The iterator raises :class:`~cxlib.ingest.readers.base.CannotStream` when the file turns out to
+    need the whole-file reader.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("id,nps\\n1,9\\n2,1\\n", encoding="utf-8")
+    >>> [len(b.frame) for b in read_batches(p, batch_bytes=1 << 20)]
+    [2]
+    """
+    path = Path(path)
+    reader = _reader_for(path, format, max_bytes)
+    if reader.read_batches is None:
+        return None
+    return reader.read_batches(path, ReadOptions(encoding=encoding, delimiter=delimiter, skip_rows=skip_rows),
+                               batch_bytes)

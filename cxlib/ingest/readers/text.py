@@ -23,19 +23,22 @@ from __future__ import annotations
 
 import csv
 import io as _io
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from cxlib.errors import DataError
-from cxlib.ingest.readers.base import (RawTable, ReadOptions, check_header, drop_empty_rows, drop_unnamed_columns,
-                                       exclusions, header_only_error, no_exclusions)
+from cxlib.ingest.readers.base import (CannotStream, RawTable, ReadOptions, check_header, drop_empty_rows,
+                                       drop_unnamed_columns, exclusions, header_only_error, nameless_columns,
+                                       no_exclusions)
 from cxlib.ingest.readers.encoding import check_encoding, detect_with_note, head_text
 from cxlib.ingest.readers.registry import Reader
 
-__all__ = ["READER", "read_delimited", "sniff_delimiter", "head_records", "DELIMITERS", "MAX_BAD_LINE_SHARE"]
+__all__ = ["READER", "read_delimited", "read_delimited_batches", "BATCH_BYTES", "damaged_cells", "damaged_note",
+           "sniff_delimiter", "head_records", "DELIMITERS", "MAX_BAD_LINE_SHARE"]
 
 #: Delimiters tried by :func:`sniff_delimiter`, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t", "|")
@@ -101,27 +104,35 @@ def head_records(path: Path, n: int, *, encoding: str | None = None, delimiter: 
         return []
 
 
-def read_delimited(path: Path, options: ReadOptions, *, transform: Transform | None = None) -> RawTable:
-    """Read a delimited text file into a :class:`RawTable` of text cells.
+@dataclass(frozen=True)
+class _Layout:
+    """How a delimited file is laid out: found once, used by the whole-file and the batch reader."""
 
-    Parameters
-    ----------
-    path : Path
-    options : ReadOptions
-        ``encoding`` (detected when None), ``delimiter`` (sniffed when None), ``skip_rows``.
-    transform : callable, optional
-        Applied to (frame, row numbers, notes) before the header-only check; survey-export
-        readers use it to drop their extra header rows and excluded responses.
+    encoding: str
+    delimiter: str
+    skip_rows: int
+    header: list
+    header_line: int
+    sample_bytes: int
 
-    Returns
-    -------
-    RawTable
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pcsv
+    def arrow_options(self, ragged: list, block_size: int) -> dict:
+        """pyarrow CSV options: every header column as text, only truly empty cells missing, bad lines to ``ragged``."""
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
 
-    notes: list[str] = []
+        enc = self.encoding.replace("_", "-").lower()
+        return dict(
+            read_options=pcsv.ReadOptions(encoding="utf8" if enc in ("utf-8", "utf8", "utf-8-sig") else self.encoding,
+                                          skip_rows=self.skip_rows, column_names=None, block_size=block_size),
+            parse_options=pcsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                            invalid_row_handler=lambda row: ragged.append(row) or "skip"),
+            convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in self.header}, null_values=[""],
+                                                strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+
+
+def _layout(path: Path, options: ReadOptions, notes: list[str]) -> _Layout:
+    """Encoding (strictly checked), delimiter (sniffed), header and the line it ends on."""
     encoding, delimiter, skip_rows = options.encoding, options.delimiter, options.skip_rows
     if encoding is None:
         encoding, note = detect_with_note(path)
@@ -145,19 +156,152 @@ def read_delimited(path: Path, options: ReadOptions, *, transform: Transform | N
                         "Check `skip_rows:` in client.yaml.") from None
     header_line = reader.line_num  # physical line where the header ends
     check_header(path, header, f"line {header_line}")
+    return _Layout(encoding, delimiter, skip_rows, header, header_line, len(sample.encode()))
 
+
+def _line_offsets(table) -> tuple[np.ndarray, int]:
+    """(line of each record relative to the first, lines the records take in all): quoted newlines count."""
+    import pyarrow.compute as pc
+
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for col in table.columns:
+        breaks += pc.fill_null(pc.count_substring_regex(col, r"\r\n|\r|\n"), 0).to_numpy(zero_copy_only=False)
+    ends = np.cumsum(1 + breaks)
+    return np.concatenate([[0], ends])[: table.num_rows].astype(np.int64), int(ends[-1]) if len(ends) else 0
+
+
+def damaged_cells(frame: pd.DataFrame) -> int:
+    """Cells that already hold the replacement character U+FFFD."""
+    return int(sum(frame[c].str.contains("\ufffd", regex=False).sum() for c in frame.columns
+                   if pd.api.types.is_string_dtype(frame[c].dtype)))
+
+
+def damaged_note(n: int) -> str:
+    return (f"{n} cell(s) already contain the replacement character U+FFFD: the text was damaged "
+            "before this file was written (e.g. a wrong encoding in an earlier export).")
+
+
+#: Bytes of text per batch of :func:`read_delimited_batches` (about 300,000 rows of a touchpoint log).
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+def read_delimited_batches(path: Path, options: ReadOptions, *, batch_bytes: int = BATCH_BYTES) -> Iterator[RawTable]:
+    """Read a delimited text file as a sequence of :class:`RawTable` batches, in bounded memory.
+
+    Each batch is what :func:`read_delimited` would give for those records: text cells, the physical
+    line of every record, interior empty rows excluded ("empty row"; trailing ones after the last data
+    row are layout). Notes about the file come with the first batch; the count of damaged cells
+    (U+FFFD) with the last.
+
+    Raises
+    ------
+    CannotStream
+        The file needs the whole-file reader: a line with the wrong number of fields (the whole file
+        decides whether such lines are rare), or a column without a name / a saved row index (the whole
+        column decides what it is).
+    DataError
+        As :func:`read_delimited`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("id,v\\n" + "".join(f"{i},x\\n" for i in range(5)), encoding="utf-8")
+    >>> batches = [b.row_numbers.tolist() for b in read_delimited_batches(p, ReadOptions(), batch_bytes=12)]
+    >>> sum(batches, []), len(batches) > 1
+    ([2, 3, 4, 5, 6], True)
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    notes: list[str] = []
+    layout = _layout(path, options, notes)
+    if nameless_columns(layout.header):
+        raise CannotStream("a column without a name, or a first column named like a saved row index")
     ragged: list = []
-    pa_encoding = "utf8" if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig") else encoding
     try:
-        table = pcsv.read_csv(
-            path,
-            read_options=pcsv.ReadOptions(encoding=pa_encoding, skip_rows=skip_rows, column_names=None,
-                                          block_size=max(1 << 20, 4 * len(sample.encode()))),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                                            invalid_row_handler=lambda row: ragged.append(row) or "skip"),
-            convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header}, null_values=[""],
-                                                strings_can_be_null=True, quoted_strings_can_be_null=True),
-        )
+        stream = pcsv.open_csv(path, **layout.arrow_options(ragged, max(batch_bytes, 4 * layout.sample_bytes)
+                                                             if batch_bytes >= 1 << 20 else batch_bytes))
+    except (pa.ArrowInvalid, UnicodeError) as e:
+        if "Empty CSV file" in str(e):
+            raise header_only_error(path, layout.header, f"line {layout.header_line}") from None
+        raise DataError(f"{path.name}: cannot be read as {layout.delimiter!r}-delimited text ({e}). "
+                        "Check `delimiter:` and `encoding:` in client.yaml.") from None
+    line = layout.header_line + 1  # where the next record starts
+    pending_empty: list[np.ndarray] = []  # empty records after the last data row seen so far
+    damaged = 0
+    held: RawTable | None = None
+    first = True
+    try:
+        for batch in stream:
+            if ragged:
+                raise CannotStream("a line with the wrong number of fields")
+            if batch.num_rows == 0:
+                continue
+            offsets, lines = _line_offsets(batch)
+            starts = line + offsets
+            line += lines
+            frame = batch.to_pandas(types_mapper=lambda t: pd.StringDtype() if t in (pa.string(), pa.large_string())
+                                    else None)
+            frame.columns = layout.header
+            empty = frame.isna().all(axis=1).to_numpy() if frame.shape[1] else np.ones(len(frame), bool)
+            excluded_rows = []
+            if (~empty).any():
+                last = int(np.flatnonzero(~empty).max())
+                excluded_rows = [*pending_empty, starts[:last + 1][empty[:last + 1]]]
+                pending_empty = [starts[last + 1:]]
+            else:
+                pending_empty.append(starts)
+                continue
+            rows = np.concatenate(excluded_rows) if excluded_rows else np.array([], dtype=np.int64)
+            keep = ~empty
+            keep[last + 1:] = False
+            frame = frame.loc[keep].reset_index(drop=True)
+            damaged += damaged_cells(frame)
+            if held is not None:
+                yield held
+            held = RawTable(frame=frame, source=path, row_numbers=starts[keep].astype(np.int64),
+                            excluded=exclusions(rows.tolist(), ["empty row"] * len(rows)), encoding=layout.encoding,
+                            notes=tuple(notes) if first else ())
+            first = False
+    except (pa.ArrowInvalid, UnicodeError) as e:
+        raise DataError(f"{path.name}: cannot be read as {layout.delimiter!r}-delimited text ({e}). "
+                        "Check `delimiter:` and `encoding:` in client.yaml.") from None
+    if ragged:
+        raise CannotStream("a line with the wrong number of fields")
+    if held is None:
+        raise header_only_error(path, layout.header, f"line {layout.header_line}")
+    if damaged:
+        held = replace(held, notes=(*held.notes, damaged_note(damaged)))
+    yield held
+
+
+def read_delimited(path: Path, options: ReadOptions, *, transform: Transform | None = None) -> RawTable:
+    """Read a delimited text file into a :class:`RawTable` of text cells.
+
+    Parameters
+    ----------
+    path : Path
+    options : ReadOptions
+        ``encoding`` (detected when None), ``delimiter`` (sniffed when None), ``skip_rows``.
+    transform : callable, optional
+        Applied to (frame, row numbers, notes) before the header-only check; survey-export
+        readers use it to drop their extra header rows and excluded responses.
+
+    Returns
+    -------
+    RawTable
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    notes: list[str] = []
+    layout = _layout(path, options, notes)
+    encoding, delimiter, skip_rows = layout.encoding, layout.delimiter, layout.skip_rows
+    header, header_line = layout.header, layout.header_line
+    ragged: list = []
+    try:
+        table = pcsv.read_csv(path, **layout.arrow_options(ragged, max(1 << 20, 4 * layout.sample_bytes)))
     except (pa.ArrowInvalid, UnicodeError) as e:
         if "Empty CSV file" in str(e):
             raise header_only_error(path, header, f"line {header_line}") from None
@@ -171,10 +315,7 @@ def read_delimited(path: Path, options: ReadOptions, *, transform: Transform | N
                      f"(line {', '.join(map(str, bad_lines['row'].head(5)))}{' …' if len(bad_lines) > 5 else ''}); "
                      "the rest of the file is used.")
     else:
-        breaks = np.zeros(table.num_rows, dtype=np.int64)
-        for col in table.columns:
-            breaks += pc.fill_null(pc.count_substring_regex(col, r"\r\n|\r|\n"), 0).to_numpy(zero_copy_only=False)
-        starts = header_line + 1 + np.concatenate([[0], np.cumsum(1 + breaks)])[: table.num_rows].astype(np.int64)
+        starts = header_line + 1 + _line_offsets(table)[0]
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype() if t in (pa.string(), pa.large_string()) else None)
     frame.columns = header
     frame, starts, excluded = drop_empty_rows(frame, starts)
@@ -187,11 +328,9 @@ def read_delimited(path: Path, options: ReadOptions, *, transform: Transform | N
     excluded = excluded.sort_values("row", ignore_index=True) if len(excluded) else excluded
     if len(frame) == 0 and len(excluded) == 0:
         raise header_only_error(path, header, f"line {header_line}")
-    damaged = int(sum(frame[c].str.contains("\ufffd", regex=False).sum() for c in frame.columns
-                      if pd.api.types.is_string_dtype(frame[c].dtype)))
+    damaged = damaged_cells(frame)
     if damaged:
-        notes.append(f"{damaged} cell(s) already contain the replacement character U+FFFD: the text was damaged "
-                     "before this file was written (e.g. a wrong encoding in an earlier export).")
+        notes.append(damaged_note(damaged))
     return RawTable(frame=frame.reset_index(drop=True), source=path, row_numbers=np.asarray(starts, dtype=np.int64),
                     excluded=excluded[["row", "reason"]].reset_index(drop=True), encoding=encoding,
                     notes=tuple(notes))
@@ -242,9 +381,14 @@ def _read(path: Path, options: ReadOptions) -> RawTable:
     return read_delimited(path, options)
 
 
+def _read_batches(path: Path, options: ReadOptions, batch_bytes: int) -> Iterator[RawTable]:
+    return read_delimited_batches(path, options, batch_bytes=batch_bytes)
+
+
 READER = Reader(
     name="csv",
     read=_read,
+    read_batches=_read_batches,
     extensions=(".csv", ".tsv", ".txt", ".tab"),
     text=True,
     description="delimited text (comma, semicolon, tab or pipe); every cell kept as text",
