@@ -195,7 +195,8 @@ class ResultsCache:
         return self.folder / f"{section_id}.pkl"
 
     def _key_matches(self) -> bool:
-        if self._key_ok is None:
+        # only a match is remembered: a kernel that looked before another one wrote key.json must look again
+        if self._key_ok is not True:
             try:
                 stored = json.loads((self.folder / "key.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
