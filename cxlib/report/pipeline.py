@@ -393,7 +393,9 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             key, used = _results_used(run.notebook)
             if key is not None:
                 results_info["key"] = key
-                computed = [s for s in used if s in outcome["computed"]]
+                # every section this kernel computed (those it showed and those they build on), then what it
+                # showed that another kernel (or an earlier run) computed
+                computed = list(dict.fromkeys(outcome["computed"]))
                 results_info["computed"][audience] = computed
                 results_info["loaded"][audience] = [s for s in used if s not in computed]
             nb = normalize_notebook(run.notebook)

@@ -289,8 +289,8 @@ def test_audiences_run_at_once_compute_each_shared_section_once(small_client):
     # waited on it used to remember that key.json was missing and compute it again)
     twice = sorted({s for s in both if both.count(s) > 1})
     assert twice == [], twice
-    used = {*computed["analyst"], *info["parallel"]["loaded"]["analyst"]}
-    assert set(both) == used  # and every section the analyst report shows was computed by one of them
+    shown = {*computed["analyst"], *info["parallel"]["loaded"]["analyst"]}
+    assert shown <= set(both)  # and every section the analyst report shows was computed by one of them
 
 
 def _without_result_hashes(path: Path) -> list:
