@@ -8,6 +8,7 @@ Data flows one way through these modules:
 ``parsing``     raw cells -> typed values, with a reason for every cell that fails
 ``scales``      survey answers -> the canonical scales (NPS 0-10, CSAT 1-5, CES 1-7)
 ``validate``    one client's tables: types, ranges, keys, references, quarantine, reconciliation
+``streaming``   the same validation for a large CRM or touchpoint file, in batches (bounded memory)
 ``store``       the validated tables in a DuckDB file per client, rebuilt when an input changes
 ==============  ==========================================================================
 
