@@ -3,6 +3,8 @@
 Measures, in one run and on this machine, each against a baseline measured in the same run:
 
 1. ``startup``: ``cx --help`` (median of N whole processes after a warm-up) against ``python -c pass``;
+   ``bytecode`` (not in the default set): a report kernel's imports and one executive report with the
+   packages' bytecode and without it;
 2. ``single``: one executive report (HTML + PDF) of a demo client, ``cx report <client> -a executive``,
    against the chain typed by hand on the same client and notebook: ``papermill`` CLI, then
    ``jupyter nbconvert --to html --no-input``, then the ``weasyprint`` CLI. The client is validated
@@ -86,6 +88,34 @@ def bench_startup(runs: int) -> dict:
             subprocess.run(cmd, capture_output=True, check=False)
             times.append(time.perf_counter() - t)
         out[name] = (statistics.median(times), max(times))
+    out["load"] = load()
+    return out
+
+
+# -- 1b. bytecode: what each process pays when the packages are not compiled -----------------------------
+KERNEL_IMPORTS = "import pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, nbformat, duckdb"
+
+
+def bench_bytecode(base: Path, client: str, repeat: int) -> dict:
+    """The same commands with the venv's bytecode (``make env`` compiles it) and without it (Python made to
+    look for bytecode in an empty folder and not write any: what an install by uv without
+    ``--compile-bytecode`` costs where bytecode is not written back)."""
+    empty = Path(tempfile.mkdtemp(prefix="cx-no-bytecode-"))
+    subprocess.run([str(BIN / "cx"), "validate", client, "--root", str(base)], check=True, capture_output=True)
+    out: dict = {"imports": {}, "report": {}}
+    for mode in ("source", "compiled"):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+        env.update({"PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+        if mode == "source":
+            env["PYTHONPYCACHEPREFIX"] = str(empty)
+        imports, reports = [], []
+        for i in range(repeat):
+            imports.append(timed([sys.executable, "-c", KERNEL_IMPORTS], env=env)[0])
+            shutil.rmtree(base / "build" / client / "results", ignore_errors=True)
+            reports.append(timed([str(BIN / "cx"), "report", client, "-a", "executive", "--root", str(base),
+                                  "--out", str(base / f"bytecode-{mode}-{i}")], cwd=base, env=env)[0])
+        out["imports"][mode], out["report"][mode] = statistics.median(imports), statistics.median(reports)
+    shutil.rmtree(empty, ignore_errors=True)
     out["load"] = load()
     return out
 
@@ -374,6 +404,20 @@ def write_page(found: dict, args) -> None:
                   f"| **raw files to reports** | **{total:.1f}** | {max(g['validate'][1], g['report'][1]):.0f} |",
                   "", f"Load average at the end: {g['load']}. Target (issue 17, 65,000 customers): ≤ 40 s, "
                       "≤ 2 GB.", ""]
+    if "bytecode" in found:
+        b = found["bytecode"]
+        lines += ["## Bytecode: what every process pays without it", "",
+                  "The same commands on the same client (acme-telecom, 3,000 customers) with the packages' bytecode "
+                  "(`make env` installs with `uv pip install --compile-bytecode` and compiles cxlib) and without it "
+                  "(Python pointed at an empty bytecode folder, writing none: what uv's default install costs where "
+                  "bytecode is not written back, e.g. with `PYTHONDONTWRITEBYTECODE` or a read-only install). "
+                  f"Median of {args.repeat} run(s) each.", "",
+                  "| command | without bytecode s | with bytecode s | ratio |", "|---|---|---|---|",
+                  f"| `python -c \"{KERNEL_IMPORTS}\"` (a report kernel's imports) | {b['imports']['source']:.1f} | "
+                  f"{b['imports']['compiled']:.1f} | {b['imports']['source'] / b['imports']['compiled']:.2f}× |",
+                  f"| `cx report acme-telecom -a executive` (HTML + PDF, results computed) | {b['report']['source']:.1f} "
+                  f"| {b['report']['compiled']:.1f} | {b['report']['source'] / b['report']['compiled']:.2f}× |", "",
+                  f"Load average at the end: {b['load']}.", ""]
     if "validate" in found:
         lines += ["## Validation memory on a large interactions CSV", "",
                   "acme-telecom (3,000 customers) with its interactions as one CSV (the demo's rows copied with new "
@@ -420,6 +464,11 @@ def main() -> int:
             client = "acme-telecom"
             generate_client(client, base / "single", n_customers=args.single_customers, seed=7)
             found["single"] = {"client": client, **bench_single(base / "single", client, args.repeat)}
+        if "bytecode" in only:
+            from cxlib.demo import generate_client
+
+            generate_client("acme-telecom", base / "bytecode", n_customers=args.single_customers, seed=7)
+            found["bytecode"] = bench_bytecode(base / "bytecode", "acme-telecom", args.repeat)
         if "batch" in only:
             (base / "batch").mkdir()
             found["batch"] = bench_batch(base / "batch", args.clients, args.customers, args.workers)
