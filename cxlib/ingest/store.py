@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["write_store", "read_table", "connect", "is_stale", "file_sha256"]
+__all__ = ["write_store", "read_table", "connect", "is_stale", "file_sha256", "arrow_to_frame"]
 
 _META = "store_meta"
 
@@ -93,7 +93,8 @@ def connect(store_path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(store_path), read_only=True)
 
 
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
+def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame with the validated tables' nullable dtypes."""
     mapping = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype(),
                pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
     frame = table.to_pandas(types_mapper=mapping.get)
@@ -109,4 +110,4 @@ def read_table(store_path: Path, name: str) -> pd.DataFrame | None:
         present = json.loads(con.execute(f"select tables from {_META}").fetchall()[0][0])
         if name not in present:
             return None
-        return _to_pandas(con.sql(f'select * from "{name}"').to_arrow_table())
+        return arrow_to_frame(con.sql(f'select * from "{name}"').to_arrow_table())

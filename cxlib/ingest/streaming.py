@@ -2,7 +2,7 @@
 
 A CRM extract or a touchpoint log of millions of rows is read in batches of about
 :data:`BATCH_BYTES` (:func:`cxlib.ingest.readers.read_batches`). Each batch goes through the same
-row checks as a whole file (:func:`cxlib.ingest.validate.check_rows`) and the references to
+row checks as a whole file (:func:`cxlib.ingest.table_checks.check_rows`) and the references to
 tables validated before it; its usable rows are spilled to a Parquet part on disk. What only the
 whole file can decide is decided at the end, exactly as for a whole file:
 
@@ -51,6 +51,7 @@ from cxlib.ingest import readers
 from cxlib.ingest.parsing import day_month_evidence
 from cxlib.ingest.readers.base import CannotStream
 from cxlib.ingest.rules import check_references, short_value
+from cxlib.ingest.table_checks import TableOutcome, check_rows, read_exclusions
 from cxlib.schema import TableSpec
 
 __all__ = ["SpilledTable", "SpilledIds", "STREAMED_TABLES", "STREAM_BYTES", "BATCH_BYTES", "streams", "validate_in_batches",
@@ -98,9 +99,9 @@ class SpilledTable:
 
     def to_pandas(self) -> pd.DataFrame:
         """The whole table in memory, with the dtypes of a validated DataFrame (small tables and tests)."""
-        from cxlib.ingest.store import _to_pandas
+        from cxlib.ingest.store import arrow_to_frame
 
-        return _to_pandas(pa.concat_tables([pq.read_table(p) for p in self.parts]))
+        return arrow_to_frame(pa.concat_tables([pq.read_table(p) for p in self.parts]))
 
     def lookup(self, key: str, value: str) -> Callable[[pd.Series], pd.Series]:
         """``f(ids) -> values``: the ``value`` of the row whose ``key`` is each id (NA when none), via DuckDB."""
@@ -184,7 +185,7 @@ def validate_in_batches(spec: TableSpec, source: TableSource, config: ClientConf
 
     Returns
     -------
-    cxlib.ingest.validate._Outcome
+    cxlib.ingest.table_checks.TableOutcome
         With ``frame`` a :class:`SpilledTable`.
 
     Raises
@@ -192,8 +193,6 @@ def validate_in_batches(spec: TableSpec, source: TableSource, config: ClientConf
     WholeFileNeeded
         The file or its dates need the whole-file validation; the message says why.
     """
-    from cxlib.ingest.validate import _Outcome, _read_exclusions, check_rows
-
     path = Path(source.paths[0])
     batches = readers.read_batches(path, format=source.format, encoding=source.encoding,
                                    delimiter=source.delimiter, skip_rows=source.skip_rows, batch_bytes=batch_bytes)
@@ -232,7 +231,7 @@ def validate_in_batches(spec: TableSpec, source: TableSource, config: ClientConf
             facts.used.append(used)
             rejected.append(rejects.frame(spec.name, combined.files, combined.rows))
             if len(combined.excluded):
-                excluded.append(_read_exclusions(spec.name, combined.excluded))
+                excluded.append(read_exclusions(spec.name, combined.excluded))
             part = folder / f"part-{i:05d}.parquet"
             pq.write_table(pa.Table.from_pandas(table.loc[used].reset_index(drop=True), preserve_index=False), part)
             parts.append(part)
@@ -266,7 +265,7 @@ def validate_in_batches(spec: TableSpec, source: TableSource, config: ClientConf
         n_used += int((~drop).sum())
     quarantine = _merge_quarantine(rejected, quarantine_keys, excluded, table=spec.name, file=path.name)
     spilled = SpilledTable(spec.name, parts, n_used, list(pq.read_schema(parts[0]).names), folder)
-    return _Outcome(spilled, quarantine, rows_read, 0, None, notes + extra_notes, fields)
+    return TableOutcome(spilled, quarantine, rows_read, 0, None, notes + extra_notes, fields)
 
 
 def _key_hash(key: pd.Series) -> np.ndarray:

@@ -8,8 +8,8 @@ all use it without an import cycle.
 * :func:`number`, :func:`finite` -- a cell of an evidence table as a float, and whether cells are usable;
 * :func:`judged` -- a finding with ``holds`` set by its kind's check;
 * :func:`family_problems` -- the findings of one family said against their evidence, or withheld
-  although it supports them;
-* :func:`register_family` -- a family's checks put in the one claim registry.
+  although it supports them (a family's checks join the one claim registry through
+  :func:`cxlib.present.claims.base.register_family`).
 
 Examples
 --------
@@ -33,7 +33,7 @@ import numpy as np
 
 from cxlib.present.findings import Finding
 
-__all__ = ["Check", "number", "finite", "judged", "family_problems", "register_family"]
+__all__ = ["Check", "number", "finite", "has_evidence", "judged", "family_problems"]
 
 #: ``check(finding) -> bool``: whether the finding's evidence supports what it says.
 Check = Callable[[Finding], bool]
@@ -52,7 +52,8 @@ def finite(*values: Any) -> bool:
     return all(np.isfinite(number(v)) for v in values)
 
 
-def _has_evidence(f: Finding) -> bool:
+def has_evidence(f: Finding) -> bool:
+    """Whether the finding has an evidence table with at least one row."""
     return f.evidence is not None and len(f.evidence) > 0
 
 
@@ -71,17 +72,9 @@ def family_problems(items: Iterable[Finding | None], checks: Mapping[str, Check]
     for f in items:
         if f is None or f.kind not in checks:
             continue
-        ok = bool(checks[f.kind](f)) if _has_evidence(f) else False
+        ok = bool(checks[f.kind](f)) if has_evidence(f) else False
         if f.holds and not ok:
             out.append(f"{f.kind}: said against its evidence: {f.text!r}")
         elif not f.holds and ok and f.alternative:
             out.append(f"{f.kind}: withheld although its evidence supports it: {f.text!r}")
     return out
-
-
-def register_family(checks: Mapping[str, Check], conditions: Mapping[str, str]) -> None:
-    """Put a family's claim kinds in the one claim registry, so the report check re-reads them too."""
-    from cxlib.present.claims.base import Claim, register  # the claims package imports the families
-
-    for kind, rule in checks.items():
-        register(Claim(kind, conditions[kind], lambda f, rule=rule: _has_evidence(f) and bool(rule(f))))

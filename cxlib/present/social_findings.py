@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.present.findings import Cited, Finding
-from cxlib.present.rereading import family_problems, finite, number, register_family
+from cxlib.present.rereading import family_problems, finite, number
 from cxlib.present.formatting import count, decimal, percent
 
 __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "spike", "magnified", "sentiment", "stars", "replies", "findings"]
@@ -291,4 +291,10 @@ def findings(*, n_posts: int, spikes=None, sentiment_table=None, themes=None, en
     return tuple(f for f in out if f is not None)
 
 
-register_family(CHECKS, _CONDITIONS)
+def _register() -> None:
+    from cxlib.present.claims.base import register_family  # the claims package imports this module
+
+    register_family(CHECKS, _CONDITIONS)
+
+
+_register()

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from cxlib.present.findings import Cited, Finding
-from cxlib.present.rereading import family_problems, finite, judged, number, register_family
+from cxlib.present.rereading import family_problems, finite, judged, number
 from cxlib.present.formatting import count, decimal, percent, signed
 
 __all__ = ["CONDITIONS", "ALPHA", "CHECKS", "problems", "ordinal", "benchmark_position", "owner_gap",
@@ -248,4 +248,10 @@ def problems(items: Iterable[Finding | None]) -> list[str]:
     return family_problems(items, CHECKS)
 
 
-register_family(CHECKS, _CONDITIONS)
+def _register() -> None:
+    from cxlib.present.claims.base import register_family  # the claims package imports this module
+
+    register_family(CHECKS, _CONDITIONS)
+
+
+_register()

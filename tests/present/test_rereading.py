@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from cxlib.present.findings import Cited, Finding
-from cxlib.present.rereading import family_problems, finite, judged, number, register_family
+from cxlib.present.rereading import family_problems, finite, judged, number
 
 CHECKS = {"test_big": lambda f: f.numbers[0].value > 10}
 
@@ -40,6 +40,7 @@ def test_family_problems_finds_both_directions_and_skips_others():
 
 def test_register_family_puts_kinds_in_the_one_registry():
     from cxlib.present.claims import CLAIMS, check
+    from cxlib.present.claims.base import register_family
 
     register_family(CHECKS, {"test_big": "when it is over 10"})
     try:

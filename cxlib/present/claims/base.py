@@ -25,9 +25,9 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from cxlib.present.findings import Finding
-from cxlib.present.rereading import finite, number
+from cxlib.present.rereading import Check, finite, has_evidence, number
 
-__all__ = ["Claim", "CLAIMS", "register", "check", "problems", "number", "row_of", "finite", "condition", "ALPHA"]
+__all__ = ["Claim", "CLAIMS", "register", "register_family", "check", "problems", "number", "row_of", "finite", "condition", "ALPHA"]
 
 #: The significance level every claim uses (two-sided 95 % intervals).
 ALPHA = 0.05
@@ -60,6 +60,13 @@ def register(claim: Claim) -> Claim:
     """Add a claim kind (a second registration of the same kind replaces the first)."""
     CLAIMS[claim.kind] = claim
     return claim
+
+
+def register_family(checks: Mapping[str, Check], conditions: Mapping[str, str]) -> None:
+    """Register a family's claim kinds (:mod:`cxlib.present.journey_findings` …): a kind is supported when its
+    finding has evidence and its check holds, so the report check re-reads them too."""
+    for kind, rule in checks.items():
+        register(Claim(kind, conditions[kind], lambda f, rule=rule: has_evidence(f) and bool(rule(f))))
 
 
 def condition(kind: str) -> str:
