@@ -150,7 +150,8 @@ def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None
     rows["sentiment"] = own["score"].to_numpy()
     rows["tone"] = own["label"].to_numpy()
     if coded is not None and len(coded):
-        n_themes = coded.drop_duplicates(["comment_ref", "theme"]).groupby("comment_ref")["theme"].size()
+        mine = coded[coded["comment_ref"].isin(rows["comment_ref"])]  # only the candidates' comments
+        n_themes = mine.drop_duplicates(["comment_ref", "theme"]).groupby("comment_ref")["theme"].size()
         rows["_themes"] = rows["comment_ref"].map(n_themes.to_dict()).fillna(1).to_numpy()
     else:
         rows["_themes"] = 1

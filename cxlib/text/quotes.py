@@ -140,10 +140,11 @@ def select_quotes(
             continue
         g = g.reset_index(drop=True)
         excerpts = [_excerpt(text_of[r], s, e, max_chars) for r, s, e in zip(g["comment_ref"], g["start"], g["end"])]
+        compound = g["compound"].to_numpy(dtype=float)  # positional reads: no Series lookup per comment
         order = {
             "typical": np.argsort(-_typicality(excerpts), kind="stable"),
-            "negative": [i for i in np.argsort(g["compound"].to_numpy(), kind="stable") if g["compound"][i] <= -0.05],
-            "positive": [i for i in np.argsort(-g["compound"].to_numpy(), kind="stable") if g["compound"][i] >= 0.05],
+            "negative": [i for i in np.argsort(compound, kind="stable") if compound[i] <= -0.05],
+            "positive": [i for i in np.argsort(-compound, kind="stable") if compound[i] >= 0.05],
         }
         used: set[int] = set()
         for kind in kinds:
