@@ -145,13 +145,17 @@ def _cell_themes(data, keys: list[str], codebook, coded, sentiment) -> tuple[pd.
     theme_total = distinct["theme"].value_counts()
     per_comment = distinct.groupby("comment_ref").size()
     one_theme = set(per_comment.index[per_comment == 1])
+    from cxlib.text.coding import comment_frame
+
+    comments = comment_frame(data.responses)  # once: each cell's quotes come from a few of them
     for _, r in top[~small].iterrows():
         if r["n_comments"] < cfg.min_n_quotes or theme_total.get(r["theme"], 0) < cfg.min_n_quotes:
             continue
         refs = set(bad.loc[(bad[keys] == r[keys].values).all(axis=1) & (bad["theme"] == r["theme"]), "comment_ref"])
         single = refs & one_theme  # a quote illustrates one theme: comments coded with it alone first
         refs = single or refs
-        q = text.select_quotes(coded[coded["comment_ref"].isin(refs)], data.responses,
+        q = text.select_quotes(coded[coded["comment_ref"].isin(refs)], comments[comments["comment_ref"].isin(refs)],
+                               text="text", ref="comment_ref",
                                mentions=sentiment[sentiment["comment_ref"].isin(refs)], themes=[r["theme"]],
                                kinds=("negative",), min_n_quotes=1, exclude_review=True, codebook=codebook)
         q = q[~q["suppressed"] & q["quote"].notna()]
