@@ -105,22 +105,28 @@ def make_jobs(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
     from cxlib.workspace import list_clients, project_root
 
     base = project_root(root)
-    known = list_clients(base)
-    names = list(dict.fromkeys(clients)) if clients else known
-    unknown = [c for c in names if c not in known]
-    if unknown:
-        raise ConfigError(f"Unknown client(s) {', '.join(unknown)} under {base / 'data'}; "
-                          f"clients there: {', '.join(known) or 'none'}.")
-    if not names:
-        raise ConfigError(f"No clients under {base / 'data'} (no */client.yaml). Run `cx demo` first.")
-    bad = [a for a in audiences if a not in AUDIENCES] + [f for f in formats if f not in FORMATS]
-    if bad:
-        raise ConfigError(f"Unknown audience/format {', '.join(bad)}; audiences: {', '.join(AUDIENCES)}, "
-                          f"formats: {', '.join(FORMATS)}.")
+    names = _checked_names(clients, list_clients(base), audiences, formats, where=f"under {base / 'data'}",
+                           empty_hint=" Run `cx demo` first.")
     return [ReportJob(client=c, root=str(base), audiences=tuple(audiences), formats=tuple(formats),
                       notebook=notebook, out_dir=out_dir, pdf_engine=pdf_engine,
                       settings=settings or ExecutionSettings(), warm_kernel=warm_kernel,
                       parameters=tuple(parameters), results=results) for c in names]
+
+
+def _checked_names(clients: Sequence[str] | None, known: list[str], audiences: Sequence[str], formats: Sequence[str],
+                   *, where: str, empty_hint: str = "") -> list[str]:
+    """The clients to render (all ``known`` when none is named), each known; audiences and formats known."""
+    names = list(dict.fromkeys(clients)) if clients else known
+    unknown = [c for c in names if c not in known]
+    if unknown:
+        raise ConfigError(f"Unknown client(s) {', '.join(unknown)} {where}; clients there: {', '.join(known) or 'none'}.")
+    if not names:
+        raise ConfigError(f"No clients {where} (no */client.yaml).{empty_hint}")
+    bad = [a for a in audiences if a not in AUDIENCES] + [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"Unknown audience/format {', '.join(bad)}; audiences: {', '.join(AUDIENCES)}, "
+                          f"formats: {', '.join(FORMATS)}.")
+    return names
 
 
 def _failed(job: ReportJob, message: str, kind: str) -> ClientResult:
@@ -352,18 +358,7 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
 
 
 def _storage_jobs(store, clients: Sequence[str] | None, **kw) -> list[ReportJob]:
-    known = store.list_clients()
-    names = list(dict.fromkeys(clients)) if clients else known
-    unknown = [c for c in names if c not in known]
-    if unknown:
-        raise ConfigError(f"Unknown client(s) {', '.join(unknown)} at {store.url}/data; "
-                          f"clients there: {', '.join(known) or 'none'}.")
-    if not names:
-        raise ConfigError(f"No clients at {store.url}/data (no */client.yaml).")
-    bad = [a for a in kw["audiences"] if a not in AUDIENCES] + [f for f in kw["formats"] if f not in FORMATS]
-    if bad:
-        raise ConfigError(f"Unknown audience/format {', '.join(bad)}; audiences: {', '.join(AUDIENCES)}, "
-                          f"formats: {', '.join(FORMATS)}.")
+    names = _checked_names(clients, store.list_clients(), kw["audiences"], kw["formats"], where=f"at {store.url}/data")
     options = tuple(sorted(store.options.items()))
     return [ReportJob(client=c, root="", audiences=tuple(kw["audiences"]), formats=tuple(kw["formats"]),
                       notebook=kw["notebook"], pdf_engine=kw["pdf_engine"], settings=kw["settings"],
