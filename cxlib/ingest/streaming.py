@@ -106,15 +106,8 @@ class SpilledTable:
     def lookup(self, key: str, value: str) -> Callable[[pd.Series], pd.Series]:
         """``f(ids) -> values``: the ``value`` of the row whose ``key`` is each id (NA when none), via DuckDB."""
         def find(ids: pd.Series) -> pd.Series:
-            import duckdb
-
-            query = pa.table({"pos": np.arange(len(ids)), "id": pa.array(ids.astype("string"), type=pa.string())})
-            files = [str(p) for p in self.parts]
-            with duckdb.connect() as con:
-                con.execute("set memory_limit='512MB'")
-                con.register("q", query)
-                got = con.sql(f'select q.pos, t."{value}" from q left join read_parquet($files) t '
-                              f'on q.id = t."{key}" order by q.pos', params={"files": files}).to_arrow_table()
+            got = _against_parts(self, ids, f'select q.pos, t."{value}" from q left join read_parquet($files) t '
+                                            f'on q.id = t."{key}" order by q.pos')
             out = got.column(1).to_pandas(types_mapper=lambda t: pd.StringDtype())
             return pd.Series(out.to_numpy(), index=ids.index, dtype="string")
         return find
@@ -137,17 +130,23 @@ class SpilledIds:
 
     def contains(self, values: pd.Series) -> np.ndarray:
         """Whether each value is an id of the table (missing values never are)."""
-        import duckdb
-
-        query = pa.table({"pos": np.arange(len(values)), "id": pa.array(values.astype("string"), type=pa.string())})
-        with duckdb.connect() as con:
-            con.execute("set memory_limit='512MB'")
-            con.register("q", query)
-            hit = con.sql(f'select pos from q semi join read_parquet($files) t on q.id = t."{self.column}"',
-                          params={"files": [str(p) for p in self.table.parts]}).to_arrow_table()
+        hit = _against_parts(self.table, values,
+                             f'select pos from q semi join read_parquet($files) t on q.id = t."{self.column}"')
         out = np.zeros(len(values), dtype=bool)
         out[hit.column(0).to_numpy()] = True
         return out
+
+
+def _against_parts(table: SpilledTable, values: pd.Series, sql: str) -> pa.Table:
+    """Run ``sql`` in DuckDB (512 MB at most) with ``q`` = (``pos``, ``id`` = the values as text) and ``$files``
+    = the table's Parquet parts."""
+    import duckdb
+
+    query = pa.table({"pos": np.arange(len(values)), "id": pa.array(values.astype("string"), type=pa.string())})
+    with duckdb.connect() as con:
+        con.execute("set memory_limit='512MB'")
+        con.register("q", query)
+        return con.sql(sql, params={"files": [str(p) for p in table.parts]}).to_arrow_table()
 
 
 def streams(spec: TableSpec, source: TableSource, *, stream_bytes: int) -> bool:
