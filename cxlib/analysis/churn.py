@@ -275,7 +275,8 @@ def churn_link(
     with Woolf's interval. Customers without the measure are left out of the model and of
     the value-at-risk table (their count is ``n_without_measure``).
     """
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.tools import add_constant
 
     for col in ("customer_id", "churned"):
         if col not in customers.columns:
@@ -306,9 +307,9 @@ def churn_link(
     if n < min_n or y.sum() == 0 or y.sum() == n:
         raise DataError(f"{n} customers with `{measure}` ({int(y.sum())} churned): need at least {min_n} "
                         "and both churned and retained customers to fit a churn model.")
-    design = sm.add_constant(x, has_constant="add")
+    design = add_constant(x, has_constant="add")
     try:
-        fit = sm.Logit(y, design).fit(disp=0)
+        fit = Logit(y, design).fit(disp=0)
     except Exception as err:  # statsmodels raises PerfectSeparationError/LinAlgError here
         raise DataError(f"the churn model could not be fitted ({type(err).__name__}: {err}).") from err
     z = _s.z_critical(ci)

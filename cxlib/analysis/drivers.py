@@ -268,7 +268,9 @@ def key_drivers(
     LeBreton, 2004, *Organ. Res. Methods* 7, 238-257), are used. Priority matrix:
     :func:`priority_matrix`.
     """
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     if drivers is None:
         cols = rating_columns(data.columns)
@@ -337,14 +339,14 @@ def key_drivers(
         reg = design[cols + [extra[i] for i in sorted(first)]]
     else:
         reg = design
-    exog = sm.add_constant(reg, has_constant="add")
+    exog = add_constant(reg, has_constant="add")
     try:
         if kind == "logit":
             if not binary:
                 raise DataError(f"model='logit' needs a 0/1 outcome; `{outcome}` has other values.")
-            fit = sm.Logit(yv, exog).fit(disp=0, maxiter=100)
+            fit = Logit(yv, exog).fit(disp=0, maxiter=100)
         else:
-            fit = sm.OLS(yv, exog).fit()
+            fit = OLS(yv, exog).fit()
     except DataError:
         raise
     except Exception as err:  # PerfectSeparationError, LinAlgError

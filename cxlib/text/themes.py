@@ -15,7 +15,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from cxlib.errors import DataError
@@ -300,8 +301,8 @@ def theme_impact(
     model = None
     coef = pd.DataFrame(index=mat.columns, columns=["coef", "ci_low", "ci_high", "p_value"], dtype="float64")
     if estimable:
-        x = sm.add_constant(mat[estimable].astype("float64").to_numpy(), has_constant="add")
-        model = sm.OLS(y, x).fit(cov_type="HC3")
+        x = add_constant(mat[estimable].astype("float64").to_numpy(), has_constant="add")
+        model = OLS(y, x).fit(cov_type="HC3")
         conf = model.conf_int(alpha=1 - ci)
         for j, t in enumerate(estimable, start=1):
             coef.loc[t] = [model.params[j], conf[j, 0], conf[j, 1], model.pvalues[j]]

@@ -331,3 +331,13 @@ def test_the_kernel_imports_scipy_only_when_a_test_needs_it():
             "print(before, 'scipy.stats' in sys.modules, round(p, 4))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True", "0.0577"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_holm_equals_statsmodels_on_random_families(seed):
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 40))
+    p = rng.uniform(0, 1, m) ** 3  # many small p-values, so the cap at 1 and the step-down both matter
+    p[rng.integers(0, m, m // 3)] = p[0]  # ties
+    assert S.adjust_pvalues(p, method="holm") == pytest.approx(multipletests(p, method="holm")[1], abs=1e-15)
+    assert S.adjust_pvalues(p, method="bonferroni") == pytest.approx(multipletests(p, method="bonferroni")[1])

@@ -18,7 +18,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 from cxlib.analysis import stats
@@ -343,15 +345,15 @@ def _association(x: np.ndarray, y: np.ndarray, outcome: str, ci: float) -> dict:
         row["diff_ci_low"], row["diff_ci_high"] = float(t["ci_low"]), float(t["ci_high"])
         row["diff_p"] = float(t["p_value"])
     if len(np.unique(x)) > 1 and len(y) > 2:
-        X = sm.add_constant(x)
+        X = add_constant(x)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if outcome == "nps":
-                    fit = sm.OLS(y, X).fit(cov_type="HC3")
+                    fit = OLS(y, X).fit(cov_type="HC3")
                     est, (lo, hi), p = fit.params[1], fit.conf_int(1 - ci)[1], fit.pvalues[1]
                 elif 0 < y.sum() < len(y):
-                    fit = sm.Logit(y, X).fit(disp=0)
+                    fit = Logit(y, X).fit(disp=0)
                     if not fit.mle_retvals.get("converged", True) or not np.isfinite(fit.bse).all():
                         return row  # separation: the odds ratio is not estimable
                     est, (lo, hi), p = np.exp(fit.params[1]), np.exp(fit.conf_int(1 - ci)[1]), fit.pvalues[1]

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from cxlib.analysis import stats
 from cxlib.analysis.context import Period, period_name
@@ -319,7 +320,7 @@ def _decay_rows(data: pd.DataFrame, stages: list[str], sale_stage: str, customer
                     _contrast_row("later stages − sale stage", fit, c, after, ci, ok)))
     if len(present) > 1:
         x = after["stage"].map(pos).astype("float64") - pos[sale_stage]
-        fit, ok = _cluster_ols(after[measure].to_numpy(float), sm.add_constant(x.to_numpy(), has_constant="add"),
+        fit, ok = _cluster_ols(after[measure].to_numpy(float), add_constant(x.to_numpy(), has_constant="add"),
                                after["customer_id"])
         out.append(("trend per stage after sale", fit,
                     _contrast_row("trend per stage after sale", fit, np.array([0.0, 1.0]), after, ci, ok)))
@@ -327,7 +328,7 @@ def _decay_rows(data: pd.DataFrame, stages: list[str], sale_stage: str, customer
         ten = _with_tenure(data, customers)
         ten = ten[(ten["tenure_months"] >= 0).to_numpy(bool)]
         if ten["tenure_months"].nunique() > 1:
-            X = sm.add_constant(ten["tenure_months"].to_numpy(float) / 12, has_constant="add")
+            X = add_constant(ten["tenure_months"].to_numpy(float) / 12, has_constant="add")
             fit, ok = _cluster_ols(ten[measure].to_numpy(float), X, ten["customer_id"])
             out.append(("trend per year of tenure", fit,
                         _contrast_row("trend per year of tenure", fit, np.array([0.0, 1.0]), ten, ci, ok)))
@@ -340,8 +341,8 @@ def _cluster_ols(y: np.ndarray, X: np.ndarray, groups: pd.Series):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if codes.max(initial=-1) + 1 < 2 or len(y) <= X.shape[1]:
-            return sm.OLS(y, X).fit(), False  # one customer or no residual df: estimate only
-        return sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes}), True
+            return OLS(y, X).fit(), False  # one customer or no residual df: estimate only
+        return OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes}), True
 
 
 def _contrast_row(name: str, fit, c: np.ndarray, data: pd.DataFrame, ci: float, has_se: bool = True) -> dict:

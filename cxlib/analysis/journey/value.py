@@ -20,7 +20,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
@@ -400,7 +402,7 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
         if model is None:
             excluded.append(c)
             continue
-        p = model.predict(sm.add_constant(xf, has_constant="add"))
+        p = model.predict(add_constant(xf, has_constant="add"))
         coef = float(model.params[1])
         row = {"measure": c, "kind": "journey" if c == journey else ("reference" if c in references else "single"),
                "coverage": float(has.mean()), "n_train": len(tr), "n_test": len(te),
@@ -446,13 +448,13 @@ def _fit_one(x: np.ndarray, y: np.ndarray, outcome: str):
     """One-variable model y ~ 1 + x; None when it cannot be estimated (no spread, separation)."""
     if np.ptp(x) == 0:
         return None
-    X = sm.add_constant(x, has_constant="add")
+    X = add_constant(x, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             if outcome == "nps":
-                return sm.OLS(y, X).fit()
-            fit = sm.Logit(y, X).fit(disp=0, maxiter=100)
+                return OLS(y, X).fit()
+            fit = Logit(y, X).fit(disp=0, maxiter=100)
         except (np.linalg.LinAlgError, PerfectSeparationError):
             return None
     return fit if fit.mle_retvals.get("converged", True) and np.isfinite(fit.params).all() else None

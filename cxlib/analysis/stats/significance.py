@@ -218,7 +218,11 @@ def adjust_pvalues(p_values, *, method: Correction = "holm") -> np.ndarray:
 
     Notes
     -----
-    Computed by ``statsmodels.stats.multitest.multipletests``. Holm, S. (1979).
+    Benjamini-Hochberg and Bonferroni are computed by ``statsmodels.stats.multitest.multipletests``.
+    Holm is the step-down of the sorted p-values times (m, m-1, ..., 1), made monotone and capped
+    at 1, computed here because statsmodels' Holm branch forces a full ``gc.collect()`` on every
+    call (0.1-1 s each inside a report kernel's heap); the tests check it equals ``multipletests``
+    on random families, ties included. Holm, S. (1979).
     *Scand. J. Statist.* 6, 65-70. Benjamini, Y. & Hochberg, Y. (1995). *JRSS B* 57, 289-300.
 
     Examples
@@ -226,8 +230,6 @@ def adjust_pvalues(p_values, *, method: Correction = "holm") -> np.ndarray:
     >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm").round(3).tolist()
     [0.03, 0.06, 0.06]
     """
-    from statsmodels.stats.multitest import multipletests
-
     p = np.asarray(p_values, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
@@ -237,5 +239,20 @@ def adjust_pvalues(p_values, *, method: Correction = "holm") -> np.ndarray:
     if method not in ("holm", "fdr_bh", "bonferroni"):
         raise DataError(f"unknown correction {method!r}; use 'holm', 'fdr_bh', 'bonferroni' or 'none'.")
     if ok.any():
-        out[ok] = multipletests(p[ok], method=method)[1]
+        if method == "holm":
+            out[ok] = _holm(p[ok])
+        else:
+            from statsmodels.stats.multitest import multipletests
+
+            out[ok] = multipletests(p[ok], method=method)[1]
+    return out
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values of one family (no NaN), in the input order."""
+    order = np.argsort(p, kind="mergesort")
+    m = len(p)
+    stepped = np.minimum(np.maximum.accumulate(p[order] * np.arange(m, 0, -1)), 1.0)
+    out = np.empty(m)
+    out[order] = stepped
     return out

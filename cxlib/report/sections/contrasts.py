@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["OUTCOME_CONTRAST_COLUMNS", "CHURN_CONTRAST_COLUMNS", "coded", "score_interval", "outcome_contrast",
-           "churn_contrast"]
+           "churn_contrast", "flagged"]
 
 #: Columns of :func:`outcome_contrast`.
 OUTCOME_CONTRAST_COLUMNS = [
@@ -53,6 +53,32 @@ CHURN_CONTRAST_COLUMNS = [
     "churn_affected_high", "churn_rest", "churn_rest_low", "churn_rest_high", "diff", "diff_low", "diff_high",
     "p_value", "kept", "kept_low", "kept_high", "value_per_customer", "value_kept", "value_kept_low",
     "value_kept_high", "suppressed"]
+
+
+def flagged(ids: pd.Series, flag: pd.Series) -> np.ndarray:
+    """Which of ``ids`` a flag marks: ``ids.map(flag.to_dict())`` read as True/False, by a hash lookup.
+
+    Parameters
+    ----------
+    ids : Series
+        Customer ids (any order, repeats and missing values allowed).
+    flag : Series
+        True/False per id, indexed by id. A missing id or a missing flag counts as False; an id
+        listed twice takes its last flag (as a dictionary built from the flag would).
+
+    Returns
+    -------
+    numpy array of bool, aligned with ``ids``.
+
+    Examples
+    --------
+    >>> flag = pd.Series([True, False, True], index=["a", "b", "a"])
+    >>> flagged(pd.Series(["a", "b", "c", None]), flag).tolist()
+    [True, False, False, False]
+    """
+    last = flag[~flag.index.duplicated(keep="last")]
+    marked = last.index[last.astype("boolean").fillna(False).to_numpy(bool)]
+    return pd.Index(marked.astype("string")).get_indexer(ids.astype("string")) >= 0
 
 
 def coded(values: pd.Series, outcome: str = "nps") -> pd.Series:
@@ -190,7 +216,7 @@ def churn_contrast(customers: pd.DataFrame, groups: Mapping[str, pd.Series], *, 
     ids = frame["customer_id"].astype("string")
     rows = []
     for key, flag in groups.items():
-        hit = ids.map(flag.astype("boolean").to_dict()).astype("boolean").fillna(False).to_numpy(bool)
+        hit = flagged(ids, flag)
         row = {"key": key, "n": len(frame), "n_affected": int(hit.sum()), "n_rest": int((~hit).sum()),
                "churned_affected": int(churned[hit].sum()), "churned_rest": int(churned[~hit].sum())}
         if min(row["n_affected"], row["n_rest"]) < max(int(min_n), 2):

@@ -70,11 +70,13 @@ class FrictionResult(SectionResult):
 
 def _groups(breaks: pd.DataFrame, keys, ids: pd.Series) -> dict[str, pd.Series]:
     flags = breaks.set_index("customer_id")
-    return {k: ids.astype("string").map(flags[k].to_dict()).astype("boolean").fillna(False) for k in keys}
+    from cxlib.report.sections.contrasts import flagged
+
+    return {k: pd.Series(flagged(ids, flags[k]), index=ids.index, dtype="boolean") for k in keys}
 
 
 def _dose(breaks: pd.DataFrame, answers: pd.DataFrame | None, outcome: str, customers, min_n: int) -> pd.DataFrame:
-    from cxlib.report.sections.contrasts import churn_contrast, outcome_contrast
+    from cxlib.report.sections.contrasts import churn_contrast, flagged, outcome_contrast
 
     band = pd.cut(breaks["n_breaks"], [-1, 0, 1, 2, float("inf")], labels=["none", "one", "two", "three or more"])
     bands = pd.Series(band.astype("string").to_numpy(), index=breaks["customer_id"].astype("string"))
@@ -83,8 +85,8 @@ def _dose(breaks: pd.DataFrame, answers: pd.DataFrame | None, outcome: str, cust
         flag = bands == name
         row = {"breaks": name, "customers": int(flag.sum())}
         if answers is not None:
-            o = outcome_contrast(answers, {name: answers["customer_id"].astype("string").map(flag.to_dict())
-                                           .astype("boolean").fillna(False)}, outcome=outcome, min_n=min_n).iloc[0]
+            hit = pd.Series(flagged(answers["customer_id"], flag), index=answers.index, dtype="boolean")
+            o = outcome_contrast(answers, {name: hit}, outcome=outcome, min_n=min_n).iloc[0]
             row.update(respondents=int(o["n_affected"]), score=o["score_affected"], score_low=o["score_affected_low"],
                        score_high=o["score_affected_high"], suppressed=bool(o["suppressed"]))
         if customers is not None:
