@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -84,10 +84,46 @@ class ReportData:
     outcome: str | None = None
     benchmark: pd.DataFrame | None = None
     benchmark_client: str | None = None
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def config(self):
         return self.ws.config
+
+    def codebook(self):
+        """The client's codebook (``codebook.yaml``; the starter codebook without one), read once.
+
+        Examples
+        --------
+        >>> data.codebook().themes[0].id        # doctest: +SKIP
+        'billing'
+        """
+        if "codebook" not in self._memo:
+            from cxlib import text
+
+            path = self.ws.codebook_path
+            self._memo["codebook"] = text.load_codebook(path) if path and path.exists() else text.starter_codebook()
+        return self._memo["codebook"]
+
+    def coded_comments(self) -> pd.DataFrame:
+        """The survey comments coded with :meth:`codebook` (:func:`cxlib.text.code_comments`), once.
+
+        The journey map, the voice of the customer, the owners' briefs and the social section all
+        read the same coding; the frame is shared, so callers filter it and never change it in place.
+        """
+        if "coded" not in self._memo:
+            from cxlib import text
+
+            self._memo["coded"] = text.code_comments(self.responses, self.codebook())
+        return self._memo["coded"]
+
+    def comment_mentions(self) -> pd.DataFrame:
+        """:meth:`coded_comments` with each mention's sentence and sentiment (:func:`cxlib.text.mention_sentiment`), once."""
+        if "mentions" not in self._memo:
+            from cxlib import text
+
+            self._memo["mentions"] = text.mention_sentiment(self.coded_comments(), self.responses)
+        return self._memo["mentions"]
 
     def lacks(self, *tables: str, section: str) -> bool:
         """True (and a plain note in the report) when the client provided none of some table a section needs.

@@ -185,10 +185,9 @@ def compute(data) -> JourneyMapResult:
                            min_n=cfg.min_n, what="The journey map" + (" by channel" if channel else ""))
     quotes = None
     if has_data(data, THEMES.needs):
-        path = data.ws.codebook_path
-        codebook = text.load_codebook(path) if path and path.exists() else text.starter_codebook()
-        coded = text.code_comments(data.responses, codebook)
-        sentiment = text.mention_sentiment(coded, data.responses)
+        codebook = data.codebook()
+        coded = data.coded_comments()
+        sentiment = data.comment_mentions()
         found = []
         for name, keys in (("cells", ["stage", "touchpoint"]), ("by_channel", ["stage", "touchpoint", "channel"])):
             if maps[name] is None:

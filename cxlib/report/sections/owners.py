@@ -71,7 +71,8 @@ def _themes(data, owner_of: dict[str, str], codebook) -> tuple[pd.DataFrame, dic
     from cxlib.report.sections.journey_map import complaint_themes
 
     cfg = data.config
-    coded = text.code_comments(data.responses, codebook)
+    coded = data.coded_comments()
+    mentions = data.comment_mentions()  # row for row with coded
     context = text.comment_context(data.responses, interactions=data.interactions, period=None)
     context = context.assign(owner=context["touchpoint"].astype("string").map(owner_of)).dropna(subset=["owner"])
     n_comments = context.groupby("owner").size()
@@ -95,7 +96,8 @@ def _themes(data, owner_of: dict[str, str], codebook) -> tuple[pd.DataFrame, dic
         if n >= cfg.min_n_quotes and theme_total.get(theme, 0) >= cfg.min_n_quotes:
             refs = set(part.loc[part["theme"] == theme, "comment_ref"])
             refs = (refs & one_theme) or refs  # a quote illustrates one theme: comments coded with it alone first
-            q = text.select_quotes(coded[coded["comment_ref"].isin(refs)], data.responses, themes=[theme],
+            chosen = coded["comment_ref"].isin(refs)
+            q = text.select_quotes(coded[chosen], data.responses, themes=[theme], mentions=mentions[chosen],
                                    kinds=("negative",), min_n_quotes=1, exclude_review=True, codebook=codebook)
             q = q[~q["suppressed"] & q["quote"].notna()]
             if len(q):
@@ -134,9 +136,7 @@ def compute(data) -> OwnersResult:
     owner_of = dict(zip(tps["touchpoint"].astype(str), tps["owner"].astype(str)))
     themes, quotes = pd.DataFrame(columns=["owner"]), {}
     if interactions is not None and has_data(data, THEMES.needs):
-        path = data.ws.codebook_path
-        codebook = text.load_codebook(path) if path and path.exists() else text.starter_codebook()
-        themes, quotes = _themes(data, owner_of, codebook)
+        themes, quotes = _themes(data, owner_of, data.codebook())
     briefs = []
     for _, o in card.owners.iterrows():
         name = str(o["owner"])

@@ -91,10 +91,7 @@ class SocialResult(SectionResult):
 
 
 def _codebook(data):
-    from cxlib import text
-
-    path = data.ws.codebook_path
-    return text.load_codebook(path) if path and path.exists() else text.starter_codebook()
+    return data.codebook()
 
 
 def _sources(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +242,7 @@ def compute(data) -> SocialResult:
     themes = None
     if coded is not None:
         if has_data(data, THEMES.needs):
-            comments = text.code_comments(data.responses, codebook)
+            comments = data.coded_comments()
             themes = tried(social.theme_magnification, coded, comments, min_n=min_n, what="Themes magnified in public")
         else:
             themes = tried(_post_themes, coded, codebook, min_n=min_n, what="Themes of posts")

@@ -99,12 +99,11 @@ def compute(data, journey_map=None) -> VoiceResult:
     from cxlib.text.codebook import UNCODED
 
     cfg = data.config
-    path = data.ws.codebook_path
-    codebook = text.load_codebook(path) if path and path.exists() else text.starter_codebook()
+    codebook = data.codebook()
     tried = Attempts()
     survey = has_data(data, {"responses": ("comment",)})
     source = data.responses if survey else data.mentions
-    coded = text.code_comments(source, codebook)
+    coded = data.coded_comments() if survey else text.code_comments(source, codebook)
     if survey:
         context = text.comment_context(data.responses, customers=data.customers, interactions=data.interactions)
     else:
@@ -122,7 +121,7 @@ def compute(data, journey_map=None) -> VoiceResult:
         cost = None
     findings = tuple(f for f in (top, cost) if f is not None)
     directions = _directions(contrast)
-    mentions = text.mention_sentiment(coded, source)
+    mentions = data.comment_mentions() if survey else text.mention_sentiment(coded, source)
     mentions = mentions[mentions["theme"] != UNCODED]
     words = q.vocabulary(source["comment" if survey else "text"].dropna().astype("string"))
     polarity = {t.id: t.polarity for t in codebook.themes}

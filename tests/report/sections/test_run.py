@@ -97,3 +97,29 @@ def test_the_renderer_drops_the_prose_of_a_dropped_section(survey_only, shown):
     body = body_html(nb)
     assert "journey curve" not in body.lower() and "How customers rate" not in body
     assert "The delivery gap" in body and "vnd.cxlib" not in body
+
+
+def test_survey_comments_are_coded_once_per_report(demo_root, monkeypatch):
+    """The journey map, the voice, the owners' briefs and the social section share one coding of the comments
+    and one sentiment pass over its mentions (each took seconds on a large client, four and three times over)."""
+    from cxlib import text
+    from cxlib.report.context import report_data
+    from cxlib.report.sections import ReportRun
+
+    calls = {"code_comments": [], "mention_sentiment": []}
+    for name in calls:
+        real = getattr(text, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name].append(len(args[0]))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(text, name, counted)
+    data = report_data("acme-telecom", root=str(demo_root), audience="analyst")
+    run = ReportRun(data, cache="off", theme=False)
+    for sid in ("journey_map", "voice", "owners", "social"):
+        assert run.result(sid) is not None, sid
+    n = len(data.responses)
+    assert calls["code_comments"].count(n) == 1, calls["code_comments"]
+    assert calls["mention_sentiment"] == [calls["mention_sentiment"][0]], calls["mention_sentiment"]
+    assert data.coded_comments() is data.coded_comments()
