@@ -388,6 +388,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                 outcomes.close()
                 return failed(exc, kept)
             run = outcome["run"]
+            timings.setdefault("audiences", {})[audience] = round(outcome["seconds"], 3)
             warm_any = warm_any or run.warm
             attempts += run.start_attempts
             key, used = _results_used(run.notebook)
@@ -429,7 +430,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                               notebook=job.notebook_path, data_dir=data_dir, outputs=outputs,
                               run={"seconds": round(seconds, 3), "warm_kernel": warm_any,
                                    "kernel_start_attempts": attempts,
-                                   "timings": {k: round(v, 3) for k, v in timings.items()},
+                                   "timings": {k: v if isinstance(v, dict) else round(v, 3)
+                                               for k, v in timings.items()},
                                    "results": results_info},
                               settings=settings_info)
         return ClientResult(client=job.client, status="ok", seconds=time.perf_counter() - start, outputs=outputs,

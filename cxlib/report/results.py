@@ -240,17 +240,34 @@ class ResultsCache:
         return sha256_bytes(blob)
 
     @contextmanager
-    def computing(self, section_id: str) -> Iterator[None]:
-        """Hold the section's lock while computing it (another kernel of the client waits, then loads it)."""
+    def computing(self, section_id: str, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the section's lock while computing it (another kernel of the client waits, then loads it).
+
+        Yields True once the lock is held. With ``wait=False`` it yields False at once (holding
+        nothing) when another kernel holds the lock.
+        """
         import fcntl
 
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / f"{section_id}.lock", "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def busy(self, section_id: str) -> bool:
+        """Whether another kernel holds the section's lock now (it is computing the section)."""
+        with self.computing(section_id, wait=False) as mine:
+            return not mine
+
+    def has(self, section_id: str) -> bool:
+        """Whether the section's result is kept under this key (:meth:`load` would find it)."""
+        return self.mode == "on" and self._key_matches() and self._path(section_id).exists()
 
     def record(self) -> dict[str, Any]:
         """What the notebook keeps of the cache (for the audit): the key in full and its digest."""

@@ -183,11 +183,35 @@ def iban_valid(candidate: str) -> bool:
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
-@lru_cache(maxsize=1)
-def _known_words() -> frozenset[str]:
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its data module without importing the package.
+
+    ``import sklearn`` pulls in scipy.stats (about 1.2 s): more than ``cx validate`` spends on a
+    large client's quarantine examples. The module is a plain frozenset; when its file is not where
+    scikit-learn keeps it, the package is imported the usual way.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" if spec and spec.origin else None
+    if path is not None and path.is_file():
+        data = importlib.util.spec_from_file_location("cxlib_sklearn_stop_words", path)
+        module = importlib.util.module_from_spec(data)
+        data.loader.exec_module(module)
+        words = getattr(module, "ENGLISH_STOP_WORDS", None)
+        if isinstance(words, frozenset) and words:
+            return words
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
     from cxlib.text.sentiment import lexicon_words
+
+    ENGLISH_STOP_WORDS = _english_stop_words()
 
     extra = """i im ive id ill ok okay hi hello thanks thank yes no please sorry great good bad app apps website web
     online internet broadband wifi phone mobile email bill billing invoice service customer customers staff team store

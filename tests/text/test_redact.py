@@ -202,3 +202,21 @@ def test_the_rate_measure_can_fail():
 def test_dates_of_service_are_never_redacted(moment, fmt):
     text = f"the engineer came on {moment.strftime(fmt)}"
     assert redact(text).text == text
+
+
+def test_stop_words_are_scikit_learns_without_importing_it():
+    """cx validate redacts its quarantine examples: reading the stop words must not import scikit-learn (and
+    scipy.stats with it, about 1.2 s) and must give exactly scikit-learn's list."""
+    import subprocess
+    import sys
+
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from cxlib.text.redact import _english_stop_words
+
+    assert _english_stop_words() == ENGLISH_STOP_WORDS
+    code = ("import sys; from cxlib.text.redact import redact; "
+            "out = redact('Ask for Margaret Thornbury, she was great'); "
+            "assert 'Thornbury' not in str(out), out; print('sklearn' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False", run.stderr

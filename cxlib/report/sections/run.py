@@ -91,19 +91,56 @@ class ReportRun:
             else:
                 cache = self._cache
                 cached = cache.load(section_id) if cache is not None else None
-                if cached is None and cache is not None:
-                    with cache.computing(section_id):  # another kernel of this client may be computing it
-                        cached = cache.load(section_id)
-                        if cached is None:
-                            self._results[section_id] = self._compute(spec)
-                            sha = cache.save(section_id, self._results[section_id])
-                            if sha is not None:
-                                self._sha[section_id] = sha
-                elif cached is None:
-                    self._results[section_id] = self._compute(spec)
                 if cached is not None:
                     self._results[section_id], self._sha[section_id] = cached
+                elif cache is None:
+                    self._results[section_id] = self._compute(spec)
+                elif not self._under_lock(spec, wait=False):
+                    # another kernel of this client is computing it: do the report's other work meanwhile
+                    self._while_busy(section_id)
+                    self._under_lock(spec, wait=True)
         return self._results[section_id]
+
+    def _under_lock(self, spec, *, wait: bool) -> bool:
+        """Load or compute (and save) the section holding its lock; False when ``wait=False`` and it is held."""
+        cache = self._cache
+        with cache.computing(spec.id, wait=wait) as mine:
+            if not mine:
+                return False
+            cached = cache.load(spec.id)
+            if cached is None:
+                self._results[spec.id] = self._compute(spec)
+                sha = cache.save(spec.id, self._results[spec.id])
+                if sha is not None:
+                    self._sha[spec.id] = sha
+            else:
+                self._results[spec.id], self._sha[spec.id] = cached
+        return True
+
+    def _while_busy(self, busy: str) -> None:
+        """While another kernel computes ``busy``, compute the sections nobody holds.
+
+        The two audiences of ``cx report`` start at the same headline: without this, one kernel
+        computes the headline's sections while the other waits for them. Here the waiting kernel
+        takes sections from the end of the report (the analyst-only ones, which the other
+        audience's kernel will load: only another kernel of the same client and key can hold a
+        lock), each whose uses are already done (pass after pass), until ``busy`` is free. Results
+        are the same: each section is still computed once, by whichever kernel takes its lock first.
+        """
+        from cxlib.report.sections.registry import sections
+
+        cache = self._cache
+        progress = True
+        while progress:  # again while a pass took something: what it took may be what the next one uses
+            progress = False
+            for spec in reversed(sections()):
+                if not cache.busy(busy):
+                    return
+                if spec.id in self._results or spec.id == busy or self.missing(spec.id):
+                    continue
+                if not all(u in self._results or cache.has(u) for u in spec.uses) or cache.has(spec.id):
+                    continue
+                progress = self._under_lock(spec, wait=False) or progress
 
     def _compute(self, spec) -> SectionResult:
         uses = {name: self.result(name) for name in spec.uses}
