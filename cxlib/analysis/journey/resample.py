@@ -68,23 +68,28 @@ def bootstrap_auc(y: np.ndarray, scores: np.ndarray, *, seed: int | np.random.Ge
         order = np.argsort(row, kind="stable")
         sorted_scores = row[order]
         starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])  # tie groups
-        plans.append((order, starts))
+        plans.append((order, starts if len(starts) < n else None, positive[order].astype(np.int32)))
     out = np.empty((n_boot, scores.shape[0]))
     rows = max(1, int(block_cells) // max(n, 1))
     done = 0
     while done < n_boot:
         b = min(rows, n_boot - done)
         idx = rng.integers(0, n, size=(b, n))
-        counts = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n)
-        pos = np.where(positive[None, :], counts, 0)
-        neg = counts - pos
-        n1 = pos.sum(axis=1).astype(float)
-        n0 = neg.sum(axis=1).astype(float)
+        idx += (np.arange(b) * n)[:, None]
+        # draw counts fit in 32 bits (each at most n); one gather per score row, positives by a 0/1 mask
+        counts = np.bincount(idx.ravel(), minlength=b * n).astype(np.int32).reshape(b, n)
+        del idx
+        n1 = counts[:, positive].sum(axis=1, dtype=np.int64).astype(float)
+        n0 = counts.sum(axis=1, dtype=np.int64).astype(float) - n1
         ok = (n1 > 0) & (n0 > 0)
-        for k, (order, starts) in enumerate(plans):
-            p_g = np.add.reduceat(pos[:, order], starts, axis=1)
-            n_g = np.add.reduceat(neg[:, order], starts, axis=1)
-            below = np.cumsum(n_g, axis=1) - n_g
+        for k, (order, starts, is_pos) in enumerate(plans):
+            c = counts[:, order]
+            p_g = c * is_pos
+            n_g = c - p_g
+            if starts is not None:  # ties: one group per distinct score
+                p_g = np.add.reduceat(p_g, starts, axis=1)
+                n_g = np.add.reduceat(n_g, starts, axis=1)
+            below = np.cumsum(n_g, axis=1, dtype=np.int64) - n_g
             twice_u = (p_g * (2 * below + n_g)).sum(axis=1)  # integers: 2U
             auc = np.full(b, np.nan)
             auc[ok] = (twice_u[ok] / 2) / (n1[ok] * n0[ok])
