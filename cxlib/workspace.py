@@ -125,6 +125,7 @@ class Workspace:
         self.codebook_path = self.config.codebook
         self.planted_path = self.data_dir / "planted.yaml"
         self._cache: dict[str, pd.DataFrame | None] = {}
+        self._hashes: dict[str, tuple[tuple[int, ...], str]] = {}  # path -> (stat signature, sha256)
 
     def __repr__(self) -> str:
         return f"Workspace({self.name!r}, root={str(self.root)!r})"
@@ -141,13 +142,11 @@ class Workspace:
                 raise DataError(f"{self.name}: the data cannot be used yet. " + " ".join(result.problems)
                                 + f" Run `cx validate {self.name}` for the full picture.")
             store.write_store(self.store_path, result, fingerprint=self.input_fingerprint())
-        self._cache.clear()
+            self._cache.clear()  # the tables read so far came from the old store
         return self
 
     def input_fingerprint(self) -> dict[str, str]:
         """sha256 of client.yaml and of every table's input file (the codebook is read by the analyses, not stored)."""
-        from cxlib.ingest.store import file_sha256
-
         files = {"client.yaml": self.config.path}
         for name, src in self.config.sources.items():
             # re-expand globs so that a newly added monthly export is noticed
@@ -157,11 +156,29 @@ class Workspace:
             except ConfigError:
                 paths = src.paths
             files.update({f"{name}:{p.name}": p for p in paths})
-        out = {key: file_sha256(p) if p is not None and Path(p).exists() else "missing" for key, p in files.items()}
+        out = {key: self._file_hash(p) if p is not None and Path(p).exists() else "missing"
+               for key, p in files.items()}
         import cxlib
 
         out["cxlib"] = cxlib.__version__
         return out
+
+    def _file_hash(self, path) -> str:
+        """sha256 of an input file, hashed again only when the file changed since this workspace last hashed it.
+
+        A file counts as unchanged while its inode, size, modification and status-change times are
+        the same (the status-change time moves on every write or rename and cannot be set back), so
+        each report kernel's table reads check the inputs without reading them again.
+        """
+        from cxlib.ingest.store import file_sha256
+
+        st = os.stat(path)
+        signature = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = self._hashes.get(str(path))
+        if known is None or known[0] != signature:
+            known = (signature, file_sha256(path))
+            self._hashes[str(path)] = known
+        return known[1]
 
     def connect(self):
         """A read-only DuckDB connection to the validated store (tables by their canonical names)."""

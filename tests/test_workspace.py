@@ -102,3 +102,32 @@ def test_project_root_discovery(tiny_root, monkeypatch):
     assert project_root() == tiny_root.resolve()
     monkeypatch.setenv("CX_ROOT", str(tiny_root))
     assert list_clients() == ["tiny"]
+
+
+def test_inputs_are_hashed_again_only_when_they_change(tiny_root, monkeypatch):
+    """Each table a report kernel reads checks that the store is current: the inputs are hashed once, then again
+    only when a file changes, even when its size and modification time are put back."""
+    import os
+
+    from cxlib.ingest import store
+
+    hashed = []
+    real = store.file_sha256
+    monkeypatch.setattr(store, "file_sha256", lambda p, *a, **k: hashed.append(os.path.basename(p)) or real(p, *a, **k))
+    ws = Workspace("tiny", tiny_root)
+    first = ws.input_fingerprint()
+    n = len(hashed)
+    assert n >= 4 and ws.input_fingerprint() == first and len(hashed) == n  # nothing read again
+    responses = ws.table("responses")
+    assert ws.table("customers") is not None and ws.table("responses").equals(responses)
+    path = tiny_root / "data" / "tiny" / "responses.csv"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("No one called back", "No one called bock"), encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same modification time
+    changed = ws.input_fingerprint()
+    assert changed["responses:responses.csv"] != first["responses:responses.csv"]
+    assert {k: v for k, v in changed.items() if k != "responses:responses.csv"} == \
+        {k: v for k, v in first.items() if k != "responses:responses.csv"}
+    assert ws.table("responses").equals(responses)  # read from memory until asked to refresh
+    assert "No one called bock" in ws.refresh().table("responses")["comment"].dropna().tolist()  # store rebuilt
