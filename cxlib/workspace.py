@@ -142,7 +142,7 @@ class Workspace:
                 raise DataError(f"{self.name}: the data cannot be used yet. " + " ".join(result.problems)
                                 + f" Run `cx validate {self.name}` for the full picture.")
             store.write_store(self.store_path, result, fingerprint=self.input_fingerprint())
-            self._cache.clear()  # the tables read so far came from the old store
+        self._cache.clear()  # table() hands out copies: holding every table read so far only costs memory
         return self
 
     def input_fingerprint(self) -> dict[str, str]:
