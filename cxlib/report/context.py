@@ -156,7 +156,10 @@ def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame
         keep &= frame[column] >= start
     if end is not None:
         keep &= frame[column] < end + pd.Timedelta(days=1)
-    return frame.loc[keep.fillna(False).to_numpy()].reset_index(drop=True)
+    keep = keep.fillna(False).to_numpy(dtype=bool)
+    if keep.all() and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
+        return frame  # the whole table is in the period (the workspace handed out its own copy): no second copy
+    return frame.loc[keep].reset_index(drop=True)
 
 
 def report_data(client: str, *, root: str, audience: str = "executive", period_start: str | None = None,
