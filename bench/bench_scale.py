@@ -57,6 +57,8 @@ def parse_args():
     ap.add_argument("--repeat", type=int, default=1, help="single, bytecode: runs of each side; large: runs (median)")
     ap.add_argument("--startup-runs", type=int, default=7)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--large-baseline", default=None,
+                    help="large: also run this commit's cxlib (git rev), alternating with this one, as the baseline")
     ap.add_argument("--large-customers", type=int, default=65000, help="large: customers (issue 17: 65,000)")
     ap.add_argument("--csv-mb", default="150,1000", help="validate: sizes of the interactions CSV (MB, comma-separated)")
     ap.add_argument("--whole-max-mb", type=int, default=200,
@@ -326,7 +328,7 @@ def tree_peak(cmd: list[str], **kw) -> tuple[float, float]:
     return time.perf_counter() - start, peak
 
 
-def bench_large(base: Path, customers: int, repeat: int = 1) -> dict:
+def bench_large(base: Path, customers: int, repeat: int = 1, baseline: str | None = None) -> dict:
     from cxlib.demo import generate_client
 
     client = "acme-telecom"
@@ -338,17 +340,34 @@ def bench_large(base: Path, customers: int, repeat: int = 1) -> dict:
     folder = base / "data" / client
     n_interactions = len(pd.read_parquet(folder / "interactions.parquet", columns=["interaction_id"]))
     n_responses = len(pd.read_csv(folder / "responses.csv", usecols=["response_id"]))
-    runs = []
-    for _ in range(max(1, repeat)):  # each run from raw files: the store, results and reports removed first
-        shutil.rmtree(base / "build" / client, ignore_errors=True)
-        shutil.rmtree(base / "reports" / client, ignore_errors=True)
-        validate = tree_peak([str(BIN / "cx"), "validate", client, "--root", str(base)])
-        report = tree_peak([str(BIN / "cx"), "report", client, "--root", str(base)])
-        runs.append((validate, report))
-    middle = sorted(runs, key=lambda r: r[0][0] + r[1][0])[len(runs) // 2]  # the median run by total time
-    return {"customers": customers, "interactions": n_interactions, "responses": n_responses,
-            "generated_s": generated, "validate": middle[0], "report": middle[1], "load": load(),
-            "totals": [v[0] + r[0] for v, r in runs], "peaks": [max(v[1], r[1]) for v, r in runs]}
+    sides = {"current": ([str(BIN / "cx")], None)}
+    if baseline:  # the same commands from another commit of cxlib (a worktree, compiled like this one)
+        tree = base / "baseline-tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), baseline], check=True,
+                       capture_output=True)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "cxlib")], check=True)
+        sides["baseline"] = ([sys.executable, "-m", "cxlib"], {**os.environ, "PYTHONPATH": str(tree)})
+    runs: dict[str, list] = {name: [] for name in sides}
+    try:
+        for _ in range(max(1, repeat)):  # each run from raw files: store, results and reports removed first
+            for name, (cx, env) in sides.items():  # alternating, so both sides see the same machine
+                shutil.rmtree(base / "build" / client, ignore_errors=True)
+                shutil.rmtree(base / "reports" / client, ignore_errors=True)
+                validate = tree_peak([*cx, "validate", client, "--root", str(base)], env=env)
+                report = tree_peak([*cx, "report", client, "--root", str(base)], env=env)
+                runs[name].append((validate, report))
+    finally:
+        if baseline:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base / "baseline-tree")],
+                           capture_output=True)
+    out = {"customers": customers, "interactions": n_interactions, "responses": n_responses,
+           "generated_s": generated, "load": load(), "baseline_rev": baseline}
+    for name, got in runs.items():
+        middle = sorted(got, key=lambda r: r[0][0] + r[1][0])[len(got) // 2]  # the median run by total time
+        prefix = "" if name == "current" else "baseline_"
+        out.update({prefix + "validate": middle[0], prefix + "report": middle[1],
+                    prefix + "totals": [v[0] + r[0] for v, r in got], prefix + "peaks": [max(v[1], r[1]) for v, r in got]})
+    return out
 
 
 # -- the page --------------------------------------------------------------------------------------------
@@ -413,6 +432,18 @@ def write_page(found: dict, args) -> None:
                        f"removed first); every run's total: {', '.join(f'{x:.1f}' for x in g['totals'])} s, peaks "
                        f"{', '.join(f'{x:.0f}' for x in g['peaks'])} MB. " if len(g.get('totals', ())) > 1 else "")
                   + f"Load average at the end: {g['load']}. Target (issue 17, 65,000 customers): ≤ 40 s, ≤ 2 GB.", ""]
+        if g.get("baseline_rev"):
+            b_total = g["baseline_validate"][0] + g["baseline_report"][0]
+            lines += [f"Baseline in the same run, alternating with the current version: cxlib at `{g['baseline_rev']}` "
+                      "(a worktree, compiled the same way), the same client and commands.", "",
+                      "| version | `cx validate` s | `cx report` s | raw files to reports s | every run s | peak MB |",
+                      "|---|---|---|---|---|---|",
+                      f"| baseline `{g['baseline_rev']}` | {g['baseline_validate'][0]:.1f} | {g['baseline_report'][0]:.1f} | "
+                      f"{b_total:.1f} | {', '.join(f'{x:.1f}' for x in g['baseline_totals'])} | "
+                      f"{max(g['baseline_peaks']):.0f} |",
+                      f"| current | {g['validate'][0]:.1f} | {g['report'][0]:.1f} | {total:.1f} | "
+                      f"{', '.join(f'{x:.1f}' for x in g['totals'])} | {max(g['peaks']):.0f} |", "",
+                      f"**Ratio: {b_total / total:.2f}×** faster than the baseline (medians).", ""]
     if "bytecode" in found:
         b = found["bytecode"]
         lines += ["## Bytecode: what every process pays without it", "",
@@ -485,7 +516,7 @@ def main() -> int:
             found["validate"] = bench_validate(base / "validate", [int(x) for x in args.csv_mb.split(",")],
                                                args.whole_max_mb)
         if "large" in only:
-            found["large"] = bench_large(base / "large", args.large_customers, args.repeat)
+            found["large"] = bench_large(base / "large", args.large_customers, args.repeat, args.large_baseline)
     write_page(found, args)
     return 0
 
