@@ -345,3 +345,40 @@ def test_a_kernel_waiting_for_a_section_computes_its_other_sections_meanwhile(da
     fresh = ReportRun(replace(data, seed=11), theme=False, cache="off")
     for sid in ("owners", "actions", "headline"):
         assert_same(run.result(sid), fresh.result(sid), sid)
+
+
+def test_a_section_that_fails_while_waiting_is_left_to_the_kernel_that_shows_it(data, monkeypatch):
+    """Work taken while waiting must not break this report: a section that raises is skipped, not saved, and
+    raises again where it is shown."""
+    import threading
+
+    import dataclasses
+
+    from cxlib.report.sections import ReportRun, registry
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("owners broke")
+
+    specs = tuple(dataclasses.replace(s, compute=broken) if s.id == "owners" else s for s in registry._all())
+    monkeypatch.setattr(registry, "_all", lambda: specs)
+    run = ReportRun(replace(data, seed=12), audience="executive", theme=False, cache="on")
+    cache = run._cache
+    held, release = threading.Event(), threading.Event()
+
+    def other_kernel():
+        with ResultsCache(cache.root, cache.key).computing("headline"):
+            held.set()
+            release.wait(120)
+
+    thread = threading.Thread(target=other_kernel)
+    thread.start()
+    try:
+        assert held.wait(30)
+        run._while_busy("headline")  # does not raise
+    finally:
+        release.set()
+        thread.join()
+    assert "owners" not in run.results and not cache.has("owners") and not cache.busy("owners")
+    assert cache.has("departments")  # the others were taken
+    with pytest.raises(RuntimeError, match="owners broke"):
+        ReportRun(replace(data, seed=12), audience="analyst", theme=False, cache="on").result("owners")

@@ -140,7 +140,10 @@ class ReportRun:
                     continue
                 if not all(u in self._results or cache.has(u) for u in spec.uses) or cache.has(spec.id):
                     continue
-                progress = self._under_lock(spec, wait=False) or progress
+                try:
+                    progress = self._under_lock(spec, wait=False) or progress
+                except Exception:  # noqa: BLE001 - not this kernel's to report: the kernel showing it computes it again
+                    self._results.pop(spec.id, None)
 
     def _compute(self, spec) -> SectionResult:
         uses = {name: self.result(name) for name in spec.uses}
