@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -308,33 +309,41 @@ def _without_result_hashes(path: Path) -> list:
     return cells
 
 
-def test_a_kernel_waiting_for_a_section_computes_its_other_sections_meanwhile(data):
-    """The two audiences' kernels start at the same headline: the one that finds it locked computes the other
-    sections meanwhile (from the end of the report, the other audience's too), instead of waiting."""
+@contextmanager
+def held_by_another_kernel(cache: ResultsCache, section_id: str):
+    """The section's lock held, meanwhile, by another holder of the same cache (as another kernel would)."""
     import threading
 
-    from cxlib.report.sections import ReportRun, sections
-
-    run = ReportRun(replace(data, seed=11), audience="executive", theme=False, cache="on")  # its own key
-    cache = run._cache
     held, release = threading.Event(), threading.Event()
 
     def other_kernel():
-        with ResultsCache(cache.root, cache.key).computing("headline"):
+        with ResultsCache(cache.root, cache.key).computing(section_id):
             held.set()
             release.wait(120)
 
     thread = threading.Thread(target=other_kernel)
     thread.start()
     try:
-        assert held.wait(30) and cache.busy("headline")
+        assert held.wait(30)
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_a_kernel_waiting_for_a_section_computes_its_other_sections_meanwhile(data):
+    """The two audiences' kernels start at the same headline: the one that finds it locked computes the other
+    sections meanwhile (from the end of the report, the other audience's too), instead of waiting."""
+    from cxlib.report.sections import ReportRun, sections
+
+    run = ReportRun(replace(data, seed=11), audience="executive", theme=False, cache="on")  # its own key
+    cache = run._cache
+    with held_by_another_kernel(cache, "headline"):
+        assert cache.busy("headline")
         with cache.computing("headline", wait=False) as mine:
             assert mine is False
         run._while_busy("headline")
         taken = list(run.results)
-    finally:
-        release.set()
-        thread.join()
     assert not cache.busy("headline")
     possible = [s.id for s in sections() if not run.missing(s.id)]
     assert set(possible) - {s.id for s in sections("executive")}  # the analyst's sections are taken too
@@ -350,8 +359,6 @@ def test_a_kernel_waiting_for_a_section_computes_its_other_sections_meanwhile(da
 def test_a_section_that_fails_while_waiting_is_left_to_the_kernel_that_shows_it(data, monkeypatch):
     """Work taken while waiting must not break this report: a section that raises is skipped, not saved, and
     raises again where it is shown."""
-    import threading
-
     import dataclasses
 
     from cxlib.report.sections import ReportRun, registry
@@ -363,21 +370,8 @@ def test_a_section_that_fails_while_waiting_is_left_to_the_kernel_that_shows_it(
     monkeypatch.setattr(registry, "_all", lambda: specs)
     run = ReportRun(replace(data, seed=12), audience="executive", theme=False, cache="on")
     cache = run._cache
-    held, release = threading.Event(), threading.Event()
-
-    def other_kernel():
-        with ResultsCache(cache.root, cache.key).computing("headline"):
-            held.set()
-            release.wait(120)
-
-    thread = threading.Thread(target=other_kernel)
-    thread.start()
-    try:
-        assert held.wait(30)
+    with held_by_another_kernel(cache, "headline"):
         run._while_busy("headline")  # does not raise
-    finally:
-        release.set()
-        thread.join()
     assert "owners" not in run.results and not cache.has("owners") and not cache.busy("owners")
     assert cache.has("departments")  # the others were taken
     with pytest.raises(RuntimeError, match="owners broke"):
