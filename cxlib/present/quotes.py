@@ -142,8 +142,9 @@ def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None
     if candidates is None or not len(candidates):
         return pd.DataFrame(columns=cols)
     used = set() if used is None else used
+    says_something = candidates["quote"].astype("string").str.contains(r"\w", regex=True).fillna(False)
     rows = candidates[~candidates["suppressed"].astype("boolean").fillna(False).to_numpy(bool)
-                      & candidates["quote"].notna().to_numpy(bool)].copy()
+                      & says_something.to_numpy(bool)].copy()  # a quote without a word is no quote
     if not len(rows):
         return pd.DataFrame(columns=cols)
     own = own_sentiment(rows["quote"])

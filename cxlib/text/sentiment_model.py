@@ -183,6 +183,10 @@ def auto_sentiment(comments: pd.DataFrame, hand_coded: pd.DataFrame | None = Non
     """
     frame = comment_frame(comments, text="text" if "text" in comments.columns else None,
                           ref="ref" if "ref" in comments.columns else None)
+    if not len(frame):  # no comment with text (all empty or blank): nothing to score, nothing to learn from
+        empty = pd.DataFrame({"ref": pd.array([], dtype="string"), "label": pd.array([], dtype="string"),
+                              "confidence": np.array([], dtype="float64"), "score": np.array([], dtype="float64")})
+        return SentimentResult(empty, None, "lexicon", SentimentModel(TextFeatures(), None, None))
     if featurised is None or len(featurised.codes) != len(frame):
         featurised = featurise(frame["text"], n_jobs=n_jobs)
     codes, counts, prepared = featurised.codes, featurised.counts, None

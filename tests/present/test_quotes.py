@@ -63,6 +63,13 @@ def test_the_tone_shown_is_the_quotes_own_and_agrees_with_its_theme():
     assert curate(c, want="negative", themes=["praise"])["comment_ref"].tolist() == ["R4"]  # only quotes that read negative
 
 
+def test_a_blank_comment_is_never_a_quote():
+    """Found by hypothesis on a fresh clone (texts=[' ']): curation raised on a candidate of only a space."""
+    c = candidates([("t", "R0", " "), ("t", "R1", "..."), ("t", "R2", "Awful wait, nobody called back.")])
+    assert curate(c, per_theme=5, themes=["t"])["comment_ref"].tolist() == ["R2"]
+    assert curate(candidates([("t", "R0", " ")]), themes=["t"]).empty
+
+
 @settings(max_examples=40, deadline=None)
 @given(texts=st.lists(st.text(min_size=1, max_size=80), min_size=1, max_size=8))
 def test_curation_never_returns_unsafe_text_or_a_comment_twice(texts):

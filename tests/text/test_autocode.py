@@ -191,3 +191,13 @@ def test_lexicon_sentiment_agrees_with_vader_on_clear_cases():
     c = pd.DataFrame({"ref": list("abcde"), "text": ["Great, friendly staff!", "Awful. Never again.", "The agent was not helpful",
                                                     "@brand 😡 terrible https://t.co/x", "I moved house."]})
     assert auto_sentiment(c).table["label"].tolist() == ["positive", "negative", "negative", "negative", "neutral"]
+
+
+def test_sentiment_of_blank_comments_is_empty_not_an_error():
+    """Found by hypothesis on a fresh clone: a quote candidate of only a space reached auto_sentiment, which
+    fitted TF-IDF on no text and raised. Comments without text have no sentiment; the rest keep theirs."""
+    blank = auto_sentiment(pd.DataFrame({"ref": ["a", "b"], "text": [" ", ""]}))
+    assert len(blank.table) == 0 and list(blank.table.columns) == ["ref", "label", "confidence", "score"]
+    assert blank.method == "lexicon" and blank.agreement is None
+    mixed = auto_sentiment(pd.DataFrame({"ref": ["a", "b"], "text": [" ", "Awful service, I hate it."]})).table
+    assert mixed["ref"].tolist() == ["b"] and mixed["label"].tolist() == ["negative"]
