@@ -130,13 +130,14 @@ class ReportRun:
         from cxlib.report.sections.registry import sections
 
         cache = self._cache
+        failed: set[str] = set()  # raised here once: not tried again in a later pass
         progress = True
         while progress:  # again while a pass took something: what it took may be what the next one uses
             progress = False
             for spec in reversed(sections()):
                 if not cache.busy(busy):
                     return
-                if spec.id in self._results or spec.id == busy or self.missing(spec.id):
+                if spec.id in self._results or spec.id == busy or spec.id in failed or self.missing(spec.id):
                     continue
                 if not all(u in self._results or cache.has(u) for u in spec.uses) or cache.has(spec.id):
                     continue
@@ -144,6 +145,7 @@ class ReportRun:
                     progress = self._under_lock(spec, wait=False) or progress
                 except Exception:  # noqa: BLE001 - not this kernel's to report: the kernel showing it computes it again
                     self._results.pop(spec.id, None)
+                    failed.add(spec.id)
 
     def _compute(self, spec) -> SectionResult:
         uses = {name: self.result(name) for name in spec.uses}
