@@ -1,6 +1,6 @@
 """Validation of a large file in batches: memory that does not grow with the file.
 
-A CRM extract or a touchpoint log of millions of rows is read in batches of about
+A CRM extract or a touchpoint log of millions of rows (delimited text or Parquet) is read in batches of about
 :data:`BATCH_BYTES` (:func:`cxlib.ingest.readers.read_batches`). Each batch goes through the same
 row checks as a whole file (:func:`cxlib.ingest.table_checks.check_rows`) and the references to
 tables validated before it; its usable rows are spilled to a Parquet part on disk. What only the
@@ -59,7 +59,7 @@ __all__ = ["SpilledTable", "SpilledIds", "STREAMED_TABLES", "STREAM_BYTES", "BAT
 
 #: Tables validated in batches when their file is large.
 STREAMED_TABLES = frozenset({"customers", "interactions"})
-#: A delimited file at least this large is validated in batches.
+#: A delimited file at least this large (a Parquet file holding this much data, decompressed) is validated in batches.
 STREAM_BYTES = 64 * 2**20
 #: Text per batch (about 90,000 rows of a touchpoint log).
 BATCH_BYTES = 8 * 2**20
@@ -150,17 +150,20 @@ def _against_parts(table: SpilledTable, values: pd.Series, sql: str) -> pa.Table
 
 
 def streams(spec: TableSpec, source: TableSource, *, stream_bytes: int) -> bool:
-    """Whether a table is validated in batches: a streamed table, one delimited file of at least ``stream_bytes``."""
+    """Whether a table is validated in batches: a streamed table, one file of a format read in batches (delimited
+    text, Parquet) holding at least ``stream_bytes`` of data (decompressed, for Parquet)."""
     if spec.name not in STREAMED_TABLES or len(source.paths) != 1 or source.pivot:
         return False
     path = Path(source.paths[0])
     try:
-        big = path.stat().st_size >= stream_bytes
         fmt = source.format or readers.detect_format(path)
         reader = readers.get(fmt)
+        if reader.read_batches is None:
+            return False
+        size = reader.data_bytes(path) if reader.data_bytes is not None else path.stat().st_size
     except (OSError, DataError):  # the whole-file reader says what is wrong with the file
         return False
-    return big and reader.read_batches is not None
+    return size >= stream_bytes
 
 
 @dataclass

@@ -117,8 +117,9 @@ def test_the_key_reason_wins_over_a_later_reference(client):
         assert not result.quarantine.query("table == 'interactions' and value == 'NOBODY'").shape[0]
 
 
-def test_the_store_is_the_same(client, tmp_path):
-    whole, batched, _ = _both(client)
+@pytest.mark.parametrize("fixture", ["client", "parquet_client"])
+def test_the_store_is_the_same(fixture, request, tmp_path):
+    whole, batched, _ = _both(request.getfixturevalue(fixture))
     a, b = tmp_path / "whole.duckdb", tmp_path / "batched.duckdb"
     store.write_store(a, whole, fingerprint={"x": "1"})
     store.write_store(b, batched, fingerprint={"x": "1"})
@@ -215,3 +216,55 @@ def test_a_real_public_export_in_batches_equals_it_read_whole(tmp_path, dayfirst
     if dayfirst is False:  # the order declared: every batch reads its dates the same way, so it streams
         assert isinstance(batched.tables["interactions"], SpilledTable)
         assert whole.tables["interactions"]["occurred_at"].dt.month.tolist() == [9, 9, 1, 10, 11]
+
+
+@pytest.fixture(scope="module")
+def parquet_client(tmp_path_factory):
+    """The demo's own touchpoint log (typed Parquet, in row groups), with faults planted across batches."""
+    root = tmp_path_factory.mktemp("stream-pq")
+    folder = generate_client("acme-telecom", root, n_customers=240, seed=12)
+    inter = pd.read_parquet(folder / "interactions.parquet")
+    n = len(inter)
+    other = inter.iloc[[5]].copy()
+    other["channel"] = "phone" if other["channel"].iat[0] != "phone" else "email"
+    ghost = inter.iloc[[7]].copy()
+    ghost["customer_id"] = "NOBODY"
+    unknown = inter.iloc[[n // 3]].copy()
+    unknown["interaction_id"] = "UNK-1"
+    unknown["customer_id"] = "C-NOT-THERE"
+    missing = inter.iloc[[n // 4]].copy()
+    missing["interaction_id"] = pd.NA
+    late = inter.iloc[[n // 2]].copy()
+    late["interaction_id"] = "LATE-1"
+    late["wait_minutes"] = -3.0  # a negative wait: bad value
+    frame = pd.concat([inter, inter.iloc[[3]], other, ghost, unknown, missing, late], ignore_index=True)
+    frame.to_parquet(folder / "interactions.parquet", row_group_size=1_000)
+    return folder
+
+
+def test_a_parquet_log_in_batches_gives_the_whole_file_result(parquet_client):
+    whole, batched, messages = _both(parquet_client)
+    assert isinstance(batched.tables["interactions"], SpilledTable)
+    assert sum("interactions" in m and "batch" in m for m in messages) > 10
+    _same(whole, batched)
+    codes = set(whole.quarantine.query("table == 'interactions'")["reason_code"])
+    assert {"duplicate_row", "duplicate_key", "unknown_reference", "missing_value"} <= codes, codes
+    recon = whole.reconciliation.set_index("table").loc["interactions"]
+    assert recon.rows_read == len(pd.read_parquet(parquet_client / "interactions.parquet"))
+
+
+def test_a_parquet_column_of_categories_falls_back_to_the_whole_file(parquet_client, tmp_path):
+    import shutil
+
+    folder = tmp_path / "cat"
+    shutil.copytree(parquet_client, folder)
+    path = folder / "interactions.parquet"
+    frame = pd.read_parquet(path)
+    frame["channel"] = frame["channel"].astype("category")
+    frame.to_parquet(path, row_group_size=1_000)
+    whole, batched, _ = _both(folder)
+    assert not isinstance(batched.tables["interactions"], SpilledTable)
+    note = batched.reconciliation.set_index("table").loc["interactions", "notes"]
+    assert "validated in one piece, not in batches: column `channel` holds categories (dictionary<" in note
+    pd.testing.assert_frame_equal(batched.quarantine, whole.quarantine)
+    pd.testing.assert_frame_equal(batched.tables["interactions"], whole.tables["interactions"])

@@ -72,6 +72,9 @@ class Reader:
         ``batch_bytes``, for validation in bounded memory; raises
         :class:`~cxlib.ingest.readers.base.CannotStream` when the file must be read whole. None: the
         format is read whole.
+    data_bytes : callable, optional
+        ``data_bytes(path) -> int``: how much data the file holds once decompressed, to decide whether
+        it is validated in batches. None: the file's size (text formats).
     description : str
         One line for documentation and messages.
     """
@@ -86,6 +89,7 @@ class Reader:
     size_limited: bool = True
     description: str = ""
     read_batches: Callable[[Path, ReadOptions, int], Iterator[RawTable]] | None = None
+    data_bytes: Callable[[Path], int] | None = None
 
 
 _REGISTRY: dict[str, Reader] = {}
