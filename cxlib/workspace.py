@@ -32,6 +32,7 @@ __all__ = [
     "project_root",
     "HAND_CODE_COLUMNS",
     "load_config",
+    "within_period",
     # re-exported from cxlib.config, where client.yaml is read
     "ClientConfig",
     "TableSource",
@@ -145,6 +146,10 @@ class Workspace:
         self._cache.clear()  # table() hands out copies: holding every table read so far only costs memory
         return self
 
+    def forget_tables(self) -> None:
+        """Let go of the tables read so far (each is read from the store again when asked for)."""
+        self._cache.clear()
+
     def input_fingerprint(self) -> dict[str, str]:
         """sha256 of client.yaml and of every table's input file (the codebook is read by the analyses, not stored)."""
         files = {"client.yaml": self.config.path}
@@ -209,6 +214,46 @@ class Workspace:
             self._cache[name] = store.read_table(self.store_path, name)
         return self._cache[name]
 
+    def table_in_period(self, name: str, column: str, start: pd.Timestamp | None = None,
+                        end: pd.Timestamp | None = None) -> pd.DataFrame | None:
+        """``within_period(self.table(name), column, start, end)``, without loading the rows outside the period.
+
+        The store is asked for the rows dated from the day before ``start`` to two days after
+        ``end`` (DuckDB, :func:`cxlib.ingest.store.read_dated`), and :func:`within_period` keeps the
+        period's rows of those: for a touchpoint log of ten million rows, the kernel never holds
+        the years outside the period, nor a second copy of the whole table.
+
+        Examples
+        --------
+        >>> ws.table_in_period("interactions", "occurred_at", pd.Timestamp("2024-01-01"), None)  # doctest: +SKIP
+        """
+        from cxlib.ingest import store
+
+        if (start is None and end is None) or name in self._cache:
+            return within_period(self.table(name), column, start, end)
+        if name not in TABLES:
+            raise ConfigError(f"Unknown table {name!r}. Tables: {', '.join(TABLE_ORDER)}.")
+        self.refresh()
+        day = pd.Timedelta(days=1)
+        frame = store.read_dated(self.store_path, name, column, None if start is None else start - day,
+                                 None if end is None else end + 2 * day)
+        if frame is not None and "is_client" in frame:
+            frame = frame[frame["is_client"].fillna(False).to_numpy(dtype=bool)].drop(columns="is_client") \
+                .reset_index(drop=True)
+        return within_period(frame, column, start, end)
+
+    def one_value_per_column(self, name: str) -> pd.DataFrame | None:
+        """One row holding a value of each column of a validated table (missing where the column has none), or
+        None without such a table: which columns hold data, without loading the table (the client's own
+        rows only, as :meth:`table`)."""
+        from cxlib.ingest import store
+
+        if name not in TABLES and name not in _STORE_ONLY:
+            raise ConfigError(f"Unknown table {name!r}. Tables: {', '.join(TABLE_ORDER)}, {', '.join(_STORE_ONLY)}.")
+        self.refresh()
+        one = store.read_one_value_per_column(self.store_path, name, where="is_client")
+        return one.drop(columns="is_client", errors="ignore") if one is not None else None
+
     def benchmark(self, name: str = "responses") -> pd.DataFrame | None:
         """The rows of a table that are not the client's (client.yaml ``benchmark``); None without a benchmark.
 
@@ -228,8 +273,8 @@ class Workspace:
         answers it, else the best one present (:func:`cxlib.schema.best_outcome`); for a client without
         survey answers, the reviews' stars or recommend flag; None when there is none."""
         for name in VOICE_TABLES:
-            frame = self.table(name)
-            if frame is not None and len(frame):
+            frame = self.one_value_per_column(name)  # which columns hold answers, without loading the table
+            if frame is not None:
                 found = best_outcome(frame, self.config.outcome)
                 if found:
                     return found
@@ -319,3 +364,29 @@ def open_client(name: str, root: str | os.PathLike | None = None, *, refresh: bo
     if refresh:
         ws.refresh()
     return ws
+
+
+def within_period(frame: pd.DataFrame | None, column: str, start: pd.Timestamp | None,
+                  end: pd.Timestamp | None) -> pd.DataFrame | None:
+    """The rows dated from ``start`` to ``end`` inclusive (whole days: before the day after ``end``).
+
+    A table without any date in ``column`` (or without the column) cannot be placed in a period:
+    all of it is the period. Rows without a date in a dated table are outside.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"at": pd.to_datetime(["2024-01-01 09:00", "2024-01-31 23:59", "2024-02-01", None])})
+    >>> len(within_period(t, "at", pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")))
+    2
+    """
+    if frame is None or column not in frame or not frame[column].notna().any():
+        return frame
+    keep = pd.Series(True, index=frame.index)
+    if start is not None:
+        keep &= frame[column] >= start
+    if end is not None:
+        keep &= frame[column] < end + pd.Timedelta(days=1)
+    keep = keep.fillna(False).to_numpy(dtype=bool)
+    if keep.all() and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
+        return frame  # the whole table is in the period (the workspace handed out its own copy): no second copy
+    return frame.loc[keep].reset_index(drop=True)

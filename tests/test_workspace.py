@@ -130,3 +130,72 @@ def test_inputs_are_hashed_again_only_when_they_change(tiny_root, monkeypatch):
     assert {k: v for k, v in changed.items() if k != "responses:responses.csv"} == \
         {k: v for k, v in first.items() if k != "responses:responses.csv"}
     assert "No one called bock" in ws.refresh().table("responses")["comment"].dropna().tolist()  # store rebuilt
+
+
+# -- a period's rows from the store (issue 17: a kernel never holds the rows outside the period) ----------
+PERIODS = [(None, None), ("2025-03-01", None), (None, "2025-06-30"), ("2025-02-10", "2025-02-10"),
+           ("2025-04-01", "2025-09-30"), ("2031-01-01", "2031-12-31")]  # the demo's data: 2025 (touchpoints from 2022)
+
+
+@pytest.mark.parametrize("start, end", PERIODS)
+@pytest.mark.parametrize("name, column", [("interactions", "occurred_at"), ("responses", "answered_at"),
+                                          ("mentions", "posted_at")])
+def test_a_period_read_from_the_store_is_the_period_of_the_whole_table(demo_workspaces, name, column, start, end):
+    import pandas as pd
+
+    from cxlib.workspace import open_client, within_period
+
+    ws = open_client("acme-telecom", root=demo_workspaces["acme-telecom"].root)  # its own cache
+    start, end = (pd.Timestamp(d) if d else None for d in (start, end))
+    got = ws.table_in_period(name, column, start, end)
+    want = within_period(ws.table(name), column, start, end)
+    pd.testing.assert_frame_equal(got, want)
+    if start is not None or end is not None:
+        assert len(want) < len(ws.table(name))  # the period cuts the table
+    pd.testing.assert_frame_equal(ws.table_in_period(name, column, start, end), want)  # the whole table now cached
+
+
+def test_a_period_read_does_not_load_the_whole_table(demo_workspaces, monkeypatch):
+    import pandas as pd
+
+    from cxlib.ingest import store
+    from cxlib.workspace import open_client
+
+    ws = open_client("acme-telecom", root=demo_workspaces["acme-telecom"].root)
+    monkeypatch.setattr(store, "read_table", lambda *a, **k: pytest.fail("the whole table was read"))
+    part = ws.table_in_period("interactions", "occurred_at", pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-31"))
+    assert part["occurred_at"].between("2025-03-01", "2025-04-01").all() and len(part)
+
+
+def test_an_undated_table_is_its_own_period(tmp_path):
+    import pandas as pd
+
+    from cxlib.workspace import open_client
+
+    from tests.ingest.test_real_exports import SURVEY, client
+
+    client(tmp_path, {"responses": {"path": "s.csv", "scales": {"nps": "0-10"},
+                                    "columns": {"Score": "nps", "Airline": "company"}}}, {"s.csv": SURVEY},
+           benchmark={"client": "virgin america"})
+    ws = open_client("c", root=tmp_path)
+    got = ws.table_in_period("responses", "answered_at", pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31"))
+    assert got["nps"].tolist() == [10, 9, 6]  # no dates: all of it, the client's own rows only
+    assert ws.table_in_period("mentions", "posted_at", pd.Timestamp("2024-01-01"), None) is None
+
+
+@pytest.mark.parametrize("client", ["acme-telecom", "bluebird-retail", "crest-insurance"])
+def test_one_value_per_column_tells_which_columns_hold_data(demo_workspaces, client):
+    from cxlib.report.sections.base import has_column
+    from cxlib.schema import TABLE_ORDER
+
+    ws = demo_workspaces[client]
+    empty = 0
+    for name in TABLE_ORDER:
+        whole, one = ws.table(name), ws.one_value_per_column(name)
+        if whole is None:
+            assert one is None
+            continue
+        assert len(one) == 1 and one.columns.tolist() == whole.columns.tolist()
+        assert {c: has_column(one, c) for c in whole.columns} == {c: has_column(whole, c) for c in whole.columns}
+        empty += sum(not has_column(whole, c) for c in whole.columns)
+    assert empty  # some column without data: the answers are not all "yes"

@@ -22,7 +22,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["write_store", "read_table", "connect", "is_stale", "file_sha256", "arrow_to_frame"]
+__all__ = ["write_store", "read_table", "read_dated", "read_one_value_per_column", "connect", "is_stale", "file_sha256",
+           "arrow_to_frame"]
 
 _META = "store_meta"
 
@@ -107,7 +108,60 @@ def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
 def read_table(store_path: Path, name: str) -> pd.DataFrame | None:
     """A table of the store as a DataFrame with nullable dtypes, or None if the client has none."""
     with connect(store_path) as con:
-        present = json.loads(con.execute(f"select tables from {_META}").fetchall()[0][0])
-        if name not in present:
+        if not _present(con, name):
             return None
         return arrow_to_frame(con.sql(f'select * from "{name}"').to_arrow_table())
+
+
+def _present(con, name: str) -> bool:
+    return name in json.loads(con.execute(f"select tables from {_META}").fetchall()[0][0])
+
+
+#: Column types whose DataFrame conversion (:func:`arrow_to_frame`) does not depend on the other rows: a
+#: part of the table read by a query has the dtypes the whole table has.
+_ROW_BY_ROW_TYPES = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE", "TIMESTAMP", "TIMESTAMP_NS"})
+
+
+def read_dated(store_path: Path, name: str, column: str, low: pd.Timestamp | None,
+               high: pd.Timestamp | None) -> pd.DataFrame | None:
+    """The rows of a stored table whose ``column`` is at or after ``low`` and before ``high`` (None: no bound),
+    in table order, read by DuckDB without loading the rest; None if the client has no such table.
+
+    The whole table when it cannot be cut this way: ``column`` absent or without any date, or a
+    column of a type whose conversion depends on the whole column. Rows are as :func:`read_table`
+    gives them (the same dtypes), so a caller applies its own exact period rule to the result.
+
+    Examples
+    --------
+    >>> part = read_dated(store_path, "interactions", "occurred_at", pd.Timestamp("2024-01-01"), None)  # doctest: +SKIP
+    """
+    with connect(store_path) as con:
+        if not _present(con, name):
+            return None
+        types = dict(con.execute("select column_name, data_type from information_schema.columns where table_name = ?",
+                                 [name]).fetchall())
+        whole = column not in types or not set(types.values()) <= _ROW_BY_ROW_TYPES \
+            or con.execute(f'select count("{column}") from "{name}"').fetchall()[0][0] == 0
+        if whole or (low is None and high is None):
+            return arrow_to_frame(con.sql(f'select * from "{name}"').to_arrow_table())
+        where = " and ".join(([f'"{column}" >= $low'] if low is not None else [])
+                             + ([f'"{column}" < $high'] if high is not None else []))
+        params = {k: v.to_pydatetime() for k, v in (("low", low), ("high", high)) if v is not None}
+        return arrow_to_frame(con.sql(f'select * from "{name}" where {where}', params=params).to_arrow_table())
+
+
+def read_one_value_per_column(store_path: Path, name: str, *, where: str | None = None) -> pd.DataFrame | None:
+    """One row: for each column of a stored table, one of its values (missing when it has none); None if the
+    client has no such table. Enough to tell which columns hold data, without loading the table.
+
+    ``where`` names a boolean column: when the table has it, only the rows where it is true count
+    (``is_client``).
+    """
+    with connect(store_path) as con:
+        if not _present(con, name):
+            return None
+        names = [r[0] for r in con.execute("select column_name from information_schema.columns where table_name = ? "
+                                           "order by ordinal_position", [name]).fetchall()]
+        values = ", ".join(f'any_value("{c}") as "{c}"' for c in names)
+        rows = f' where coalesce("{where}", false)' if where in names else ""
+        return arrow_to_frame(con.sql(f'select {values} from "{name}"{rows}').to_arrow_table())

@@ -64,5 +64,5 @@ def missing_data_sections(config, *, tables: Mapping[str, pd.DataFrame | None] |
         ws = config
         config = ws.config
         if tables is None:
-            tables = {name: ws.table(name) for name in TABLE_ORDER}
+            tables = {name: ws.one_value_per_column(name) for name in TABLE_ORDER}
     return coverage(config, tables=tables)

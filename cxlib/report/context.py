@@ -148,20 +148,6 @@ class ReportData:
         return bool(missing)
 
 
-def _within(frame: pd.DataFrame | None, column: str, start, end) -> pd.DataFrame | None:
-    if frame is None or column not in frame or not frame[column].notna().any():
-        return frame  # undated data cannot be placed in a period: all of it is the period
-    keep = pd.Series(True, index=frame.index)
-    if start is not None:
-        keep &= frame[column] >= start
-    if end is not None:
-        keep &= frame[column] < end + pd.Timedelta(days=1)
-    keep = keep.fillna(False).to_numpy(dtype=bool)
-    if keep.all() and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
-        return frame  # the whole table is in the period (the workspace handed out its own copy): no second copy
-    return frame.loc[keep].reset_index(drop=True)
-
-
 def report_data(client: str, *, root: str, audience: str = "executive", period_start: str | None = None,
                 period_end: str | None = None, seed: int = 7, view: str | None = None) -> ReportData:
     """Open a client and prepare its tables for the report.
@@ -213,9 +199,9 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
     except ValueError as exc:
         raise ReportError(f"period_start/period_end: {exc}. Write dates as YYYY-MM-DD.") from None
     customers = ws.customers
-    interactions = _within(ws.interactions, "occurred_at", start, end)
-    responses = _within(ws.responses, "answered_at", start, end)
-    mentions = _within(ws.mentions, "posted_at", start, end)
+    interactions = ws.table_in_period("interactions", "occurred_at", start, end)
+    responses = ws.table_in_period("responses", "answered_at", start, end)
+    mentions = ws.table_in_period("mentions", "posted_at", start, end)
     selection = ""
     if saved is not None:
         from cxlib.analysis.selection import Filters, select_tables
@@ -238,21 +224,25 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         f"{start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else \
         f"from {start:%d %b %Y}" if start is not None else f"until {end:%d %b %Y}"
     benchmark, benchmark_client = _benchmark(ws, start, end)
+    self_assessment = ws.self_assessment
+    ws.forget_tables()  # the report holds its period's tables; a whole table kept here only costs memory
     return ReportData(
         ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
         responses=responses, relationship=relationship, transactional=transactional,
-        mentions=mentions, self_assessment=ws.self_assessment, period=period, seed=seed, selection=selection,
+        mentions=mentions, self_assessment=self_assessment, period=period, seed=seed, selection=selection,
         outcome=ws.outcome, benchmark=benchmark, benchmark_client=benchmark_client,
     )
 
 
 def _benchmark(ws, start, end) -> tuple[pd.DataFrame | None, str | None]:
     """The competitors' answers of the period and the client's name among them (client.yaml ``benchmark``)."""
+    from cxlib.workspace import within_period
+
     setting = getattr(ws.config, "benchmark", None)
     others = ws.benchmark("responses") if setting is not None and hasattr(ws, "benchmark") else None
     if others is None or not len(others):
         return None, None
-    return _within(others, "answered_at", start, end), str(setting.client)
+    return within_period(others, "answered_at", start, end), str(setting.client)
 
 
 def attempt(func, *args, what: str | None = None, **kwargs):

@@ -55,7 +55,7 @@ def compute(data) -> AboutDataResult:
             lambda t: t[:1].upper() + t[1:] if isinstance(t, str) else t),
         reason_label=quarantine["reason_code"].map(REASONS).fillna(quarantine["reason_code"].map(label)),
         column_label=quarantine["column"].map(label))
-    cov = coverage(ws.config, tables={name: ws.table(name) for name in TABLE_ORDER})
+    cov = coverage(ws.config, tables={name: ws.one_value_per_column(name) for name in TABLE_ORDER})
     needs = {s.title: plain_needs(s.all_needs) for s in _sections()}
     cov = cov.assign(needs_plain=cov["section"].map(needs))
     # what the data supports, from the registry alone: no cache (it would record itself in this section)

@@ -123,3 +123,25 @@ def test_survey_comments_are_coded_once_per_report(demo_root, monkeypatch):
     assert calls["code_comments"].count(n) == 1, calls["code_comments"]
     assert calls["mention_sentiment"] == [calls["mention_sentiment"][0]], calls["mention_sentiment"]
     assert data.coded_comments() is data.coded_comments()
+
+
+def test_a_report_holds_its_period_and_never_the_whole_touchpoint_log(demo_root, monkeypatch):
+    """A kernel reads the period's rows from the store, keeps no whole table afterwards, and tells which
+    columns hold data without loading any table (issue 17: at ten million touchpoints each whole table
+    held was about a gigabyte per kernel)."""
+    from cxlib.ingest import store
+    from cxlib.report.context import report_data
+    from cxlib.report.sections import ReportRun
+
+    read = []
+    real = store.read_table
+    monkeypatch.setattr(store, "read_table", lambda path, name: read.append(name) or real(path, name))
+    data = report_data("acme-telecom", root=str(demo_root), audience="analyst")
+    assert not {"interactions", "responses", "mentions"} & set(read), read
+    assert data.ws._cache == {}
+    whole = data.ws.table("interactions")
+    assert 0 < len(data.interactions) < len(whole)  # the demo's touchpoints start before its period
+    data.ws.forget_tables()
+    read.clear()
+    ReportRun(data, cache="off", theme=False).result("about_data")  # coverage: which columns hold data
+    assert not {"interactions", "responses", "mentions", "customers"} & set(read), read
