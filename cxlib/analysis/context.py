@@ -186,8 +186,8 @@ def add_context(
     Raises
     ------
     DataError
-        A key is missing, a joined table holds a key twice, or a requested column exists
-        nowhere.
+        A key is missing, a joined table holds twice a key that ``frame`` uses, or a requested
+        column exists nowhere.
 
     Notes
     -----
@@ -231,6 +231,11 @@ def add_context(
             raise DataError(f"cannot join {', '.join(take)} from `{name}` on `{key}`: the key is missing from "
                             f"{'this table' if key not in out.columns else '`' + name + '`'}.")
         right = table[[key, *take]]
+        # only the rows the join can use (and any without a key, which a left join matches to a missing key):
+        # hashing a ten-million-row touchpoint log to join a few hundred thousand answers cost ~1 GB and seconds
+        used = right[key].isin(out[key].dropna().unique()).to_numpy(dtype=bool) | right[key].isna().to_numpy(dtype=bool)
+        if not used.all():
+            right = right[used]
         if right[key].duplicated().any():
             dup = right.loc[right[key].duplicated(), key].iloc[:3].tolist()
             raise DataError(f"`{name}.{key}` holds {dup} more than once, so the join is ambiguous. Load the "

@@ -88,7 +88,7 @@ def follow_up_list(interactions: pd.DataFrame | None, responses: pd.DataFrame | 
     inter_by_id = None
     if interactions is not None and len(interactions):
         require(interactions, ["interaction_id", "customer_id", "occurred_at"], "interactions")
-        inter_by_id = interactions.set_index("interaction_id")
+        inter_by_id = _answered(interactions, responses).set_index("interaction_id")
     if responses is not None and len(responses):
         events += _answers(responses, inter_by_id, detractor_max=detractor_max, low_rating=low_rating)
     if interactions is not None and len(interactions) and "case_id" in interactions.columns:
@@ -116,6 +116,18 @@ def follow_up_list(interactions: pd.DataFrame | None, responses: pd.DataFrame | 
     for c in ("customer_id", "reason", "what_went_wrong", "touchpoint", "channel", "case_id", "response_id"):
         table[c] = table[c].astype("string")
     return table[cols].reset_index(drop=True)
+
+
+def _answered(interactions: pd.DataFrame, responses: pd.DataFrame | None) -> pd.DataFrame:
+    """The interactions answers point to, with the columns an answer's context takes (a large touchpoint log
+    is neither copied nor indexed whole to look up a few hundred thousand answers)."""
+    if responses is None or "interaction_id" not in responses.columns:
+        return interactions
+    used = interactions["interaction_id"].isin(responses["interaction_id"].dropna().unique()).to_numpy(dtype=bool)
+    if not used.any():
+        return interactions.iloc[:0]
+    cols = [c for c in ("interaction_id", "touchpoint", "channel", "department", "case_id") if c in interactions.columns]
+    return interactions.loc[used, cols]
 
 
 def _owner_map(owners) -> dict[str, str]:
@@ -171,7 +183,10 @@ def _cases(interactions: pd.DataFrame, *, repeat_contacts: int, asked_again: int
     cases = case_table(interactions, silent_minutes=silent_minutes)
     if cases.empty:
         return []
-    last = interactions.sort_values(["occurred_at", "interaction_id"], kind="stable").dropna(subset=["case_id"])
+    # the contacts of cases only, in time order (a stable sort of them keeps the order sorting every touchpoint gives)
+    keep = [c for c in ("case_id", "occurred_at", "interaction_id", "department") if c in interactions.columns]
+    last = interactions.loc[interactions["case_id"].notna().to_numpy(dtype=bool), keep] \
+        .sort_values(["occurred_at", "interaction_id"], kind="stable")
     last = last.groupby("case_id", sort=False).tail(1).set_index("case_id")
     dept = cases["case_id"].map(last["department"]) if "department" in last.columns else pd.NA
     base = pd.DataFrame({"customer_id": cases["customer_id"], "when": cases["closed_at"],
