@@ -148,10 +148,12 @@ def _cell_themes(data, keys: list[str], codebook, coded, sentiment) -> tuple[pd.
     from cxlib.text.coding import comment_frame
 
     comments = comment_frame(data.responses)  # once: each cell's quotes come from a few of them
+    # each cell's comments of its theme, grouped once (not a scan of every coded comment per cell)
+    raised = bad.groupby([*keys, "theme"], observed=True, sort=False)["comment_ref"].agg(set).to_dict()
     for _, r in top[~small].iterrows():
         if r["n_comments"] < cfg.min_n_quotes or theme_total.get(r["theme"], 0) < cfg.min_n_quotes:
             continue
-        refs = set(bad.loc[(bad[keys] == r[keys].values).all(axis=1) & (bad["theme"] == r["theme"]), "comment_ref"])
+        refs = raised.get(tuple(r[[*keys, "theme"]]), set())
         single = refs & one_theme  # a quote illustrates one theme: comments coded with it alone first
         refs = single or refs
         q = text.select_quotes(coded[coded["comment_ref"].isin(refs)], comments[comments["comment_ref"].isin(refs)],
