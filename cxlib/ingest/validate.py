@@ -23,7 +23,7 @@ import pandas as pd
 from cxlib.config import ClientConfig, TableSource
 from cxlib.errors import DataError
 from cxlib.ingest import readers, streaming
-from cxlib.ingest.rules import check_keys, check_references, quality_flags
+from cxlib.ingest.rules import KnownIds, check_keys, check_references, quality_flags
 from cxlib.ingest.table_checks import (
     QUARANTINE_COLUMNS,
     TableOutcome,
@@ -110,7 +110,7 @@ def validate_table(
     source: TableSource,
     config: ClientConfig,
     *,
-    known_ids: dict[tuple[str, str], pd.Series] | None = None,
+    known_ids: dict[tuple[str, str], pd.Series | KnownIds] | None = None,
     interaction_owner: pd.Series | Callable[[pd.Series], pd.Series] | None = None,
 ) -> TableOutcome:
     """Validate one table read from one or more files. See the module docstring."""
@@ -232,7 +232,7 @@ def validate_client(config: ClientConfig, *, progress: Callable[[str], None] | N
         fields += outcome.fields
         spilled = isinstance(outcome.frame, streaming.SpilledTable)
         if spec.key and outcome.frame is not None:
-            known[(name, spec.key)] = outcome.frame.ids(spec.key) if spilled else outcome.frame[spec.key]
+            known[(name, spec.key)] = outcome.frame.ids(spec.key) if spilled else KnownIds(outcome.frame[spec.key])
         if name == "interactions":
             owner = outcome.frame.lookup("interaction_id", "customer_id") if spilled \
                 else outcome.frame.set_index("interaction_id")["customer_id"]

@@ -6,6 +6,8 @@ import hashlib
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxlib.ingest import validate as validate_mod
 from cxlib.errors import DataError
@@ -292,3 +294,16 @@ def test_spss_user_missing_codes_are_never_scores(tmp_path):
     responses = open_client("tiny", root=tmp_path).responses.set_index("response_id")
     assert pd.isna(responses.loc["S3", "nps"])
     assert responses["nps"].mean() == pytest.approx(6.0)  # (10 + 0 + 8) / 3, the 99 never averaged
+
+
+@settings(max_examples=200, deadline=None)
+@given(ids=st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers(-5, 5)), max_size=30),
+       values=st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers(-5, 5)), max_size=30))
+def test_known_ids_answer_as_isin_does(ids, values):
+    """The ids hashed once (reference checks of every batch) give isin's answers: text compared as text,
+    missing values never known."""
+    from cxlib.ingest.rules import KnownIds, isin
+
+    known = pd.Series(ids, dtype="object")
+    asked = pd.Series(values, dtype="object")
+    assert KnownIds(known).contains(asked).tolist() == isin(asked, known).tolist()
