@@ -16,6 +16,22 @@ from cxlib.workspace import load_config
 SMALL_BATCH = 24 * 1024  # a few hundred rows per batch: the demo files make dozens of batches
 
 
+def _planted(inter):
+    """Rows that break the rules, made from a log's own rows: an early id reused with other content, an early id
+    reused pointing to nobody, an unknown customer, a missing id."""
+    n = len(inter)
+    other = inter.iloc[[5]].copy()
+    other["channel"] = "phone" if other["channel"].iat[0] != "phone" else "email"
+    ghost = inter.iloc[[7]].copy()
+    ghost["customer_id"] = "NOBODY"
+    unknown = inter.iloc[[n // 3]].copy()
+    unknown["interaction_id"] = "UNK-1"
+    unknown["customer_id"] = "C-NOT-THERE"
+    missing = inter.iloc[[n // 4]].copy()
+    missing["interaction_id"] = pd.NA
+    return other, ghost, unknown, missing
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     """A demo client with customers and interactions as CSV, faults planted in and across batches."""
@@ -27,24 +43,13 @@ def client(tmp_path_factory):
     rows = [inter]
     # an exact copy of an early row, late in the file (another batch): duplicate_row
     rows.append(inter.iloc[[3]])
-    # an early id reused late with other content: duplicate_key
-    other = inter.iloc[[5]].copy()
-    other["channel"] = "phone" if other["channel"].iat[0] != "phone" else "email"
-    rows.append(other)
-    # an early id reused late, and pointing to nobody: the key reason wins over the reference
-    ghost = inter.iloc[[7]].copy()
-    ghost["customer_id"] = "NOBODY"
-    rows.append(ghost)
-    # a bad value, an unknown customer, a missing id
+    # an early id reused late with other content (duplicate_key), and one pointing to nobody (the key reason
+    # wins over the reference); an unknown customer, a missing id, and a bad value
+    other, ghost, unknown, missing = _planted(inter)
     bad = inter.iloc[[n // 2]].copy()
     bad["interaction_id"] = "BAD-1"
     bad["wait_minutes"] = "lots"
-    unknown = inter.iloc[[n // 3]].copy()
-    unknown["interaction_id"] = "UNK-1"
-    unknown["customer_id"] = "C-NOT-THERE"
-    missing = inter.iloc[[n // 4]].copy()
-    missing["interaction_id"] = pd.NA
-    rows += [bad, unknown, missing]
+    rows += [other, ghost, bad, unknown, missing]
     # a duplicate of a row that is itself bad: not live, so never a duplicate
     rows.append(bad)
     frame = pd.concat(rows, ignore_index=True)
@@ -225,15 +230,7 @@ def parquet_client(tmp_path_factory):
     folder = generate_client("acme-telecom", root, n_customers=240, seed=12)
     inter = pd.read_parquet(folder / "interactions.parquet")
     n = len(inter)
-    other = inter.iloc[[5]].copy()
-    other["channel"] = "phone" if other["channel"].iat[0] != "phone" else "email"
-    ghost = inter.iloc[[7]].copy()
-    ghost["customer_id"] = "NOBODY"
-    unknown = inter.iloc[[n // 3]].copy()
-    unknown["interaction_id"] = "UNK-1"
-    unknown["customer_id"] = "C-NOT-THERE"
-    missing = inter.iloc[[n // 4]].copy()
-    missing["interaction_id"] = pd.NA
+    other, ghost, unknown, missing = _planted(inter)
     late = inter.iloc[[n // 2]].copy()
     late["interaction_id"] = "LATE-1"
     late["wait_minutes"] = -3.0  # a negative wait: bad value
