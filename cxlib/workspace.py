@@ -375,7 +375,7 @@ def within_period(frame: pd.DataFrame | None, column: str, start: pd.Timestamp |
 
     Examples
     --------
-    >>> t = pd.DataFrame({"at": pd.to_datetime(["2024-01-01 09:00", "2024-01-31 23:59", "2024-02-01", None])})
+    >>> t = pd.DataFrame({"at": pd.to_datetime(["2024-01-01 09:00", "2024-01-31 23:59", "2024-02-01 00:00", None])})
     >>> len(within_period(t, "at", pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")))
     2
     """
