@@ -201,10 +201,7 @@ class Workspace:
         if name not in TABLES and name not in _STORE_ONLY:
             raise ConfigError(f"Unknown table {name!r}. Tables: {', '.join(TABLE_ORDER)}, {', '.join(_STORE_ONLY)}.")
         frame = self._stored(name)
-        if frame is None or "is_client" not in frame:
-            return None if frame is None else frame.copy()
-        return frame[frame["is_client"].fillna(False).to_numpy(dtype=bool)].drop(columns="is_client") \
-            .reset_index(drop=True)
+        return None if frame is None else _client_rows(frame) if "is_client" in frame else frame.copy()
 
     def _stored(self, name: str) -> pd.DataFrame | None:
         from cxlib.ingest import store
@@ -236,10 +233,9 @@ class Workspace:
         self.refresh()
         day = pd.Timedelta(days=1)
         frame = store.read_dated(self.store_path, name, column, None if start is None else start - day,
-                                 None if end is None else end + 2 * day)
+                                 None if end is None else end + 2 * day, where="is_client")
         if frame is not None and "is_client" in frame:
-            frame = frame[frame["is_client"].fillna(False).to_numpy(dtype=bool)].drop(columns="is_client") \
-                .reset_index(drop=True)
+            frame = _client_rows(frame)  # the query kept only the client's rows: this drops the column
         return within_period(frame, column, start, end)
 
     def one_value_per_column(self, name: str) -> pd.DataFrame | None:
@@ -264,8 +260,7 @@ class Workspace:
         frame = self._stored(name)
         if frame is None or "is_client" not in frame:
             return None
-        return frame[~frame["is_client"].fillna(False).to_numpy(dtype=bool)].drop(columns="is_client") \
-            .reset_index(drop=True)
+        return _client_rows(frame, client=False)
 
     @property
     def outcome(self) -> str | None:
@@ -364,6 +359,13 @@ def open_client(name: str, root: str | os.PathLike | None = None, *, refresh: bo
     if refresh:
         ws.refresh()
     return ws
+
+
+def _client_rows(frame: pd.DataFrame, *, client: bool = True) -> pd.DataFrame:
+    """The client's own rows of a table with a benchmark (``is_client``; ``client=False``: the others' rows),
+    without that column."""
+    mine = frame["is_client"].fillna(False).to_numpy(dtype=bool)
+    return frame[mine if client else ~mine].drop(columns="is_client").reset_index(drop=True)
 
 
 def within_period(frame: pd.DataFrame | None, column: str, start: pd.Timestamp | None,

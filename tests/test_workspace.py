@@ -140,12 +140,14 @@ PERIODS = [(None, None), ("2025-03-01", None), (None, "2025-06-30"), ("2025-02-1
 @pytest.mark.parametrize("start, end", PERIODS)
 @pytest.mark.parametrize("name, column", [("interactions", "occurred_at"), ("responses", "answered_at"),
                                           ("mentions", "posted_at")])
-def test_a_period_read_from_the_store_is_the_period_of_the_whole_table(demo_workspaces, name, column, start, end):
+@pytest.mark.parametrize("demo", ["acme-telecom", "bluebird-retail"])  # bluebird: answers with a benchmark
+def test_a_period_read_from_the_store_is_the_period_of_the_whole_table(demo_workspaces, demo, name, column, start,
+                                                                         end):
     import pandas as pd
 
     from cxlib.workspace import open_client, within_period
 
-    ws = open_client("acme-telecom", root=demo_workspaces["acme-telecom"].root)  # its own cache
+    ws = open_client(demo, root=demo_workspaces[demo].root)  # its own cache
     start, end = (pd.Timestamp(d) if d else None for d in (start, end))
     got = ws.table_in_period(name, column, start, end)
     want = within_period(ws.table(name), column, start, end)
@@ -199,3 +201,25 @@ def test_one_value_per_column_tells_which_columns_hold_data(demo_workspaces, cli
         assert {c: has_column(one, c) for c in whole.columns} == {c: has_column(whole, c) for c in whole.columns}
         empty += sum(not has_column(whole, c) for c in whole.columns)
     assert empty  # some column without data: the answers are not all "yes"
+
+
+def test_a_period_of_the_clients_own_undated_answers_ignores_the_benchmarks_dates(tmp_path):
+    """The client's answers are undated while the other companies' are dated: the client's table is undated,
+    so all of it is the period, whether the whole table is in memory or only the period's rows are read."""
+    import pandas as pd
+
+    from cxlib.workspace import open_client, within_period
+
+    from tests.ingest.test_real_exports import client
+
+    survey = ("Score,Airline,Date\n10,Virgin America,\n3,Delta,2024-01-05\n9,Virgin America,\n"
+              "6,Delta,2023-06-01\n")
+    client(tmp_path, {"responses": {"path": "s.csv", "scales": {"nps": "0-10"},
+                                    "columns": {"Score": "nps", "Airline": "company", "Date": "answered_at"}}},
+           {"s.csv": survey}, benchmark={"client": "virgin america"})
+    ws = open_client("c", root=tmp_path)
+    start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")
+    got = ws.table_in_period("responses", "answered_at", start, end)
+    want = within_period(ws.table("responses"), "answered_at", start, end)
+    assert want["nps"].tolist() == [10, 9]
+    pd.testing.assert_frame_equal(got, want)

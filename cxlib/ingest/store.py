@@ -123,13 +123,15 @@ _ROW_BY_ROW_TYPES = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBL
 
 
 def read_dated(store_path: Path, name: str, column: str, low: pd.Timestamp | None,
-               high: pd.Timestamp | None) -> pd.DataFrame | None:
+               high: pd.Timestamp | None, *, where: str | None = None) -> pd.DataFrame | None:
     """The rows of a stored table whose ``column`` is at or after ``low`` and before ``high`` (None: no bound),
     in table order, read by DuckDB without loading the rest; None if the client has no such table.
 
     The whole table when it cannot be cut this way: ``column`` absent or without any date, or a
     column of a type whose conversion depends on the whole column. Rows are as :func:`read_table`
     gives them (the same dtypes), so a caller applies its own exact period rule to the result.
+    ``where`` names a boolean column: when the table has it, only the rows where it is true are the
+    table (``is_client``), for the check for dates too.
 
     Examples
     --------
@@ -140,14 +142,20 @@ def read_dated(store_path: Path, name: str, column: str, low: pd.Timestamp | Non
             return None
         types = dict(con.execute("select column_name, data_type from information_schema.columns where table_name = ?",
                                  [name]).fetchall())
+        only = _only(where, types)
         whole = column not in types or not set(types.values()) <= _ROW_BY_ROW_TYPES \
-            or con.execute(f'select count("{column}") from "{name}"').fetchall()[0][0] == 0
+            or con.execute(f'select count("{column}") from "{name}" where {only}').fetchall()[0][0] == 0
         if whole or (low is None and high is None):
-            return arrow_to_frame(con.sql(f'select * from "{name}"').to_arrow_table())
-        where = " and ".join(([f'"{column}" >= $low'] if low is not None else [])
+            return arrow_to_frame(con.sql(f'select * from "{name}" where {only}').to_arrow_table())
+        dated = " and ".join([only] + ([f'"{column}" >= $low'] if low is not None else [])
                              + ([f'"{column}" < $high'] if high is not None else []))
         params = {k: v.to_pydatetime() for k, v in (("low", low), ("high", high)) if v is not None}
-        return arrow_to_frame(con.sql(f'select * from "{name}" where {where}', params=params).to_arrow_table())
+        return arrow_to_frame(con.sql(f'select * from "{name}" where {dated}', params=params).to_arrow_table())
+
+
+def _only(where: str | None, columns) -> str:
+    """The SQL condition keeping the rows where the boolean column ``where`` is true (all rows without it)."""
+    return f'coalesce("{where}", false)' if where and where in columns else "true"
 
 
 def read_one_value_per_column(store_path: Path, name: str, *, where: str | None = None) -> pd.DataFrame | None:
@@ -163,5 +171,4 @@ def read_one_value_per_column(store_path: Path, name: str, *, where: str | None 
         names = [r[0] for r in con.execute("select column_name from information_schema.columns where table_name = ? "
                                            "order by ordinal_position", [name]).fetchall()]
         values = ", ".join(f'any_value("{c}") as "{c}"' for c in names)
-        rows = f' where coalesce("{where}", false)' if where in names else ""
-        return arrow_to_frame(con.sql(f'select {values} from "{name}"{rows}').to_arrow_table())
+        return arrow_to_frame(con.sql(f'select {values} from "{name}" where {_only(where, names)}').to_arrow_table())
