@@ -203,24 +203,31 @@ def test_one_value_per_column_tells_which_columns_hold_data(demo_workspaces, cli
     assert empty  # some column without data: the answers are not all "yes"
 
 
-def test_a_period_of_the_clients_own_undated_answers_ignores_the_benchmarks_dates(tmp_path):
-    """The client's answers are undated while the other companies' are dated: the client's table is undated,
-    so all of it is the period, whether the whole table is in memory or only the period's rows are read."""
+def _period_of_survey(tmp_path, survey):
+    """(read from the store, cut from the whole table): January 2024 of a survey whose `Airline` is the benchmark."""
     import pandas as pd
 
     from cxlib.workspace import open_client, within_period
 
     from tests.ingest.test_real_exports import client
 
-    survey = ("Score,Airline,Date\n10,Virgin America,\n3,Delta,2024-01-05\n9,Virgin America,\n"
-              "6,Delta,2023-06-01\n")
     client(tmp_path, {"responses": {"path": "s.csv", "scales": {"nps": "0-10"},
                                     "columns": {"Score": "nps", "Airline": "company", "Date": "answered_at"}}},
            {"s.csv": survey}, benchmark={"client": "virgin america"})
     ws = open_client("c", root=tmp_path)
     start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")
-    got = ws.table_in_period("responses", "answered_at", start, end)
-    want = within_period(ws.table("responses"), "answered_at", start, end)
+    return (ws.table_in_period("responses", "answered_at", start, end),
+            within_period(ws.table("responses"), "answered_at", start, end))
+
+
+def test_a_period_of_the_clients_own_undated_answers_ignores_the_benchmarks_dates(tmp_path):
+    """The client's answers are undated while the other companies' are dated: the client's table is undated,
+    so all of it is the period, whether the whole table is in memory or only the period's rows are read."""
+    import pandas as pd
+
+    survey = ("Score,Airline,Date\n10,Virgin America,\n3,Delta,2024-01-05\n9,Virgin America,\n"
+              "6,Delta,2023-06-01\n")
+    got, want = _period_of_survey(tmp_path, survey)
     assert want["nps"].tolist() == [10, 9]
     pd.testing.assert_frame_equal(got, want)
 
@@ -228,18 +235,8 @@ def test_a_period_of_the_clients_own_undated_answers_ignores_the_benchmarks_date
 def test_a_period_of_a_table_with_a_benchmark_is_the_clients_own_rows_of_the_period(tmp_path):
     import pandas as pd
 
-    from cxlib.workspace import open_client, within_period
-
-    from tests.ingest.test_real_exports import client
-
     survey = ("Score,Airline,Date\n10,Virgin America,2024-01-03\n3,Delta,2024-01-05\n9,Virgin America,2024-03-01\n"
               "6,Virgin America,\n7,Delta,2024-01-09\n")
-    client(tmp_path, {"responses": {"path": "s.csv", "scales": {"nps": "0-10"},
-                                    "columns": {"Score": "nps", "Airline": "company", "Date": "answered_at"}}},
-           {"s.csv": survey}, benchmark={"client": "virgin america"})
-    ws = open_client("c", root=tmp_path)
-    start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")
-    got = ws.table_in_period("responses", "answered_at", start, end)
-    want = within_period(ws.table("responses"), "answered_at", start, end)
+    got, want = _period_of_survey(tmp_path, survey)
     assert want["nps"].tolist() == [10]  # the client's, dated in January; undated answers are outside a dated table
     pd.testing.assert_frame_equal(got, want)
