@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -260,3 +261,47 @@ def test_batch_on_a_local_dask_cluster(project):
     assert {r.client: r.status for r in result.results} == {"alpha": "ok", "beta": "ok", "bad": "failed"}
     assert sorted(runs(project)) == ["alpha,executive", "bad,executive", "beta,executive"]
     assert (project / "reports" / "alpha" / "alpha-executive.pdf").exists()
+
+
+_FLIGHT_LOCK, _FLIGHT = threading.Lock(), {"now": 0, "most": 0}
+
+
+def _counted_render(job):
+    """A stand-in for a client's render that counts how many run at once (in-process Dask workers)."""
+    from cxlib.report.pipeline import ClientResult
+
+    with _FLIGHT_LOCK:
+        _FLIGHT["now"] += 1
+        _FLIGHT["most"] = max(_FLIGHT["most"], _FLIGHT["now"])
+    time.sleep(0.2)
+    with _FLIGHT_LOCK:
+        _FLIGHT["now"] -= 1
+    return ClientResult(client=job.client, status="ok", seconds=0.2)
+
+
+def test_a_dask_batch_never_has_more_clients_in_flight_than_worker_threads(monkeypatch):
+    """Queued tasks get stolen by estimated durations that know nothing of a report: one worker idled
+    while the other ran three clients in a row. The next client is submitted only when one is done."""
+    import distributed
+
+    import cxlib.report.batch as batch
+
+    in_flight_at_submit, submitted = [], []
+    real_submit = distributed.Client.submit
+
+    def counting_submit(self, *args, **kwargs):
+        in_flight_at_submit.append(sum(not f.done() for f in submitted))
+        future = real_submit(self, *args, **kwargs)
+        submitted.append(future)
+        return future
+
+    monkeypatch.setattr(batch, "_unit", lambda jobs: _counted_render)
+    monkeypatch.setattr(distributed.Client, "submit", counting_submit)
+    jobs = [ReportJob(client=f"c{i}", root=".") for i in range(6)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        got = batch._run_dask(jobs, cluster.scheduler_address, batch._Display([j.client for j in jobs], enabled=False),
+                              workers=2, warm=False, settings=SETTINGS)
+    assert sorted(r.client for r in got.values()) == [j.client for j in jobs]
+    assert len(in_flight_at_submit) == 6 and max(in_flight_at_submit) <= 1  # 2 threads: at most one other running
+    assert _FLIGHT["most"] == 2  # and both threads were used
