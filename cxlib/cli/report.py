@@ -162,7 +162,9 @@ def register(app: typer.Typer) -> None:
         view: Optional[str] = typer.Option(None, "--view", metavar="NAME", help="Render a view saved in the explorer "
                                            "(data/<client>/views/NAME.yaml): its selection, into reports/views/NAME/."),
         results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
-        parallel: bool = typer.Option(True, "--parallel/--sequential", help="Run the audiences at once, one kernel each (shared sections are still computed once)."),
+        parallel: Optional[bool] = typer.Option(None, "--parallel/--sequential", show_default=False,
+                                                help="Run the audiences at once, one kernel each (shared sections are still computed once), "
+                                                     "or one after the other. Default: at once when their estimated memory fits in what is available."),
     ) -> None:
         """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest).
 

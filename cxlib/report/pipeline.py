@@ -74,9 +74,11 @@ class ReportJob:
         Section results shared between the audiences and kept for later runs on the same inputs
         (:mod:`cxlib.report.results`): ``on`` (default) computes each section once and reuses
         it, ``fresh`` computes everything again (and keeps the new results), ``off`` keeps nothing.
-    parallel_audiences : bool
+    parallel_audiences : bool or None
         Run the audiences' notebooks at once, each on its own kernel (``cx report``: one client
-        on every core); a batch keeps one kernel per worker and runs them one after the other.
+        on every core); False: one after the other (a batch keeps one kernel per worker); None:
+        at once when the estimate of their memory fits in what is available
+        (:func:`cxlib.report.capacity.audience_plan`), else one after the other.
     storage : str, optional
         The project's URL on shared storage (``s3://bucket/project``): inputs are read from and
         reports published to it (:func:`cxlib.report.cluster.render_remote`); ``root`` is unused.
@@ -95,7 +97,7 @@ class ReportJob:
     warm_kernel: bool = False
     parameters: tuple[tuple[str, Any], ...] = ()
     results: str = "on"
-    parallel_audiences: bool = False
+    parallel_audiences: bool | None = False
     storage: str | None = None
     storage_options: tuple[tuple[str, Any], ...] = ()
 
@@ -265,15 +267,28 @@ def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook
     return outcome
 
 
-def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict):
+def _audience_plan(job: ReportJob, ws):
+    """Side by side or one after the other (:mod:`cxlib.report.capacity`); the store is counted only when it decides."""
+    from cxlib.report.capacity import AudiencePlan, audience_plan, available_mb, store_rows
+
+    if len(job.audiences) < 2:
+        return AudiencePlan(False, "one audience")
+    if _results_mode(job.results) == "off":  # nothing shared: each kernel would compute every section
+        return AudiencePlan(False, "results off")
+    if job.parallel_audiences is not None:
+        return AudiencePlan(bool(job.parallel_audiences), "asked")
+    return audience_plan(rows=store_rows(ws.store_path), audiences=len(job.audiences), available_mb=available_mb())
+
+
+def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, side_by_side: bool):
     """Each audience's outcome, in audience order, as soon as it is known.
 
-    With ``job.parallel_audiences`` every audience runs at once on its own kernel (the sections they
-    share are computed by whichever kernel reaches them first; the other waits for its result,
+    With ``side_by_side`` every audience runs at once on its own kernel (the sections they share
+    are computed by whichever kernel reaches them first; the other waits for its result,
     :class:`cxlib.report.results.ResultsCache`); otherwise one after the other on ``kernel``.
     """
     audiences = list(job.audiences)
-    if not job.parallel_audiences or len(audiences) < 2 or _results_mode(job.results) == "off":
+    if not side_by_side or len(audiences) < 2:
         for audience in audiences:
             outcome = _run_audience(job, audience, kernel, notebook_env)
             yield outcome
@@ -367,7 +382,10 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         notebook_env = {RESULTS_ENV: "off" if mode == "off" else "on"}
         rendered: dict[str, bytes] = {}
         t_exec = time.perf_counter()
-        outcomes = _run_audiences(job, kernel, notebook_env)
+        plan = _audience_plan(job, ws)
+        settings_info["parallel_audiences"] = plan.side_by_side
+        settings_info["audience_plan"] = plan.as_dict()
+        outcomes = _run_audiences(job, kernel, notebook_env, plan.side_by_side)
         for outcome in outcomes:
             audience = outcome["audience"]
             stem = f"{job.client}-{audience}"
