@@ -235,12 +235,13 @@ def _run_dask(jobs: list[ReportJob], scheduler: str, display: _Display, *, worke
     """
     from distributed import Client, as_completed
 
-    from cxlib.report.cluster import PLUGIN_NAME, WarmKernels
+    from cxlib.report.cluster import PLUGIN_NAME, NoProfiler, WarmKernels
 
     results: dict[int, ClientResult] = {}
     cluster = _cluster(scheduler, workers)
     try:
         with Client(cluster if cluster is not None else scheduler, timeout="30s", set_as_default=False) as client:
+            client.register_plugin(NoProfiler(), name=NoProfiler.name)
             if warm:
                 client.register_plugin(WarmKernels(settings), name=PLUGIN_NAME)
             func = _unit(jobs)

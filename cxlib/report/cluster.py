@@ -7,6 +7,7 @@
   before every notebook and replaced after any failure, after ``max_reuse`` notebooks or above
   its memory limit, exactly as in the local pool (:mod:`cxlib.report.execute`); the plugin's
   teardown kills it with the worker.
+- :class:`NoProfiler` stops each worker's statistical profiler, which costs a report 5 %.
 - :func:`render_remote` is the unit of work when the project is at a URL
   (:class:`cxlib.report.storage.Storage`): copy the client's inputs to a local staging folder
   (only what changed), render there with :func:`cxlib.report.pipeline.render_client` (the same
@@ -35,7 +36,7 @@ from pathlib import Path
 from cxlib.report.execute import ExecutionSettings
 from cxlib.report.pipeline import ClientResult, ReportJob, render_client, shutdown_worker_kernels, worker_kernel
 
-__all__ = ["PLUGIN_NAME", "WarmKernels", "warm_this_thread", "warm_workers", "render_remote", "stage_folder"]
+__all__ = ["PLUGIN_NAME", "WarmKernels", "NoProfiler", "warm_this_thread", "warm_workers", "render_remote", "stage_folder"]
 
 #: Name the plugin is registered under (registering it again replaces it, it does not stack).
 PLUGIN_NAME = "cx-warm-kernels"
@@ -83,6 +84,26 @@ class WarmKernels(_Plugin):  # type: ignore[misc,valid-type]
 
     def teardown(self, worker) -> None:
         shutdown_worker_kernels()
+
+
+class NoProfiler(_Plugin):  # type: ignore[misc,valid-type]
+    """Dask worker plugin: stop the worker's statistical profiler (``distributed.worker.profile``).
+
+    Every 10 ms the profiler takes the GIL to sample the task thread's stack. A report is Python
+    through and through (pandas, nbconvert, WeasyPrint), so on a 20-client batch the clients took
+    5 % longer on a Dask worker than in the local pool (``docs/benchmarks/scale.md``). Only the
+    dashboard's profile page uses what it gathers. Stopping its two periodic callbacks works on
+    a cluster someone else started, whatever its configuration.
+    """
+
+    idempotent = True
+    name = "cx-no-profiler"
+
+    def setup(self, worker) -> None:
+        for name in ("profile", "profile-cycle"):
+            callback = worker.periodic_callbacks.pop(name, None)
+            if callback is not None:
+                callback.stop()
 
 
 def warm_workers(client, settings: ExecutionSettings | None = None) -> dict[str, int | None]:

@@ -281,7 +281,8 @@ def _counted_render(job):
 
 def test_a_dask_batch_never_has_more_clients_in_flight_than_worker_threads(monkeypatch):
     """Queued tasks get stolen by estimated durations that know nothing of a report: one worker idled
-    while the other ran three clients in a row. The next client is submitted only when one is done."""
+    while the other ran three clients in a row. The next client is submitted only when one is done; and the
+    workers' statistical profiler is stopped."""
     import distributed
 
     import cxlib.report.batch as batch
@@ -300,8 +301,11 @@ def test_a_dask_batch_never_has_more_clients_in_flight_than_worker_threads(monke
     jobs = [ReportJob(client=f"c{i}", root=".") for i in range(6)]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
+        assert all("profile" in w.periodic_callbacks for w in cluster.workers.values())
         got = batch._run_dask(jobs, cluster.scheduler_address, batch._Display([j.client for j in jobs], enabled=False),
                               workers=2, warm=False, settings=SETTINGS)
+        # the statistical profiler takes the GIL every 10 ms: 5 % of a report's time (cluster.NoProfiler)
+        assert not any({"profile", "profile-cycle"} & set(w.periodic_callbacks) for w in cluster.workers.values())
     assert sorted(r.client for r in got.values()) == [j.client for j in jobs]
     assert len(in_flight_at_submit) == 6 and max(in_flight_at_submit) <= 1  # 2 threads: at most one other running
     assert _FLIGHT["most"] == 2  # and both threads were used
