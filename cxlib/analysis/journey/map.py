@@ -19,6 +19,7 @@ from cxlib.analysis import stats
 from cxlib.analysis.journey.cases import contact_flags
 from cxlib.analysis.journey.common import as_flag, mean_table, rate_table, require
 from cxlib.analysis.journey.scores import touchpoint_scores
+from cxlib.analysis.lookup import positions
 
 __all__ = ["journey_map"]
 
@@ -115,7 +116,9 @@ def journey_map(interactions: pd.DataFrame, responses: pd.DataFrame | None = Non
     silent = pd.Series(np.nan, index=frame.index)
     repeat = pd.Series(np.nan, index=frame.index)
     if flags is not None and len(flags):
-        pos = pd.Index(frame["interaction_id"]).get_indexer(flags["interaction_id"])
+        pos = positions(frame["interaction_id"], flags["interaction_id"])
+        if pos is None:  # touchpoint_scores has checked the ids: only a caller's own frame gets here
+            raise ValueError("journey_map: `interaction_id` must be unique.")
         silent.iloc[pos] = flags["silent_wait"].to_numpy(float)
         repeat.iloc[pos] = flags["repeat"].to_numpy(float)
     low = (frame["rating"] <= low_rating).astype("float64").where(frame["rating"].notna())

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.analysis.journey.common import as_float, mean_at, require
+from cxlib.analysis.lookup import positions
 from cxlib.errors import DataError
 from cxlib.schema import rating_column
 
@@ -70,13 +71,13 @@ def touchpoint_scores(interactions: pd.DataFrame, responses: pd.DataFrame | None
             if f in resp.columns:
                 resp = resp[~resp[f].fillna(False).astype(bool).to_numpy()]
         resp = resp[resp["interaction_id"].notna().to_numpy(bool)]
-        ids = pd.Index(interactions["interaction_id"])
-        if not ids.is_unique:
-            dup = ids[ids.duplicated()][:3].tolist()
+        # positions instead of joins: one hash pass over the interactions' and the answers' ids
+        pos = positions(interactions["interaction_id"], resp["interaction_id"])
+        if pos is None:
+            ids = interactions["interaction_id"]
+            dup = ids[ids.duplicated()].iloc[:3].tolist()
             raise DataError(f"`interactions.interaction_id` must be unique; {dup} appear more than once. "
                             "Load the table through open_client(), which quarantines duplicate keys.")
-        # positions instead of joins: one hash lookup of the answers' interaction ids
-        pos = ids.get_indexer(resp["interaction_id"])
         keep = pos >= 0
         resp, pos = resp[keep], pos[keep]
         tp = interactions["touchpoint"].to_numpy(dtype=object, na_value=None)[pos]

@@ -1,0 +1,45 @@
+"""positions(): the answers' rows in the touchpoint log, exactly as pandas' own index lookup finds them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxlib.analysis.lookup import positions
+
+IDS = st.text(alphabet="abc1", min_size=0, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(IDS, max_size=30), values=st.lists(st.one_of(st.none(), IDS), max_size=30),
+       dtype=st.sampled_from(["string", "object", "str"]))
+def test_positions_are_the_index_lookup_or_none_when_keys_repeat(keys, values, dtype):
+    k, v = pd.Series(keys, dtype=dtype), pd.Series(values, dtype=dtype)
+    got = positions(k, v)
+    if pd.Index(k).is_unique:
+        assert got is not None and got.dtype == np.int64
+        np.testing.assert_array_equal(got, pd.Index(k).get_indexer(v))
+    else:
+        assert got is None
+
+
+def test_a_missing_key_is_looked_up_as_pandas_does():
+    k = pd.Series(["a", None, "b"], dtype="string")
+    np.testing.assert_array_equal(positions(k, pd.Series(["b", None, "z"], dtype="string")), [2, 1, -1])
+    assert positions(pd.Series(["a", None, None], dtype="string"), pd.Series(["a"], dtype="string")) is None
+
+
+def test_the_frames_own_index_plays_no_part():
+    k = pd.Series(["x", "y"], index=[10, 3], dtype="string")
+    v = pd.Series(["y", "x", "y"], index=[7, 7, 7], dtype="string")
+    assert positions(k, v).tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_empty_sides(n):
+    keys = pd.Series(["a"][:n], dtype="string")
+    assert positions(keys, pd.Series([], dtype="string")).tolist() == []
+    assert positions(keys, pd.Series(["a", "b"], dtype="string")).tolist() == ([0, -1] if n else [-1, -1])
