@@ -416,7 +416,14 @@ def write_page(found: dict, args) -> None:
         lines += ["", f"Starting the already-running cluster and warming its kernels (`cxlib.report.cluster.warm_workers`) took {start:.1f} s before its run (not counted). "
                       if start else ""]
         lines += ["", f"Temporary keys left on the server after the runs: {b['temps_left']}. Generating the "
-                      f"clients took {b['generated_s']:.0f} s (not counted).", ""]
+                      f"clients took {b['generated_s']:.0f} s (not counted).", "",
+                  "The Dask ways hand the scheduler no more clients than the cluster has worker threads, the next "
+                  "one as each finishes (`cxlib/report/batch.py`): given all at once, the scheduler queued them on "
+                  "busy workers and its work stealing moved them by durations it had no estimate of, so that one "
+                  "worker idled for 6 s of a 30 s batch while the other ran three clients in a row. The workers' "
+                  "statistical profiler, which takes the GIL every 10 ms, is stopped (`cluster.NoProfiler`). "
+                  "The cluster started in the run also pays for starting it: two worker processes that each import "
+                  "the report stack, where the local pool's forkserver imports it once for both.", ""]
     if "large" in found:
         g = found["large"]
         total = g["validate"][0] + g["report"][0]
