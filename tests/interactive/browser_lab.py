@@ -103,7 +103,9 @@ def headline(page):
 
 
 def selected_count(page) -> int:
-    return int(re.sub(r"\D", "", headline(page).inner_text()))
+    # textContent, not innerText: JupyterLab's windowed notebook stops rendering cells scrolled out of
+    # view, and innerText of an element that is not rendered is "" (a CI run failed on int(""))
+    return int(re.sub(r"\D", "", headline(page).text_content() or ""))
 
 
 def wait_for_change(page, before: int, *, timeout: float = 180.0) -> int:
