@@ -80,7 +80,8 @@ KERNEL_ENV = {
 
 # Run in the kernel before every notebook, warm or cold: the same starting state either way.
 # `%reset -f` empties the user namespace of a warm kernel; the rest resets module-level state
-# that survives it (matplotlib rcParams, pandas options, random generators, working folder).
+# that survives it (matplotlib rcParams, pandas options, random generators, working folder) and
+# hands the memory the last notebook freed back to the system.
 _PRELUDE = """\
 %reset -f
 import os as _cx_os, sys as _cx_sys, random as _cx_random, warnings as _cx_warnings
@@ -108,8 +109,18 @@ for _cx_key, _cx_value in __CX_NOTEBOOK_ENV__.items():
         _cx_os.environ.pop(_cx_key, None)
     else:
         _cx_os.environ[_cx_key] = _cx_value
+import gc as _cx_gc
+_cx_gc.collect()
+# what the last notebook freed goes back to the system instead of staying with the allocators: a reset
+# kernel of a ten-million-touchpoint client kept 1.0 GB (Arrow's pool 0.4, malloc 0.6) on top of the next
+if "pyarrow" in _cx_sys.modules:
+    _cx_sys.modules["pyarrow"].default_memory_pool().release_unused()
+try:
+    __import__("ctypes").CDLL(None).malloc_trim(0)
+except (OSError, AttributeError):  # not glibc
+    pass
 get_ipython().execution_count = 1
-del _cx_np, _cx_os, _cx_sys, _cx_random, _cx_warnings, _cx_fig, _cx_key, _cx_value
+del _cx_np, _cx_os, _cx_sys, _cx_random, _cx_warnings, _cx_fig, _cx_key, _cx_value, _cx_gc
 """
 
 #: Environment variables the prelude sets (or removes) before every notebook, warm or cold, so a
