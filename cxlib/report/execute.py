@@ -111,8 +111,8 @@ for _cx_key, _cx_value in __CX_NOTEBOOK_ENV__.items():
         _cx_os.environ[_cx_key] = _cx_value
 import gc as _cx_gc
 _cx_gc.collect()
-# what the last notebook freed goes back to the system instead of staying with the allocators: a reset
-# kernel of a ten-million-touchpoint client kept 1.0 GB (Arrow's pool 0.4, malloc 0.6) on top of the next
+# what the last notebook freed goes back to the system instead of staying with the allocators: a process
+# that had freed three sections of a ten-million-touchpoint client still held 1.0 GB (Arrow's pool 0.4, malloc 0.6)
 if "pyarrow" in _cx_sys.modules:
     _cx_sys.modules["pyarrow"].default_memory_pool().release_unused()
 try:

@@ -207,8 +207,8 @@ def test_warm_kernel_gives_exactly_what_a_cold_kernel_gives():
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
 def test_a_warm_kernel_gives_back_the_memory_its_last_notebook_freed(tmp_path):
-    """A reset kernel of a ten-million-touchpoint client kept 1.0 GB that its notebook had freed: the
-    prelude hands it back (gc, Arrow's pool, malloc_trim) before the next notebook."""
+    """Freed memory stays with the allocators (1.0 GB after three sections of a ten-million-touchpoint
+    client): the prelude hands it back (gc, Arrow's pool, malloc_trim) before the next notebook."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("client = 'a'", metadata={"tags": ["parameters"]}),
                 # 200 MB in malloc'd blocks, then a block after them kept past %reset (on a module), so that
