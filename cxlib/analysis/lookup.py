@@ -3,11 +3,11 @@
 Answers point to the touchpoints they rate by ``interaction_id``; the journey analyses find each
 answer's row with :func:`positions`. ``pd.Index(keys).get_indexer(values)`` does the same, but on
 the Arrow-backed strings of the validated tables it converts every key to a Python object, hashes
-them to check that they are unique, and hashes them again to look the values up: 6.4 s for five
-million touchpoints and half a million answers, against about 1.1 s for one :func:`pandas.factorize`
-of keys and values together (the ten-million-touchpoint client of ``docs/benchmarks/scale.md``). A
-key's code from that factorisation is its position exactly when no key repeats an earlier one,
-which the same codes tell.
+them to check that they are unique, and hashes them again to look the values up: 3.0–3.5 s with
+five million touchpoints and half a million answers (the ten-million-touchpoint client of
+``docs/benchmarks/scale.md``; three runs in one process), against 1.0–2.9 s for one
+:func:`pandas.factorize` of keys and values together, the first call the slowest. A key's code from that factorisation is its
+position exactly when no key repeats an earlier one, which the same codes tell.
 
 Examples
 --------
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 __all__ = ["positions"]
 
@@ -50,7 +49,8 @@ def positions(keys: pd.Series, values: pd.Series) -> np.ndarray | None:
     if keys.isna().any():  # a missing key: pd.Index's own matching of missing values
         index = pd.Index(keys)
         return index.get_indexer(values).astype(np.int64) if index.is_unique else None
-    codes, _ = pd.factorize(_together(keys, values))  # codes in order of first appearance; missing values -1
+    both = pd.concat([keys.reset_index(drop=True), values.reset_index(drop=True)], ignore_index=True)
+    codes, _ = pd.factorize(both)  # codes in order of first appearance; missing values -1
     # key i gets code i exactly when no earlier key equals it: the keys are unique iff their
     # largest code is n - 1 (codes are given in order, so fewer distinct keys give a smaller one)
     if codes[:n].max() != n - 1:
@@ -59,18 +59,3 @@ def positions(keys: pd.Series, values: pd.Series) -> np.ndarray | None:
     found[found >= n] = -1
     return found
 
-
-def _arrow_strings(column: pd.Series) -> pa.Array | None:
-    dtype = column.dtype
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        return pa.array(column)  # one contiguous array of the column's strings
-    return None
-
-
-def _together(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """Keys then values in one column; Arrow strings joined as one Arrow array (``pd.concat`` of two
-    is 2.5 times slower to factorise: 3.1 s against 1.2 s on the ten-million-touchpoint client)."""
-    a, b = _arrow_strings(keys), _arrow_strings(values)
-    if a is not None and b is not None:
-        return pd.Series(pd.arrays.ArrowStringArray(pa.concat_arrays([a, b.cast(a.type)])), copy=False)
-    return pd.concat([keys.reset_index(drop=True), values.reset_index(drop=True)], ignore_index=True)

@@ -228,9 +228,9 @@ def _run_dask(jobs: list[ReportJob], scheduler: str, display: _Display, *, worke
     """One task per client, never more in flight than the cluster has worker threads.
 
     Handing the scheduler every client at once lets it queue tasks on busy workers and its work
-    stealing then moves them by estimated durations that know nothing of a report's seconds: in
-    ``bench/bench_scale.py`` one worker idled for 6 s of a 30 s batch while the other ran three
-    clients in a row. Submitting the next client only when one finishes (the largest first, as
+    stealing then moves them by estimated durations that know nothing of a report's seconds: in a
+    timeline of 6 clients on 2 workers (``docs/benchmarks/scale.md``) one worker idled for 6 s of a
+    30 s batch while the other ran three clients in a row. Submitting the next client only when one finishes (the largest first, as
     ``jobs`` is ordered) gives every free worker the next client at once, on any scheduler.
     """
     from distributed import Client, as_completed

@@ -8,9 +8,11 @@ rows in the client's store and runs the audiences one after the other when the s
 estimate does not fit in the memory available now (``--parallel`` / ``--sequential`` decide
 instead of it).
 
-The estimate is a straight line through the kernels' peaks measured in
-``docs/benchmarks/scale.md``: about 0.76 GB at 1.2 million stored rows (65,000 customers) and
-3.7 GB at 11.7 million (650,000 customers, ten million touchpoints).
+The estimate is a line from a kernel's 400 MB before it loads anything, fitted to the one kernel
+peak measured alone (``docs/benchmarks/scale.md``: 3.7 GB for an analyst kernel at 11.7 million
+stored rows, ten million touchpoints) and rounded up: 300 MB per million rows, 3.9 GB there. At
+65,000 customers (1.2 million rows) it gives 0.76 GB a kernel, 2.0 GB for both kernels and the
+report process, against a measured 1.76 GB for that whole process tree.
 
 Examples
 --------
@@ -32,7 +34,7 @@ __all__ = ["KERNEL_BASE_MB", "KERNEL_MB_PER_MILLION_ROWS", "PARENT_MB", "HEADROO
 #: A report kernel's memory before it loads a client (imports, empty frames), MB.
 KERNEL_BASE_MB = 400.0
 #: What a kernel's peak grows by per million rows in the client's store (touchpoints, answers,
-#: customers, posts), MB: fitted to the measured peaks (module docstring).
+#: customers, posts), MB: fitted to the measured peak, rounded up (module docstring).
 KERNEL_MB_PER_MILLION_ROWS = 300.0
 #: The ``cx report`` process itself while it renders the PDFs, MB.
 PARENT_MB = 500.0

@@ -7,7 +7,7 @@
   before every notebook and replaced after any failure, after ``max_reuse`` notebooks or above
   its memory limit, exactly as in the local pool (:mod:`cxlib.report.execute`); the plugin's
   teardown kills it with the worker.
-- :class:`NoProfiler` stops each worker's statistical profiler, which costs a report 5 %.
+- :class:`NoProfiler` stops each worker's statistical profiler, which takes the GIL every 10 ms.
 - :func:`render_remote` is the unit of work when the project is at a URL
   (:class:`cxlib.report.storage.Storage`): copy the client's inputs to a local staging folder
   (only what changed), render there with :func:`cxlib.report.pipeline.render_client` (the same
@@ -89,10 +89,11 @@ class WarmKernels(_Plugin):  # type: ignore[misc,valid-type]
 class NoProfiler(_Plugin):  # type: ignore[misc,valid-type]
     """Dask worker plugin: stop the worker's statistical profiler (``distributed.worker.profile``).
 
-    Every 10 ms the profiler takes the GIL to sample the task thread's stack. A report is Python
-    through and through (pandas, nbconvert, WeasyPrint), so on a 20-client batch the clients took
-    5 % longer on a Dask worker than in the local pool (``docs/benchmarks/scale.md``). Only the
-    dashboard's profile page uses what it gathers. Stopping its two periodic callbacks works on
+    Every 10 ms the profiler takes the GIL to sample the task thread's stack, and a report is Python
+    through and through (pandas, nbconvert, WeasyPrint). On a 20-client batch the clients' seconds
+    summed 5 % above the local pool's with it, 2.5 % without it (one round each, within the
+    machine's noise of about 5 %: ``docs/benchmarks/scale.md``). Only the dashboard's profile page
+    uses what it gathers. Stopping its two periodic callbacks works on
     a cluster someone else started, whatever its configuration.
     """
 

@@ -80,7 +80,6 @@ KERNEL_ENV = {
 }
 
 
-
 @dataclass(frozen=True)
 class ExecutionSettings:
     """How notebooks are executed.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 __all__ = ["PRELUDE", "NOTEBOOK_ENV"]
 
-# Run in the kernel before every notebook, warm or cold: the same starting state either way.
 # `%reset -f` empties the user namespace of a warm kernel; the rest resets module-level state
 # that survives it (matplotlib rcParams, pandas options, random generators, working folder) and
 # hands the memory the last notebook freed back to the system.

@@ -17,11 +17,14 @@ from tests.conftest import write_workspace
 NOTEBOOK = str(Path(__file__).parents[1] / "fixtures" / "notebooks" / "client_report.ipynb")
 
 
-def test_the_estimate_is_the_line_through_the_measured_peaks():
-    # docs/benchmarks/scale.md: one analyst kernel peaked at 3.7 GB with 11.7 million stored rows
-    # (ten million touchpoints) and about 0.7 GB with 1.2 million (65,000 customers)
+def test_the_estimate_covers_the_measured_peaks():
+    # docs/benchmarks/scale.md: one analyst kernel alone peaked at 3.7 GB with 11.7 million stored rows
+    # (ten million touchpoints); at 1.2 million (65,000 customers) both kernels and cx report together
+    # peaked at 1.76 GB, under the 2.0 GB the estimate gives them
     assert audience_plan(rows=11_700_000, audiences=2, available_mb=None).kernel_mb == pytest.approx(3_910)
-    assert audience_plan(rows=1_200_000, audiences=2, available_mb=None).kernel_mb == pytest.approx(760)
+    assert audience_plan(rows=11_700_000, audiences=1, available_mb=None).kernel_mb >= 3_700
+    small = audience_plan(rows=1_200_000, audiences=2, available_mb=None)
+    assert small.kernel_mb == pytest.approx(760) and small.needed_mb >= 1_760
     assert audience_plan(rows=0, audiences=2, available_mb=None).kernel_mb == capacity.KERNEL_BASE_MB
 
 
