@@ -43,3 +43,15 @@ def test_empty_sides(n):
     keys = pd.Series(["a"][:n], dtype="string")
     assert positions(keys, pd.Series([], dtype="string")).tolist() == []
     assert positions(keys, pd.Series(["a", "b"], dtype="string")).tolist() == ([0, -1] if n else [-1, -1])
+
+
+def test_keys_in_several_arrow_chunks_and_mixed_string_types():
+    """The validated tables come from the store in batches: their columns are Arrow arrays of many chunks."""
+    keys = pd.concat([pd.Series(["a", "b"], dtype="string"), pd.Series(["c", "d"], dtype="string")],
+                     ignore_index=True)
+    assert keys.array.__arrow_array__().num_chunks == 2
+    values = pd.concat([pd.Series(["d", "x"], dtype="str"), pd.Series(["a", None, "c"], dtype="str")],
+                       ignore_index=True)
+    np.testing.assert_array_equal(positions(keys, values), pd.Index(keys).get_indexer(values))
+    repeated = pd.concat([keys, pd.Series(["b"], dtype="string")], ignore_index=True)  # "b" again, in chunk 3
+    assert positions(repeated, values) is None
