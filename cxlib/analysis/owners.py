@@ -170,7 +170,7 @@ def _friction(interactions: pd.DataFrame | None, owners: pd.DataFrame, *, silent
     if "asked_known_info" in data.columns:
         signals["asked again"] = (data["owner"], as_flag(data["asked_known_info"]))
     if "case_id" in data.columns and "occurred_at" in data.columns:
-        c = contact_flags(data, silent_minutes=silent_minutes)
+        c = contact_flags(data, silent_minutes=silent_minutes, keep=("owner",))
         signals["silent wait"] = (c["owner"], c["silent_wait"].astype("float64"))
         signals["repeat contact"] = (c["owner"], c["repeat"].astype("float64"))
     rows = []

@@ -9,12 +9,18 @@ Methods: ``docs/methods-journey.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from cxlib.analysis.journey.common import as_flag, as_float, require
 
-__all__ = ["case_table", "contact_flags"]
+__all__ = ["case_table", "contact_flags", "CONTACT_COLUMNS"]
+
+#: The input columns :func:`contact_flags` makes its flags of (those the table has), carried whatever ``keep`` says.
+CONTACT_COLUMNS = ("interaction_id", "customer_id", "occurred_at", "case_id", "department", "resolved",
+                   "asked_known_info", "wait_minutes", "updates_sent")
 
 
 def case_table(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) -> pd.DataFrame:
@@ -54,7 +60,7 @@ def case_table(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) ->
     >>> case_table(i)[["n_contacts", "n_handoffs", "resolved", "silent"]].to_dict("records")
     [{'n_contacts': 2, 'n_handoffs': 1, 'resolved': 1.0, 'silent': 1.0}]
     """
-    c = contact_flags(interactions, silent_minutes=silent_minutes)
+    c = contact_flags(interactions, silent_minutes=silent_minutes, keep=("stage", "channel", "touchpoint"))
     m = len(c)
     k = c["_case"].to_numpy()
     first = np.r_[True, k[1:] != k[:-1]] if m else np.zeros(0, bool)
@@ -101,7 +107,8 @@ def case_table(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) ->
     return table
 
 
-def contact_flags(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0) -> pd.DataFrame:
+def contact_flags(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0,
+                  keep: Sequence[str] | None = None) -> pd.DataFrame:
     """The contacts of every case, in case and time order, with per-contact flags.
 
     Used by :func:`case_table`. Only interactions with a ``case_id`` are returned, sorted by
@@ -110,16 +117,23 @@ def contact_flags(interactions: pd.DataFrame, *, silent_minutes: float = 2880.0)
     previous contact's, both known), ``gap_minutes`` (to the case's next contact; NaN for the
     last), ``silent_wait`` (see :func:`case_table`), and private ``_case`` (integer case code),
     ``_resolved``, ``_known``, ``_wait`` (floats, NaN when unknown).
+
+    ``keep`` names the other input columns the result carries (default: every one). The contacts
+    are a sorted copy: with five million touchpoints a copy of every column is about 0.7 GB, of the
+    columns the flags are made of (:data:`CONTACT_COLUMNS`, always kept) about half.
     """
     require(interactions, ["interaction_id", "customer_id", "occurred_at"], "interactions")
     c = interactions
+    if keep is not None:
+        wanted = dict.fromkeys([*CONTACT_COLUMNS, *keep])
+        c = c[[col for col in wanted if col in c.columns]]  # a lazy selection: nothing copied yet
     if "case_id" in c.columns:
         c = c[c["case_id"].notna().to_numpy(bool)]
     else:
         c = c.iloc[:0].assign(case_id=pd.Series([], dtype="string"))
     c = c.copy(deep=False)
     for col in ("department", "stage", "channel", "touchpoint"):
-        if col not in c.columns:
+        if col not in c.columns and (keep is None or col == "department" or col in keep):
             c[col] = pd.Series(pd.NA, index=c.index, dtype="string")
     # integer sort keys: far cheaper than sorting strings
     case_code = pd.factorize(c["case_id"], sort=True)[0]

@@ -312,7 +312,7 @@ def handoff_pairs(interactions: pd.DataFrame, *, top: int | None = 10,
     [{'from_department': 'billing', 'to_department': 'care', 'n': 1}, {'from_department': 'care', 'to_department': 'billing', 'n': 1}]
     """
     require(interactions, ["case_id", "department"], "interactions")
-    c = contact_flags(interactions)
+    c = contact_flags(interactions, keep=())
     prev = c.groupby("case_id", sort=False)["department"].shift(1)
     h = pd.DataFrame({"from_department": prev, "to_department": c["department"]})[c["handoff"].to_numpy(bool)]
     table = h.groupby(["from_department", "to_department"], observed=True).size().rename("n").reset_index()

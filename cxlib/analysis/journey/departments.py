@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from cxlib.analysis import stats
-from cxlib.analysis.journey.cases import contact_flags
+from cxlib.analysis.journey.cases import CONTACT_COLUMNS, contact_flags
 from cxlib.analysis.journey.common import as_flag, require
 from cxlib.analysis.journey.scores import touchpoint_scores
+from cxlib.analysis.lookup import positions
 
 __all__ = ["department_consistency", "handoff_pair_outcomes"]
 
@@ -86,6 +87,8 @@ def department_consistency(interactions: pd.DataFrame, responses: pd.DataFrame |
     [{'department': 'care', 'value': 0.667, 'value_other': 0.0}, {'department': 'sales', 'value': 0.0, 'value_other': 0.667}]
     """
     require(interactions, ["interaction_id", "customer_id", "department"], "interactions")
+    # the columns the measures are made of, selected before the rows: a row filter copies every column it is given
+    interactions = interactions[[c for c in dict.fromkeys([*CONTACT_COLUMNS, "touchpoint"]) if c in interactions.columns]]
     scores = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags) if responses is not None \
         else interactions.assign(rating=np.nan)
     scores = scores[scores["department"].notna().to_numpy(bool)]
@@ -94,7 +97,7 @@ def department_consistency(interactions: pd.DataFrame, responses: pd.DataFrame |
     if "asked_known_info" in scores.columns:
         parts["asked again"] = (as_flag(scores["asked_known_info"]), True)
     if "case_id" in scores.columns and "occurred_at" in scores.columns:
-        flags = contact_flags(scores, silent_minutes=silent_minutes)
+        flags = contact_flags(scores, silent_minutes=silent_minutes, keep=())
         parts["silent wait"] = (flags["silent_wait"].astype("float64"), True)
         dept_of_contact = flags["department"].astype("string")
     rows = []
@@ -170,7 +173,7 @@ def handoff_pair_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | 
     [{'from_department': 'care', 'to_department': 'billing', 'n': 2, 'asked_again': 1.0}, {'from_department': 'care', 'to_department': 'sales', 'n': 1, 'asked_again': 0.0}]
     """
     require(interactions, ["case_id", "department"], "interactions")
-    c = contact_flags(interactions)
+    c = contact_flags(interactions, keep=())
     c = c.assign(from_department=c.groupby("case_id", sort=False)["department"].shift(1))
     h = c[c["handoff"].to_numpy(bool)].copy()
     h["from_department"] = h["from_department"].astype("string")
@@ -194,8 +197,10 @@ def handoff_pair_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | 
     table["resolved_ci_low"], table["resolved_ci_high"] = stats.proportion_interval(
         table["resolved"] * table["_n_res"], table["_n_res"], ci=ci)
     if responses is not None:
-        rated = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags).set_index("interaction_id")
-        h["_rating"] = h["interaction_id"].map(rated["rating"]).to_numpy()
+        ids = [c for c in ("interaction_id", "customer_id", "touchpoint") if c in interactions.columns]
+        rated = touchpoint_scores(interactions[ids], responses, exclude_flags=exclude_flags)
+        pos = positions(rated["interaction_id"], h["interaction_id"])  # touchpoint_scores checked the ids
+        h["_rating"] = np.where(pos >= 0, rated["rating"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
         r = h.groupby(keys, observed=True)["_rating"].agg(n_rated="count", rating="mean", _sd="std").reset_index()
         r["rating_ci_low"], r["rating_ci_high"] = stats.mean_interval(r["rating"], r["_sd"], r["n_rated"], ci=ci)
         table = table.merge(r.drop(columns="_sd"), on=keys, how="left")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.analysis import stats
-from cxlib.analysis.journey.cases import contact_flags
+from cxlib.analysis.journey.cases import CONTACT_COLUMNS, contact_flags
 from cxlib.analysis.journey.common import as_flag, mean_table, rate_table, require
 from cxlib.analysis.journey.scores import touchpoint_scores
 from cxlib.analysis.lookup import positions
@@ -109,10 +109,15 @@ def journey_map(interactions: pd.DataFrame, responses: pd.DataFrame | None = Non
     require(interactions, ["interaction_id", "customer_id", "stage", "touchpoint"], "interactions")
     keys = ["stage", "touchpoint"] + (["channel"] if channel else [])
     require(interactions, keys, "interactions")
-    frame = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags)
-    frame = frame[frame[keys].notna().all(axis=1).to_numpy(bool)]
+    # the columns the map is made of, selected before the rows: a row filter copies every column it is given
+    used = dict.fromkeys([*keys, "customer_id", "asked_known_info", *CONTACT_COLUMNS])
+    frame = interactions[[c for c in used if c in interactions.columns]]
+    frame = touchpoint_scores(frame, responses, exclude_flags=exclude_flags)
+    known = frame[keys].notna().all(axis=1).to_numpy(bool)
+    if not known.all():
+        frame = frame[known]
     asked = as_flag(frame["asked_known_info"]) if "asked_known_info" in frame.columns else np.nan
-    flags = contact_flags(frame, silent_minutes=silent_minutes) if "occurred_at" in frame.columns else None
+    flags = contact_flags(frame, silent_minutes=silent_minutes, keep=()) if "occurred_at" in frame.columns else None
     silent = pd.Series(np.nan, index=frame.index)
     repeat = pd.Series(np.nan, index=frame.index)
     if flags is not None and len(flags):

@@ -84,8 +84,10 @@ def touchpoint_measures(interactions: pd.DataFrame, responses: pd.DataFrame | No
         raise ValueError(f"source={source!r}; expected 'transactional', 'relationship' or 'both'.")
     parts = []
     if source in ("transactional", "both"):
-        inter = interactions if as_of is None else interactions[
-            (interactions["occurred_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
+        # the columns the measures are made of, selected before the rows: a row filter copies every column
+        inter = interactions[[c for c in ("interaction_id", "customer_id", "touchpoint", "occurred_at")
+                              if c in interactions.columns]]
+        inter = inter if as_of is None else inter[(inter["occurred_at"] < pd.Timestamp(as_of)).to_numpy(bool)]
         scores = touchpoint_scores(inter, responses, exclude_flags=exclude_flags)
         rated = scores[scores["experience"].notna().to_numpy(bool)]
         g = rated.groupby("customer_id", sort=True)

@@ -108,7 +108,7 @@ def _contacts(interactions: pd.DataFrame, silent_minutes: float) -> pd.DataFrame
     """Case contacts with the flags each break kind reads (``silent_wait``, ``handoff``, ``repeat``, ``last``, ``open``)."""
     from cxlib.analysis.journey import contact_flags
 
-    c = contact_flags(interactions, silent_minutes=silent_minutes)
+    c = contact_flags(interactions, silent_minutes=silent_minutes, keep=("channel",))
     case = c["case_id"].astype("string").to_numpy()
     last = np.r_[case[1:] != case[:-1], True] if len(c) else np.zeros(0, bool)
     resolved = c["resolved"].astype("boolean") if "resolved" in c.columns else pd.Series(pd.NA, index=c.index,

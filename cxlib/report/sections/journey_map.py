@@ -96,7 +96,7 @@ def _overall(data) -> dict:
         out.update(asked_rate=float(flag.mean()) if len(flag) else np.nan, asked_low=float(low),
                    asked_high=float(high), asked_n=int(len(flag)))
     if data.responses is not None:
-        rating = touchpoint_scores(i, data.responses)["rating"].dropna()
+        rating = touchpoint_scores(i[["interaction_id", "customer_id", "touchpoint"]], data.responses)["rating"].dropna()
         if len(rating) > 1:
             low, high = stats.mean_interval(rating.mean(), rating.std(ddof=1), len(rating))
             out.update(rating=float(rating.mean()), rating_low=float(low), rating_high=float(high),
