@@ -226,6 +226,18 @@ def test_a_warm_kernel_gives_back_the_memory_its_last_notebook_freed(tmp_path):
     assert holding - after > 150, (holding, after)
 
 
+def test_a_kernel_gives_arrow_the_system_allocator(tmp_path):
+    """Arrow's buffers and numpy's share one allocator in a report kernel (KERNEL_ENV)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("client = 'a'", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import pyarrow\nprint('pool:', pyarrow.default_memory_pool().backend_name)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "pool.ipynb"
+    nbformat.write(nb, path)
+    done = execute_notebook(path, {"client": "a"}, settings=FAST)
+    assert "pool: system" in outputs_text(done.notebook)
+
+
 def test_a_warm_kernel_is_replaced_after_a_failure():
     with Kernel(FAST) as kernel:
         with pytest.raises(NotebookFailed):
