@@ -252,7 +252,8 @@ def handoff_outcomes(interactions: pd.DataFrame, responses: pd.DataFrame | None 
     period = period_name(period)
     cases = case_table(interactions)
     if responses is not None:
-        scores = touchpoint_scores(interactions, responses, exclude_flags=exclude_flags)
+        ids = [c for c in ("interaction_id", "customer_id", "touchpoint", "case_id") if c in interactions.columns]
+        scores = touchpoint_scores(interactions[ids], responses, exclude_flags=exclude_flags)  # a row filter follows
         rating = scores[scores["case_id"].notna().to_numpy(bool)].groupby("case_id")["rating"].mean()
         cases = cases.assign(rating=cases["case_id"].map(rating).astype("float64"))
     else:
