@@ -5,15 +5,18 @@ touchpoints by the AUC on B bootstrap resamples of the held-out customers. Ranki
 (``scipy.stats.rankdata`` on a B × n matrix) needs several B × n arrays at once: 2,000 resamples of
 20,000 customers are 320 MB each, and the sort of every row dominated the analyst report of a
 large client. Here the resamples are drawn a block at a time from the same generator (the same
-stream of indices) and each resample's AUC is counted from how often each customer was drawn: one
+stream of indices) and each resample's AUC is counted from how often each tie group of scores was
+drawn among the positives and the negatives (one ``bincount`` of the block's draws per score row): one
 sort of the scores serves every resample.
 
 For a resample where customer i is drawn c_i times, the Mann-Whitney count is
 
     U = Σ_{i positive} c_i · (Σ_{j negative, s_j < s_i} c_j + ½ Σ_{j negative, s_j = s_i} c_j),
 
-which equals Σ (mid-rank of each drawn positive) − n₁(n₁ + 1)/2, the rank formula, exactly (both
-are sums of half-integers far below 2⁵³); AUC = U / (n₁ n₀). Tested against the rank computation.
+or, with P_g and N_g the draws of positives and negatives in tie group g (groups in ascending score),
+U = Σ_g P_g · (Σ_{h<g} N_h + ½ N_g). It equals Σ (mid-rank of each drawn positive) − n₁(n₁ + 1)/2,
+the rank formula, exactly (both are sums of half-integers far below 2⁵³); AUC = U / (n₁ n₀). Tested
+against the rank computation.
 
 Examples
 --------
@@ -30,7 +33,7 @@ import numpy as np
 
 __all__ = ["bootstrap_auc", "BLOCK_CELLS"]
 
-#: Resample cells (resamples × customers) held at once: ~16 MB of counts per block.
+#: Resample cells (resamples × customers) held at once: ~16 MB of draws per block.
 BLOCK_CELLS = 2_000_000
 
 
@@ -67,32 +70,31 @@ def bootstrap_auc(y: np.ndarray, scores: np.ndarray, *, seed: int | np.random.Ge
     for row in scores:
         order = np.argsort(row, kind="stable")
         sorted_scores = row[order]
-        starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])  # tie groups
-        plans.append((order, starts if len(starts) < n else None, positive[order].astype(np.int32)))
+        group = np.empty(n, dtype=np.intp)  # each customer's tie group, in ascending score order
+        group[order] = np.cumsum(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]]) - 1
+        n_groups = int(group.max()) + 1 if n else 0
+        plans.append((2 * group + positive, n_groups))  # label: group × outcome
     out = np.empty((n_boot, scores.shape[0]))
     rows = max(1, int(block_cells) // max(n, 1))
     done = 0
     while done < n_boot:
         b = min(rows, n_boot - done)
         idx = rng.integers(0, n, size=(b, n))
-        idx += (np.arange(b) * n)[:, None]
-        # draw counts fit in 32 bits (each at most n); one gather per score row, positives by a 0/1 mask
-        counts = np.bincount(idx.ravel(), minlength=b * n).astype(np.int32).reshape(b, n)
-        del idx
-        n1 = counts[:, positive].sum(axis=1, dtype=np.int64).astype(float)
-        n0 = counts.sum(axis=1, dtype=np.int64).astype(float) - n1
-        ok = (n1 > 0) & (n0 > 0)
-        for k, (order, starts, is_pos) in enumerate(plans):
-            c = counts[:, order]
-            p_g = c * is_pos
-            n_g = c - p_g
-            if starts is not None:  # ties: one group per distinct score
-                p_g = np.add.reduceat(p_g, starts, axis=1)
-                n_g = np.add.reduceat(n_g, starts, axis=1)
-            below = np.cumsum(n_g, axis=1, dtype=np.int64) - n_g
+        for k, (label, n_groups) in enumerate(plans):
+            # draws per (resample, tie group, outcome), counted in one pass over the block's draws
+            cells = label[idx]
+            cells += (np.arange(b, dtype=np.intp) * (2 * n_groups))[:, None]
+            c = np.bincount(cells.ravel(), minlength=b * 2 * n_groups).reshape(b, n_groups, 2)
+            del cells
+            n_g, p_g = c[:, :, 0], c[:, :, 1]
+            n1 = p_g.sum(axis=1).astype(float)
+            n0 = n_g.sum(axis=1).astype(float)
+            ok = (n1 > 0) & (n0 > 0)
+            below = np.cumsum(n_g, axis=1) - n_g
             twice_u = (p_g * (2 * below + n_g)).sum(axis=1)  # integers: 2U
             auc = np.full(b, np.nan)
             auc[ok] = (twice_u[ok] / 2) / (n1[ok] * n0[ok])
             out[done:done + b, k] = auc
+        del idx
         done += b
     return out

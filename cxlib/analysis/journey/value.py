@@ -436,8 +436,14 @@ def compare_predictive(measures: pd.DataFrame, outcomes: pd.DataFrame, *, outcom
     table = table[["measure", "kind", "coverage", "n_train", "n_test", "train_metric", "test_metric", "ci_low",
                    "ci_high", "direction"]]
     others = ([best] if best else []) + [r for r in references if r in preds]
+    shared = None
+    if outcome == "churn" and missing == "impute" and others:
+        # every difference resamples the same test customers with the same seed: one pass serves them all
+        shown = list(dict.fromkeys([journey, *others]))
+        aucs = bootstrap_auc(y[test], np.vstack([preds[m][test] for m in shown]), seed=seed + 1, n_boot=n_boot)
+        shared = {m: aucs[:, i] for i, m in enumerate(shown)}
     diffs = [_difference(journey, o, preds, y, test, data[[journey, o]].notna().all(axis=1).to_numpy(),
-                         outcome=outcome, missing=missing, n_boot=n_boot, seed=seed, ci=ci,
+                         outcome=outcome, missing=missing, n_boot=n_boot, seed=seed, ci=ci, shared=shared,
                          label=("journey − best single touchpoint" if o == best else f"journey − {o}"))
              for o in others]
     diff = pd.DataFrame(diffs, columns=["comparison", "measure_a", "measure_b", "n_test", "difference", "ci_low",
@@ -463,12 +469,14 @@ def _fit_one(x: np.ndarray, y: np.ndarray, outcome: str):
 
 
 def _difference(a: str, b: str, preds: dict, y: np.ndarray, test: np.ndarray, both: np.ndarray, *, outcome: str,
-                missing: str, n_boot: int, seed: int, ci: float, label: str) -> dict:
+                missing: str, n_boot: int, seed: int, ci: float, label: str, shared: dict | None = None) -> dict:
     te = test if missing == "impute" else test[both[test]]
     s = np.vstack([preds[a][te], preds[b][te]])
     if outcome == "churn":
-        # the same resamples as ranking rows of default_rng(seed + 1).integers(…), counted in blocks
-        boot = bootstrap_auc(y[te], s, seed=seed + 1, n_boot=n_boot)
+        # the same resamples as ranking rows of default_rng(seed + 1).integers(…), counted in blocks;
+        # ``shared``: those AUCs on the whole test set, computed once for every measure compared
+        boot = np.column_stack([shared[a], shared[b]]) if shared is not None \
+            else bootstrap_auc(y[te], s, seed=seed + 1, n_boot=n_boot)
         d = delong_test(y[te], s[0], s[1], ci=ci)
         est, p, test_name = d["difference"], d["p_value"], "DeLong"
     else:

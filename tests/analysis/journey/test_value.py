@@ -12,6 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from cxlib.errors import DataError
 from cxlib.analysis.journey.value import auc_interval, compare_predictive, delong_test, touchpoint_measures
+from cxlib.analysis.journey import value
 
 
 def _psi_components(y, s):
@@ -126,6 +127,25 @@ def test_compare_predictive_churn_against_independent_computation():
     assert d["p_value"] == pytest.approx(delong_test(y[test], -x[test], p_best[test])["p_value"])
     assert d["p_value"] < 0.05 and d["ci_low"] > 0 and d["difference"] > 0
     assert "journey_index" in res.summary()
+
+
+def test_compare_predictive_churn_intervals_are_each_pairs_own_bootstrap():
+    """The AUCs resampled once for every measure give each difference the interval of its own pair's bootstrap."""
+    m, o = synthetic()
+    res = compare_predictive(m, o, n_boot=250, seed=4)
+    assert len(res.difference) == 2  # journey against the best single touchpoint and the touchpoint average
+    y = o["churned"].to_numpy()
+    _, test = train_test_split(np.arange(len(o)), test_size=0.3, random_state=4, stratify=y)
+    idx = np.random.default_rng(5).integers(0, len(test), size=(250, len(test)))
+    for _, d in res.difference.iterrows():
+        preds = []
+        for name in (d["measure_a"], d["measure_b"]):
+            x = m[name].to_numpy()
+            x = np.where(np.isnan(x), np.nanmedian(x[np.setdiff1d(np.arange(len(o)), test)]), x)
+            preds.append(res.model[name].predict(np.column_stack([np.ones_like(x), x]))[test])
+        boot = value._boot_auc(y[test], np.vstack(preds), idx)  # ranks of every resample, one pair at a time
+        low, high = np.nanquantile(boot[:, 0] - boot[:, 1], [0.025, 0.975])
+        assert (d["ci_low"], d["ci_high"]) == pytest.approx((low, high), abs=1e-12), d["comparison"]
 
 
 def test_compare_predictive_nps_r2_is_sklearns():
