@@ -26,6 +26,7 @@ from typing import Literal
 import pandas as pd
 
 from cxlib.errors import DataError
+from cxlib.analysis.lookup import among
 
 __all__ = [
     "Period",
@@ -233,7 +234,7 @@ def add_context(
         right = table[[key, *take]]
         # only the rows the join can use (and any without a key, which a left join matches to a missing key):
         # hashing a ten-million-row touchpoint log to join a few hundred thousand answers cost ~1 GB and seconds
-        used = right[key].isin(out[key].dropna().unique()).to_numpy(dtype=bool) | right[key].isna().to_numpy(dtype=bool)
+        used = among(right[key], out[key].dropna()) | right[key].isna().to_numpy(dtype=bool)
         if not used.all():
             right = right[used]
         if right[key].duplicated().any():

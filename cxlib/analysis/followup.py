@@ -18,6 +18,7 @@ import pandas as pd
 from cxlib.analysis.journey.cases import case_table
 from cxlib.analysis.journey.common import as_float, require
 from cxlib.schema import RATING_PREFIX
+from cxlib.analysis.lookup import among
 
 __all__ = ["REASONS", "follow_up_list"]
 
@@ -123,7 +124,7 @@ def _answered(interactions: pd.DataFrame, responses: pd.DataFrame | None) -> pd.
     is neither copied nor indexed whole to look up a few hundred thousand answers)."""
     if responses is None or "interaction_id" not in responses.columns:
         return interactions
-    used = interactions["interaction_id"].isin(responses["interaction_id"].dropna().unique()).to_numpy(dtype=bool)
+    used = among(interactions["interaction_id"], responses["interaction_id"].dropna())
     if not used.any():
         return interactions.iloc[:0]
     cols = [c for c in ("interaction_id", "touchpoint", "channel", "department", "case_id") if c in interactions.columns]

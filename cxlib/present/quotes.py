@@ -33,6 +33,7 @@ from collections import Counter
 from typing import Iterable, Literal, Mapping
 
 import pandas as pd
+from cxlib.analysis.lookup import among
 
 __all__ = ["UNSAFE", "REQUIRED", "looks_unsafe", "has_placeholder", "typos", "vocabulary", "own_sentiment", "curate"]
 
@@ -151,7 +152,7 @@ def curate(candidates: pd.DataFrame | None, *, coded: pd.DataFrame | None = None
     rows["sentiment"] = own["score"].to_numpy()
     rows["tone"] = own["label"].to_numpy()
     if coded is not None and len(coded):
-        mine = coded[coded["comment_ref"].isin(rows["comment_ref"])]  # only the candidates' comments
+        mine = coded[among(coded["comment_ref"], rows["comment_ref"])]  # only the candidates' comments
         n_themes = mine.drop_duplicates(["comment_ref", "theme"]).groupby("comment_ref")["theme"].size()
         rows["_themes"] = rows["comment_ref"].map(n_themes.to_dict()).fillna(1).to_numpy()
     else:

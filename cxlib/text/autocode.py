@@ -34,6 +34,7 @@ from cxlib.text.codebook import UNCODED, Codebook
 from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, expand_codes, has_ref, match_rules, texts_of
 from cxlib.text.features import Featurised, TextFeatures, distinct, featurise, hasher
 from cxlib.text.reliability import coding_agreement
+from cxlib.analysis.lookup import among
 
 __all__ = ["AutoCodeResult", "CodingModel", "auto_code", "fit_coding_model", "hand_primary", "best_terms", "locate",
            "MIN_EXAMPLES"]
@@ -66,7 +67,7 @@ def hand_primary(hand_coded: pd.DataFrame | None, codebook: Codebook) -> pd.Data
         raise DataError(f"Hand codes use theme(s) not in the codebook {codebook.source}: {unknown}. "
                         "Add them to the codebook or fix the hand-coded file.")
     themed = h[h["theme"] != UNCODED].drop_duplicates("comment_ref")
-    rest = h[~h["comment_ref"].isin(themed["comment_ref"])].drop_duplicates("comment_ref")
+    rest = h[~among(h["comment_ref"], themed["comment_ref"])].drop_duplicates("comment_ref")
     order = pd.unique(h["comment_ref"])
     out = pd.concat([themed, rest]).set_index("comment_ref").loc[order].reset_index()
     return out

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
 from cxlib.text.normalize import CleanText, clean_text, needs_cleaning
+from cxlib.analysis.lookup import among
 
 __all__ = [
     "CODED_COLUMNS",
@@ -445,7 +446,7 @@ def combine_codes(*coded: pd.DataFrame) -> pd.DataFrame:
     is_unc = allc["theme"] == UNCODED
     themed = allc[~is_unc].drop_duplicates(["comment_ref", "theme"], keep="first")
     order = pd.unique(allc["comment_ref"])
-    unc = allc[is_unc & ~allc["comment_ref"].isin(themed["comment_ref"])].drop_duplicates("comment_ref")
+    unc = allc[is_unc & ~among(allc["comment_ref"], themed["comment_ref"])].drop_duplicates("comment_ref")
     out = pd.concat([themed, unc], ignore_index=True)
     pos = pd.Series(np.arange(len(order)), index=order)
     out = out.assign(_o=pos.loc[out["comment_ref"].to_numpy()].to_numpy())

@@ -20,6 +20,7 @@ from cxlib.text.codebook import UNCODED
 from cxlib.text.coding import comment_frame
 from cxlib.text.normalize import SOCIAL_STOP_WORDS, clean_text, expand_contractions, needs_cleaning
 from cxlib.text.redact import redact_series
+from cxlib.analysis.lookup import among
 
 __all__ = ["EmergingThemes", "emerging_themes"]
 
@@ -126,7 +127,7 @@ def emerging_themes(
     """
     uncoded_refs = coded.loc[coded["theme"] == UNCODED, "comment_ref"]
     comments = comment_frame(data, text=text, ref=ref)
-    comments = comments[comments["comment_ref"].isin(set(uncoded_refs))].reset_index(drop=True)
+    comments = comments[among(comments["comment_ref"], uncoded_refs)].reset_index(drop=True)
     n = len(comments)
     if n < min_comments:
         return _empty(n, f"At least {min_comments} uncoded comments are needed (min_comments).")

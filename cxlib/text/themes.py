@@ -21,6 +21,7 @@ from scipy import stats
 
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
+from cxlib.analysis.lookup import among
 
 __all__ = ["comment_context", "theme_frequency", "theme_concentration", "ThemeImpact", "theme_impact"]
 
@@ -292,7 +293,7 @@ def theme_impact(
     y_raw = scores.loc[refs].to_numpy()
     y = np.where(y_raw >= 9, 100.0, np.where(y_raw <= 6, -100.0, 0.0)) if outcome == "nps" else y_raw
     pairs = _theme_pairs(coded, level)
-    pairs = pairs[pairs["comment_ref"].isin(set(refs))]
+    pairs = pairs[among(pairs["comment_ref"], refs)]
     mat = pd.crosstab(pairs["comment_ref"], pairs["theme"]).clip(upper=1).reindex(index=refs, fill_value=0)
     counts = mat.sum()
     labels = codebook.labels() if codebook is not None else {}

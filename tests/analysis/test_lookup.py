@@ -1,4 +1,4 @@
-"""positions(): the answers' rows in the touchpoint log, exactly as pandas' own index lookup finds them."""
+"""positions() and among(): rows in the touchpoint log and membership, exactly as pandas finds them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxlib.analysis.lookup import positions
+from cxlib.analysis.lookup import among, positions
 
 IDS = st.text(alphabet="abc1", min_size=0, max_size=3)
 
@@ -55,3 +55,32 @@ def test_keys_in_several_arrow_chunks_and_mixed_string_types():
     np.testing.assert_array_equal(positions(keys, values), pd.Index(keys).get_indexer(values))
     repeated = pd.concat([keys, pd.Series(["b"], dtype="string")], ignore_index=True)  # "b" again, in chunk 3
     assert positions(repeated, values) is None
+
+
+VALUES = st.lists(st.one_of(st.none(), st.just(float("nan")), IDS, st.integers(0, 3)), max_size=20)
+CONTAINERS = {"list": list, "set": lambda v: set(x for x in v if x == x), "tuple": tuple,
+              "object series": lambda v: pd.Series(v, dtype=object),
+              "string series": lambda v: pd.Series([x if isinstance(x, str) else None for x in v], dtype="string"),
+              "index": lambda v: pd.Index([x for x in v if isinstance(x, str)], dtype="string"),
+              "array": lambda v: np.array(v, dtype=object),
+              "string array": lambda v: pd.array([x for x in v if isinstance(x, str)], dtype="string")}
+
+
+@settings(max_examples=400, deadline=None)
+@given(column=st.lists(st.one_of(st.none(), IDS), max_size=30), values=VALUES,
+       dtype=st.sampled_from(["string", "object", "str"]), container=st.sampled_from(sorted(CONTAINERS)))
+def test_among_is_pandas_isin(column, values, dtype, container):
+    c = pd.Series(column, dtype=dtype)
+    v = CONTAINERS[container](values)
+    got = among(c, v)
+    assert got.dtype == bool and got.shape == (len(c),)
+    np.testing.assert_array_equal(got, c.isin(v).to_numpy(bool))
+
+
+def test_among_arrow_values_in_several_chunks_and_other_string_types():
+    import pyarrow as pa
+
+    c = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["a", "b"], [None, "c"]])))
+    v = pd.Series(pd.array(["c", None], dtype=pd.ArrowDtype(pa.large_string())))
+    assert c.array.__arrow_array__().num_chunks == 2
+    assert among(c, v).tolist() == [False, False, True, True] == c.isin(v).tolist()

@@ -39,6 +39,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from cxlib.analysis.lookup import among
+
 __all__ = ["OUTCOME_CONTRAST_COLUMNS", "CHURN_CONTRAST_COLUMNS", "coded", "score_interval", "outcome_contrast",
            "churn_contrast", "flagged"]
 
@@ -56,7 +58,7 @@ CHURN_CONTRAST_COLUMNS = [
 
 
 def flagged(ids: pd.Series, flag: pd.Series) -> np.ndarray:
-    """Which of ``ids`` a flag marks: ``ids.map(flag.to_dict())`` read as True/False, by a hash lookup.
+    """Which of ``ids`` a flag marks: ``ids.map(flag.to_dict())`` read as True/False, by one hash lookup.
 
     Parameters
     ----------
@@ -78,7 +80,7 @@ def flagged(ids: pd.Series, flag: pd.Series) -> np.ndarray:
     """
     last = flag[~flag.index.duplicated(keep="last")]
     marked = last.index[last.astype("boolean").fillna(False).to_numpy(bool)]
-    return pd.Index(marked.astype("string")).get_indexer(ids.astype("string")) >= 0
+    return among(ids.astype("string"), marked.astype("string"))
 
 
 def coded(values: pd.Series, outcome: str = "nps") -> pd.Series:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
+from cxlib.analysis.lookup import among
 
 __all__ = ["FrictionResult", "REPEATED_INFO", "SILENT_WAITS", "OUTCOMES", "SIGNAL_BREAKS", "compute", "findings",
            "breaks_frame", "tables", "format_value_int", "show", "SECTION"]
@@ -115,7 +116,7 @@ def compute(data) -> FrictionResult:
                                      min_n=min_n)
     customers = None
     if keys and has_data(data, OUTCOMES.needs):
-        customers = data.customers[data.customers["customer_id"].isin(flags["customer_id"])]
+        customers = data.customers[among(data.customers["customer_id"], flags["customer_id"])]
         churn_table = churn_contrast(customers, {k: flags.set_index("customer_id")[k] for k in keys}, min_n=min_n)
     owners = b.break_owners(data.interactions) if kinds else None
     labels = {x.key: x.short for x in b.BREAKS} | {"any": "Any break"}

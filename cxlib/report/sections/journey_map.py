@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
+from cxlib.analysis.lookup import among
 
 __all__ = ["JourneyMapResult", "CHURN", "THEMES", "CHANNEL_LABELS", "TOP_CELLS", "complaint_themes", "compute", "show",
            "SECTION"]
@@ -156,9 +157,9 @@ def _cell_themes(data, keys: list[str], codebook, coded, sentiment) -> tuple[pd.
         refs = raised.get(tuple(r[[*keys, "theme"]]), set())
         single = refs & one_theme  # a quote illustrates one theme: comments coded with it alone first
         refs = single or refs
-        q = text.select_quotes(coded[coded["comment_ref"].isin(refs)], comments[comments["comment_ref"].isin(refs)],
+        q = text.select_quotes(coded[among(coded["comment_ref"], refs)], comments[among(comments["comment_ref"], refs)],
                                text="text", ref="comment_ref",
-                               mentions=sentiment[sentiment["comment_ref"].isin(refs)], themes=[r["theme"]],
+                               mentions=sentiment[among(sentiment["comment_ref"], refs)], themes=[r["theme"]],
                                kinds=("negative",), min_n_quotes=1, exclude_review=True, codebook=codebook)
         q = q[~q["suppressed"] & q["quote"].notna()]
         if len(q):

@@ -21,6 +21,7 @@ import pandas as pd
 
 from cxlib.present.findings import Finding
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
+from cxlib.analysis.lookup import among
 
 __all__ = ["OwnerBrief", "OwnersResult", "FRICTION", "THEMES", "compute", "show", "SECTION"]
 
@@ -96,7 +97,7 @@ def _themes(data, owner_of: dict[str, str], codebook) -> tuple[pd.DataFrame, dic
         if n >= cfg.min_n_quotes and theme_total.get(theme, 0) >= cfg.min_n_quotes:
             refs = set(part.loc[part["theme"] == theme, "comment_ref"])
             refs = (refs & one_theme) or refs  # a quote illustrates one theme: comments coded with it alone first
-            chosen = coded["comment_ref"].isin(refs)
+            chosen = pd.Series(among(coded["comment_ref"], refs), index=coded.index)
             q = text.select_quotes(coded[chosen], data.responses, themes=[theme], mentions=mentions[chosen],
                                    kinds=("negative",), min_n_quotes=1, exclude_review=True, codebook=codebook)
             q = q[~q["suppressed"] & q["quote"].notna()]

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
+from cxlib.analysis.lookup import among
 
 __all__ = ["SocialResult", "VOLUME", "THEMES", "REACH", "REPLIES", "SOURCE_LABELS", "source_label", "post_quotes",
            "compute",
@@ -113,7 +114,7 @@ def _spike_themes(spikes: pd.DataFrame, posts: pd.DataFrame, coded: pd.DataFrame
     themed = coded[coded["theme"] != UNCODED].drop_duplicates(["comment_ref", "theme"])
     for sid in spikes["spike_id"]:
         ids = posts.loc[posts["spike_id"] == sid, "mention_id"].astype("string")
-        counts = themed[themed["comment_ref"].isin(set(ids))]["theme"].value_counts()
+        counts = themed[among(themed["comment_ref"], ids)]["theme"].value_counts()
         top = str(counts.index[0]) if len(counts) else None
         rows.append({"spike_id": sid, "theme": top, "theme_label": labels.get(top, top) if top else pd.NA,
                      "theme_posts": int(counts.iloc[0]) if len(counts) else 0, "spike_posts": len(ids)})
@@ -212,13 +213,13 @@ def compute(data) -> SocialResult:
         found = tried(social.detect_spikes, mentions, what="Spikes in volume")
         if found is not None:
             volume = found.table
-            in_spike = mentions["mention_id"].isin(set(found.posts["mention_id"]))
+            in_spike = pd.Series(among(mentions["mention_id"], found.posts["mention_id"]), index=mentions.index)
             spikes = _spike_themes(found.spikes, found.posts, coded, labels) if coded is not None else \
                 found.spikes.assign(source_label=found.spikes["top_source"].map(source_label), theme_label=pd.NA,
                                     theme_share=float("nan"))
             if coded is not None and len(found.posts):
                 posts = mentions[in_spike.to_numpy(bool)]
-                spike_codes = coded[coded["comment_ref"].isin(set(posts["mention_id"].astype("string")))]
+                spike_codes = coded[among(coded["comment_ref"], posts["mention_id"].astype("string"))]
                 themes = [t for t in spikes["theme"].dropna()] if "theme" in spikes else None
                 # the quote minimum applies to the group quoted from: the spike's posts (not each theme in it)
                 least = 1 if len(posts) >= cfg.min_n_quotes else cfg.min_n_quotes

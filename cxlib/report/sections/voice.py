@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
+from cxlib.analysis.lookup import among
 
 __all__ = ["VoiceResult", "BY_SEGMENT", "compute", "show", "SECTION"]
 
@@ -68,10 +69,11 @@ def _with_interval(frequency: pd.DataFrame | None) -> pd.DataFrame | None:
 def _contrast(coded: pd.DataFrame, answers: pd.DataFrame, frequency: pd.DataFrame, outcome: str, min_n: int):
     from cxlib.report.sections.contrasts import outcome_contrast
 
-    refs = coded.drop_duplicates(["comment_ref", "theme"]).groupby("theme")["comment_ref"].apply(set)
+    distinct = coded.drop_duplicates(["comment_ref", "theme"])
+    refs = dict(iter(distinct.groupby("theme", observed=True)["comment_ref"]))  # each theme's comments, as strings
     ids = answers["response_id"].astype("string")
-    themes = [t for t in frequency["theme"] if t in refs.index]
-    groups = {t: ids.isin(refs[t]) for t in themes}
+    themes = [t for t in frequency["theme"] if t in refs]
+    groups = {t: pd.Series(among(ids, refs[t]), index=ids.index) for t in themes}
     table = outcome_contrast(answers, groups, outcome=outcome, min_n=min_n)
     labels = dict(zip(frequency["theme"], frequency["label"]))
     return table.assign(label=table["key"].map(labels))
