@@ -148,15 +148,22 @@ def _cell_themes(data, keys: list[str], codebook, coded, sentiment) -> tuple[pd.
     one_theme = set(per_comment.index[per_comment == 1])
     from cxlib.text.coding import comment_frame
 
-    comments = comment_frame(data.responses)  # once: each cell's quotes come from a few of them
     # each cell's comments of its theme, grouped once (not a scan of every coded comment per cell)
     raised = bad.groupby([*keys, "theme"], observed=True, sort=False)["comment_ref"].agg(set).to_dict()
+    wanted = []
     for _, r in top[~small].iterrows():
         if r["n_comments"] < cfg.min_n_quotes or theme_total.get(r["theme"], 0) < cfg.min_n_quotes:
             continue
         refs = raised.get(tuple(r[[*keys, "theme"]]), set())
         single = refs & one_theme  # a quote illustrates one theme: comments coded with it alone first
-        refs = single or refs
+        wanted.append((r, single or refs))
+    # the quoted cells' comments, taken once from the whole survey; each cell then looks among these few
+    quoted = list(set().union(*(refs for _, refs in wanted))) if wanted else []
+    coded = coded[among(coded["comment_ref"], quoted)]
+    sentiment = sentiment[among(sentiment["comment_ref"], quoted)]
+    comments = comment_frame(data.responses)
+    comments = comments[among(comments["comment_ref"], quoted)]
+    for r, refs in wanted:
         q = text.select_quotes(coded[among(coded["comment_ref"], refs)], comments[among(comments["comment_ref"], refs)],
                                text="text", ref="comment_ref",
                                mentions=sentiment[among(sentiment["comment_ref"], refs)], themes=[r["theme"]],
