@@ -25,7 +25,9 @@ True
 :func:`among` is ``column.isin(values)``: pandas' Arrow-string ``isin`` makes a pyarrow scalar of
 every value in Python before its hash lookup, 0.45 s a call for the half-million comment references
 of that client (40 such calls were 18 s of its voice-of-the-customer section); :func:`among` hands
-the values to :func:`pyarrow.compute.is_in` as one array.
+the values to :func:`pyarrow.compute.is_in` as one array. Validation, a layer below, has its own
+:func:`cxlib.ingest.rules.isin` for the allowed-values check (any column read as strings, a missing
+value never allowed); :func:`among` keeps ``isin``'s answers exactly, missing values included.
 """
 
 from __future__ import annotations
