@@ -25,8 +25,8 @@ from typing import Literal
 
 import pandas as pd
 
-from cxlib.errors import DataError
 from cxlib.analysis.lookup import among
+from cxlib.errors import DataError
 
 __all__ = [
     "Period",

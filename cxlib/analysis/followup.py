@@ -17,8 +17,8 @@ import pandas as pd
 
 from cxlib.analysis.journey.cases import case_table
 from cxlib.analysis.journey.common import as_float, require
-from cxlib.schema import RATING_PREFIX
 from cxlib.analysis.lookup import among
+from cxlib.schema import RATING_PREFIX
 
 __all__ = ["REASONS", "follow_up_list"]
 

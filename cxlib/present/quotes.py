@@ -33,6 +33,7 @@ from collections import Counter
 from typing import Iterable, Literal, Mapping
 
 import pandas as pd
+
 from cxlib.analysis.lookup import among
 
 __all__ = ["UNSAFE", "REQUIRED", "looks_unsafe", "has_placeholder", "typos", "vocabulary", "own_sentiment", "curate"]

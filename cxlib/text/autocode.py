@@ -29,12 +29,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
+from cxlib.analysis.lookup import among
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
 from cxlib.text.coding import CODED_COLUMNS, assemble_codes, comment_frame, expand_codes, has_ref, match_rules, texts_of
 from cxlib.text.features import Featurised, TextFeatures, distinct, featurise, hasher
 from cxlib.text.reliability import coding_agreement
-from cxlib.analysis.lookup import among
 
 __all__ = ["AutoCodeResult", "CodingModel", "auto_code", "fit_coding_model", "hand_primary", "best_terms", "locate",
            "MIN_EXAMPLES"]

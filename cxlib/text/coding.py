@@ -32,10 +32,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cxlib.analysis.lookup import among
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
 from cxlib.text.normalize import CleanText, clean_text, needs_cleaning
-from cxlib.analysis.lookup import among
 
 __all__ = [
     "CODED_COLUMNS",

@@ -16,11 +16,11 @@ import pandas as pd
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from cxlib.analysis.lookup import among
 from cxlib.text.codebook import UNCODED
 from cxlib.text.coding import comment_frame
 from cxlib.text.normalize import SOCIAL_STOP_WORDS, clean_text, expand_contractions, needs_cleaning
 from cxlib.text.redact import redact_series
-from cxlib.analysis.lookup import among
 
 __all__ = ["EmergingThemes", "emerging_themes"]
 

@@ -19,9 +19,9 @@ from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 from scipy import stats
 
+from cxlib.analysis.lookup import among
 from cxlib.errors import DataError
 from cxlib.text.codebook import UNCODED, Codebook
-from cxlib.analysis.lookup import among
 
 __all__ = ["comment_context", "theme_frequency", "theme_concentration", "ThemeImpact", "theme_impact"]
 

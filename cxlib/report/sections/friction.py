@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
 from cxlib.analysis.lookup import among
+from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
 
 __all__ = ["FrictionResult", "REPEATED_INFO", "SILENT_WAITS", "OUTCOMES", "SIGNAL_BREAKS", "compute", "findings",
            "breaks_frame", "tables", "format_value_int", "show", "SECTION"]

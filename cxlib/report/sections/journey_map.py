@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
 from cxlib.analysis.lookup import among
+from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
 
 __all__ = ["JourneyMapResult", "CHURN", "THEMES", "CHANNEL_LABELS", "TOP_CELLS", "complaint_themes", "compute", "show",
            "SECTION"]

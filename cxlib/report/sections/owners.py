@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxlib.analysis.lookup import among
 from cxlib.present.findings import Finding
 from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
-from cxlib.analysis.lookup import among
 
 __all__ = ["OwnerBrief", "OwnersResult", "FRICTION", "THEMES", "compute", "show", "SECTION"]
 

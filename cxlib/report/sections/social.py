@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
 from cxlib.analysis.lookup import among
+from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data
 
 __all__ = ["SocialResult", "VOLUME", "THEMES", "REACH", "REPLIES", "SOURCE_LABELS", "source_label", "post_quotes",
            "compute",

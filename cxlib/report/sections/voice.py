@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
 from cxlib.analysis.lookup import among
+from cxlib.report.sections.base import Attempts, Part, Section, SectionResult, has_data, outcome_answers
 
 __all__ = ["VoiceResult", "BY_SEGMENT", "compute", "show", "SECTION"]
 
