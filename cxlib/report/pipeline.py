@@ -288,12 +288,11 @@ def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, si
     :class:`cxlib.report.results.ResultsCache`); otherwise one after the other on ``kernel``.
     """
     audiences = list(job.audiences)
-    if not side_by_side or len(audiences) < 2:
-        for audience in audiences:
-            outcome = _run_audience(job, audience, kernel, notebook_env)
-            yield outcome
-            if "error" in outcome:
-                return
+    if len(audiences) < 2:
+        yield _run_audience(job, audiences[0], kernel, notebook_env)
+        return
+    if not side_by_side:
+        yield from _run_in_turn(job, audiences, kernel, notebook_env)
         return
     from concurrent.futures import ThreadPoolExecutor
 
@@ -312,6 +311,40 @@ def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, si
     finally:
         for k in extra:
             k.shutdown()
+
+
+def _run_in_turn(job: ReportJob, audiences: list[str], kernel: Kernel | None, notebook_env: dict):
+    """The audiences one after the other on ``kernel``, in a thread: the caller renders an audience's HTML and
+    PDF while the next one runs (one kernel at a time, so no more memory than running them in the caller).
+
+    After an audience fails none is started. Closing the generator (the caller stopped reading) starts none
+    either and waits for the one running, so that ``kernel`` is free again when this returns.
+    """
+    import queue
+
+    ready: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for audience in audiences:
+                if stop.is_set():
+                    break
+                outcome = _run_audience(job, audience, kernel, notebook_env)
+                ready.put(outcome)
+                if "error" in outcome:
+                    break
+        finally:
+            ready.put(None)
+
+    thread = threading.Thread(target=work, name="cx-audiences", daemon=True)
+    thread.start()
+    try:
+        while (outcome := ready.get()) is not None:
+            yield outcome
+    finally:
+        stop.set()
+        thread.join()
 
 
 def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResult:
@@ -367,6 +400,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
 
     if kernel is None and job.warm_kernel:
         kernel = worker_kernel(job.settings)
+    outcomes = None
     try:
         t = time.perf_counter()
         ws = open_client(job.client, root=job.root)
@@ -387,12 +421,13 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         settings_info["audience_plan"] = plan.as_dict()
         outcomes = _run_audiences(job, kernel, notebook_env, plan.side_by_side)
         for outcome in outcomes:
+            # wall time of the notebooks so far: each audience is rendered while the next one runs
+            timings["execute"] = time.perf_counter() - t_exec
             audience = outcome["audience"]
             stem = f"{job.client}-{audience}"
             params_by_audience[audience] = outcome["params"]
             exc = outcome.get("error")
             if exc is not None:
-                timings["execute"] = time.perf_counter() - t_exec
                 attempts += getattr(exc, "start_attempts", 0)
                 if not isinstance(exc, CxError):
                     outcomes.close()
@@ -419,7 +454,6 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                 results_info["loaded"][audience] = [s for s in used if s not in computed]
             nb = normalize_notebook(run.notebook)
             rendered[f"{stem}.ipynb"] = notebook_bytes(nb)
-            timings["execute"] = time.perf_counter() - t_exec - timings["html"] - timings["pdf"]
             t = time.perf_counter()
             warming.join()
             from cxlib.report.pdf import html_to_pdf_bytes
@@ -455,4 +489,6 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         return ClientResult(client=job.client, status="ok", seconds=time.perf_counter() - start, outputs=outputs,
                             warm=warm_any, kernel_start_attempts=attempts, timings=timings)
     except Exception as exc:  # noqa: BLE001 - one client's failure must not stop the others
+        if outcomes is not None:  # the kernel is free again (an audience still running is waited for)
+            outcomes.close()
         return failed(exc)
