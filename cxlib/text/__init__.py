@@ -7,7 +7,8 @@ and :func:`auto_sentiment` for sentiment learned on top of the VADER lexicon.
 Modules: :mod:`codebook` (load/validate), :mod:`normalize` (social/review text), :mod:`coding`
 (rule coder), :mod:`autocode` (auto_code), :mod:`active` (suggestions, agreement, learning
 curve), :mod:`features` (shared hashed features), :mod:`mlcoder` (TF-IDF + logistic regression,
-multi-label), :mod:`semantic` (optional embeddings), :mod:`sentiment` (VADER),
+multi-label), :mod:`semantic` (optional embeddings), :mod:`sentiment` (VADER), :mod:`vader` (its scores,
+in worker processes for long lists),
 :mod:`sentiment_model` (learned sentiment), :mod:`emerging` (NMF on uncoded comments),
 :mod:`themes` (frequency by group, NPS impact), :mod:`reliability` (kappa, alpha, hand-coded
 file), :mod:`redact`, :mod:`quotes`, :mod:`export`.

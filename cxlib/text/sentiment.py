@@ -11,13 +11,13 @@ Examples
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from cxlib.text.codebook import UNCODED
 from cxlib.text.coding import comment_frame
+from cxlib.text.vader import analyzer, compound_scores_in
 
 __all__ = ["POSITIVE", "NEGATIVE", "comment_sentiment", "mention_sentiment", "net_sentiment", "sentence_bounds",
            "label_sentiment", "lexicon_words"]
@@ -29,40 +29,20 @@ NEGATIVE = -0.05
 _SENT_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-@lru_cache(maxsize=1)
-def _analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
 def lexicon_words() -> frozenset[str]:
     """The words of the sentiment lexicon (VADER's), lower case: words a reader knows, never a name.
 
     >>> {"good", "terrible"} <= lexicon_words()
     True
     """
-    return frozenset(w.lower() for w in _analyzer().lexicon)
-
-
-def _score_chunk(texts: list[str]) -> list[float]:
-    sia = _analyzer()
-    return [sia.polarity_scores(t)["compound"] for t in texts]
+    return frozenset(w.lower() for w in analyzer().lexicon)
 
 
 def _compound_many(texts: list[str], n_jobs: int = 1) -> np.ndarray:
-    """VADER compound score of each text; identical texts scored once; ``n_jobs`` worker processes."""
+    """VADER compound score of each text; identical texts scored once; up to ``n_jobs`` worker processes
+    (:func:`cxlib.text.vader.compound_scores_in`)."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype="string"))
-    uniq = [str(u) for u in uniques]
-    if n_jobs > 1 and len(uniq) >= 20_000:
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = -(-len(uniq) // (n_jobs * 4))
-        chunks = [uniq[i:i + size] for i in range(0, len(uniq), size)]
-        with ProcessPoolExecutor(n_jobs) as pool:
-            scores = np.array([v for part in pool.map(_score_chunk, chunks) for v in part], dtype="float64")
-    else:
-        scores = np.array(_score_chunk(uniq), dtype="float64")
+    scores = np.array(compound_scores_in([str(u) for u in uniques], n_jobs), dtype="float64")
     return scores[codes] if len(codes) else np.array([], dtype="float64")
 
 
@@ -100,7 +80,8 @@ def comment_sentiment(data: pd.DataFrame, *, text: str | None = None, ref: str |
     text, ref : str, optional
         Column names (detected when omitted).
     n_jobs : int
-        Worker processes for large inputs (VADER is pure Python: ~10k comments/s per core).
+        Worker processes for large inputs (VADER is pure Python: ~10k comments/s per core; workers
+        only from 20,000 distinct comments for two, :mod:`cxlib.text.vader`).
 
     Returns
     -------
