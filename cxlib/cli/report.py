@@ -177,6 +177,7 @@ def register(app: typer.Typer) -> None:
         from cxlib.report.audiences import CHOICES
         from cxlib.report.deliverables import FORMAT_CHOICES, plan
         from cxlib.report.execute import ExecutionSettings, Kernel
+        from cxlib.report.capacity import usable_cores
         from cxlib.report.pipeline import AUDIENCES, ReportJob, render_client
         from cxlib.workspace import project_root
 
@@ -189,7 +190,8 @@ def register(app: typer.Typer) -> None:
         job = ReportJob(client=client, root=str(base), audiences=todo.report_audiences or AUDIENCES[:1],
                         formats=todo.report_formats or ("html",), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
-                        results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel)
+                        results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel,
+                        cores=usable_cores())
         job = replace(job, parameters=parse_params(param, job.notebook_path))
         if view is not None:
             from cxlib.workspace import Workspace

@@ -29,13 +29,14 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from cxlib.errors import ConfigError
+from cxlib.report.capacity import usable_cores
 from cxlib.report.execute import ExecutionSettings
 from cxlib.report.manifest import BATCH_MANIFEST_NAME, batch_manifest_text, write_batch_manifest
 from cxlib.report.pipeline import AUDIENCES, FORMATS, ClientResult, ReportJob, render_client
@@ -353,7 +354,8 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         sizes = {j.client: client_size(base, j.client) for j in jobs}
     order = sorted(range(len(jobs)), key=lambda i: -sizes[jobs[i].client])
     ordered = [jobs[i] for i in order]
-    n_workers = max(1, min(int(workers or len(os.sched_getaffinity(0))), len(jobs)))
+    cores = usable_cores()
+    n_workers = max(1, min(int(workers or cores), len(jobs)))
     if client_timeout is None:
         client_timeout = (settings.cell_timeout + settings.start_timeout) * max(1, len(audiences)) + 300
     display = _Display([j.client for j in jobs], console=console, enabled=progress)
@@ -361,7 +363,9 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         if scheduler:
             got = _run_dask(ordered, scheduler, display, workers=n_workers, warm=warm_kernels, settings=settings)
         else:
-            got = _run_local(ordered, n_workers, client_timeout, display, start_method)
+            share = max(1, cores // n_workers)  # fewer clients than cores: the others go to their analyses
+            got = _run_local([replace(j, cores=share) for j in ordered], n_workers, client_timeout, display,
+                             start_method)
     by_client = {ordered[i].client: r for i, r in got.items()}
     outcomes = [by_client.get(j.client) or _failed(j, "never ran", "NotRun") for j in jobs]
     seconds = time.perf_counter() - started

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 __all__ = ["KERNEL_BASE_MB", "KERNEL_MB_PER_MILLION_ROWS", "PARENT_MB", "HEADROOM", "AudiencePlan",
-           "audience_plan", "store_rows", "available_mb"]
+           "audience_plan", "store_rows", "available_mb", "usable_cores"]
 
 #: A report kernel's memory before it loads a client (imports, empty frames), MB.
 KERNEL_BASE_MB = 400.0
@@ -91,6 +91,16 @@ def available_mb() -> float:
     import psutil
 
     return psutil.virtual_memory().available / 2**20
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system tells it, else the machine's)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def audience_plan(*, rows: int, audiences: int, available_mb: float | None, asked: bool | None = None) -> AudiencePlan:

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +26,25 @@ import pandas as pd
 from cxlib.errors import ReportError
 from cxlib.report.audiences import AUDIENCES, check_audience
 
-__all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES"]
+__all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES", "PROCESSES_ENV", "processes_from_env"]
 
 #: The audiences (the registry is :mod:`cxlib.report.audiences`).
 AUDIENCE_VALUES = AUDIENCES
+#: Processes a report kernel's analyses may use, set by ``cx report`` for each notebook
+#: (:attr:`cxlib.report.pipeline.ReportJob.cores`); unset: one.
+PROCESSES_ENV = "CX_PROCESSES"
+
+
+def processes_from_env() -> int:
+    """:data:`PROCESSES_ENV` as a whole number of at least one (1 when unset or unreadable).
+
+    >>> import os; os.environ.pop(PROCESSES_ENV, None) and None; processes_from_env()
+    1
+    """
+    try:
+        return max(1, int(os.environ.get(PROCESSES_ENV, "1")))
+    except ValueError:
+        return 1
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,10 @@ class ReportData:
         the client's data holds them (client.yaml ``benchmark``); None otherwise.
     benchmark_client : str or None
         The client's own value of ``company``.
+    processes : int
+        Processes the analyses may use (this one and helpers; VADER's sentiment of a long list,
+        :mod:`cxlib.text.vader`): :func:`processes_from_env` in a report kernel, else 1. The
+        numbers never depend on it.
     """
 
     ws: Any
@@ -84,6 +104,7 @@ class ReportData:
     outcome: str | None = None
     benchmark: pd.DataFrame | None = None
     benchmark_client: str | None = None
+    processes: int = 1
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -122,7 +143,8 @@ class ReportData:
         if "mentions" not in self._memo:
             from cxlib import text
 
-            self._memo["mentions"] = text.mention_sentiment(self.coded_comments(), self.responses)
+            self._memo["mentions"] = text.mention_sentiment(self.coded_comments(), self.responses,
+                                                            n_jobs=self.processes)
         return self._memo["mentions"]
 
     def lacks(self, *tables: str, section: str) -> bool:
@@ -230,7 +252,7 @@ def report_data(client: str, *, root: str, audience: str = "executive", period_s
         ws=ws, audience=audience, labels=label_map(cfg), customers=customers, interactions=interactions,
         responses=responses, relationship=relationship, transactional=transactional,
         mentions=mentions, self_assessment=self_assessment, period=period, seed=seed, selection=selection,
-        outcome=ws.outcome, benchmark=benchmark, benchmark_client=benchmark_client,
+        outcome=ws.outcome, benchmark=benchmark, benchmark_client=benchmark_client, processes=processes_from_env(),
     )
 
 

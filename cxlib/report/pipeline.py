@@ -84,6 +84,11 @@ class ReportJob:
         reports published to it (:func:`cxlib.report.cluster.render_remote`); ``root`` is unused.
     storage_options : tuple of (name, value)
         fsspec options for ``storage`` (``endpoint_url`` …; credentials come from the workers' environment).
+    cores : int
+        Cores this client's run may use (``cx report``: the machine's; a batch: 1, a core per client).
+        Side by side each kernel gets its share; one after the other the kernel gets them all, for the
+        analyses that share their work with helper processes (sentiment,
+        :attr:`cxlib.report.context.ReportData.processes`).
     """
 
     client: str
@@ -100,6 +105,7 @@ class ReportJob:
     parallel_audiences: bool | None = False
     storage: str | None = None
     storage_options: tuple[tuple[str, Any], ...] = ()
+    cores: int = 1
 
     @property
     def notebook_path(self) -> Path:
@@ -362,6 +368,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     ClientResult
         Never raises for the client's own failures (data, notebook, kernel, rendering).
     """
+    from cxlib.report.context import PROCESSES_ENV
     from cxlib.report.results import RESULTS_ENV
     from cxlib.workspace import open_client
 
@@ -417,6 +424,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         rendered: dict[str, bytes] = {}
         t_exec = time.perf_counter()
         plan = _audience_plan(job, ws)
+        kernels_at_once = len(job.audiences) if plan.side_by_side else 1
+        notebook_env[PROCESSES_ENV] = str(max(1, int(job.cores) // kernels_at_once))
         settings_info["parallel_audiences"] = plan.side_by_side
         settings_info["audience_plan"] = plan.as_dict()
         outcomes = _run_audiences(job, kernel, notebook_env, plan.side_by_side)

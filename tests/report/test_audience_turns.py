@@ -132,3 +132,56 @@ def test_render_client_frees_the_kernel_when_rendering_fails(notebooks, monkeypa
     result = pipeline.render_client(job)
     assert not result.ok and result.error_type == "ValueError"
     assert fake.started == ["executive", "analyst"] and fake.finished == ["executive", "analyst"]
+
+
+@pytest.mark.parametrize("side_by_side, cores, audiences, given", [
+    (False, 4, ("executive", "analyst"), "4"),  # one kernel at a time: it may use every core
+    (True, 4, ("executive", "analyst"), "2"),   # two at once: half each
+    (True, 1, ("executive", "analyst"), "1"),
+    (False, 3, ("executive",), "3"),
+])
+def test_each_kernel_is_told_the_cores_it_may_use(monkeypatch, tmp_path, side_by_side, cores, audiences, given):
+    from cxlib.report.capacity import AudiencePlan
+    from cxlib.report.context import PROCESSES_ENV
+
+    seen = []
+
+    def notebook(job, audience, kernel, notebook_env):
+        seen.append(notebook_env[PROCESSES_ENV])
+        return {"audience": audience, "params": {}, "seconds": 0.0, "computed": [], "error": ValueError("stop")}
+
+    monkeypatch.setattr(pipeline, "_run_audience", notebook)
+    monkeypatch.setattr(pipeline, "_audience_plan", lambda job, ws: AudiencePlan(side_by_side, "asked"))
+    monkeypatch.setattr("cxlib.workspace.open_client", lambda client, root: object())
+    job = ReportJob(client="alpha", root=str(tmp_path), out_dir=str(tmp_path / "reports"), audiences=audiences,
+                    cores=cores)
+    assert not pipeline.render_client(job).ok
+    assert seen and set(seen) == {given}
+
+
+@pytest.mark.parametrize("value, processes", [(None, 1), ("3", 3), ("0", 1), ("-2", 1), ("two", 1)])
+def test_a_kernel_reads_its_processes_from_the_environment(monkeypatch, value, processes):
+    from cxlib.report.context import PROCESSES_ENV, processes_from_env
+
+    if value is None:
+        monkeypatch.delenv(PROCESSES_ENV, raising=False)
+    else:
+        monkeypatch.setenv(PROCESSES_ENV, value)
+    assert processes_from_env() == processes
+
+
+def test_a_batch_shares_the_cores_among_its_workers(monkeypatch, tmp_path):
+    from cxlib.report import batch
+
+    got = {}
+    monkeypatch.setattr(batch, "usable_cores", lambda: 4)
+    monkeypatch.setattr(batch, "_run_local", lambda jobs, n, *a: got.update({j.client: (j.cores, n) for j in jobs})
+                        or {})
+    for clients, workers, share in ((["a"], None, 4), (["a", "b"], None, 2), (["a", "b", "c", "d", "e"], None, 1),
+                                    (["a", "b"], 1, 4)):
+        got.clear()
+        for c in clients:
+            (tmp_path / "data" / c).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "data" / c / "client.yaml").write_text("name: x\n")
+        batch.run_batch(clients, root=tmp_path, workers=workers, progress=False, out_dir=str(tmp_path / "out"))
+        assert {c: v[0] for c, v in got.items()} == {c: share for c in clients}, (clients, workers)

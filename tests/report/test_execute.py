@@ -238,6 +238,28 @@ def test_a_kernel_gives_arrow_the_system_allocator(tmp_path):
     assert "pool: system" in outputs_text(done.notebook)
 
 
+def test_a_kernel_scores_sentiment_with_helpers_on_the_cores_it_is_given(tmp_path):
+    """The cores ``cx report`` gives a notebook reach its analyses, and VADER's helpers work from a kernel
+    (a process with threads, whose main module is no script)."""
+    nb = nbformat.v4.new_notebook()
+    code = ("from cxlib.report.context import processes_from_env\nfrom cxlib.text import vader\n"
+            "vader.MIN_PER_PROCESS = 5\nstarted = []\nreal = vader._start_helper\n"
+            "vader._start_helper = lambda part: started.append(len(part)) or real(part)\n"
+            "texts = ['Great staff!', 'Awful wait.', 'ok', 'never again', 'fine'] * 6\n"
+            "same = vader.compound_scores_in(texts, processes_from_env()) == vader.compound_scores(texts)\n"
+            "print('processes', processes_from_env(), 'helpers', len(started), 'same', same)")
+    nb.cells = [nbformat.v4.new_code_cell("client = 'a'", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(code)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "helpers.ipynb"
+    nbformat.write(nb, path)
+    with Kernel(FAST) as kernel:
+        done = execute_notebook(path, {"client": "a"}, kernel=kernel, environment={"CX_PROCESSES": "3"})
+        assert "processes 3 helpers 2 same True" in outputs_text(done.notebook)
+        again = execute_notebook(path, {"client": "a"}, kernel=kernel)  # the next notebook is told nothing
+        assert "processes 1 helpers 0 same True" in outputs_text(again.notebook)
+
+
 def test_a_warm_kernel_is_replaced_after_a_failure():
     with Kernel(FAST) as kernel:
         with pytest.raises(NotebookFailed):

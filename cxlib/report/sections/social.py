@@ -230,7 +230,7 @@ def compute(data) -> SocialResult:
 
     sentiment = None
     if has_text:
-        scored = text.comment_sentiment(mentions, text="text", ref="mention_id")
+        scored = text.comment_sentiment(mentions, text="text", ref="mention_id", n_jobs=data.processes)
         labelled = mentions.assign(sentiment=mentions["mention_id"].astype("string").map(
             dict(zip(scored["comment_ref"].astype("string"), scored["label"]))))
         by_source = tried(social.sentiment_share, labelled, by="source", min_n=min_n, what="Sentiment by source")
