@@ -85,7 +85,8 @@ class ReportJob:
     storage_options : tuple of (name, value)
         fsspec options for ``storage`` (``endpoint_url`` …; credentials come from the workers' environment).
     cores : int
-        Cores this client's run may use (``cx report``: the machine's; a batch: 1, a core per client).
+        Cores this client's run may use (``cx report``: the machine's; a local batch: the machine's shared
+        among its workers, one each when there are more clients than cores; a Dask worker: 1).
         Side by side each kernel gets its share; one after the other the kernel gets them all, for the
         analyses that share their work with helper processes (sentiment,
         :attr:`cxlib.report.context.ReportData.processes`).
