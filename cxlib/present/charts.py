@@ -8,7 +8,9 @@ left out of the marks and named in the axis label as "(insufficient responses)".
 :func:`set_theme` applies the client's ``brand`` colours (client.yaml ``primary``, ``accent``,
 ``neutral``) and print-friendly sizes: 9-10 pt text at the printed size (figures are drawn
 7.2 in wide, the A4 text width), light grids, no top/right spines, and fixed SVG/PNG metadata
-so reruns give identical images.
+so reruns give identical images. Chart text stays text in the SVG (``svg.fonttype: none``), not
+outlines: it can be searched and copied in the HTML and the PDF, and WeasyPrint draws a chart 2-3x
+faster than from one outline per glyph (``docs/benchmarks/scale.md``).
 
 Examples
 --------
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import io
+import re
 from typing import Iterator, Mapping
 
 import matplotlib.pyplot as plt
@@ -48,6 +51,7 @@ __all__ = [
     "QUADRANT_COLOURS",
     "has_marks",
     "svg",
+    "CHART_FONTS",
     "show",
     "captured_charts",
     "WIDE",
@@ -69,7 +73,7 @@ _PRINT_RC = {
     "legend.frameon": False, "axes.edgecolor": "#9CA3AF", "axes.labelcolor": "#1F2937",
     "xtick.color": "#374151", "ytick.color": "#374151", "grid.color": "#E5E7EB", "grid.linewidth": 0.6,
     "axes.spines.top": False, "axes.spines.right": False, "lines.linewidth": 2.0, "lines.markersize": 6,
-    "svg.hashsalt": "cx-workbench", "svg.fonttype": "path", "pdf.fonttype": 42,
+    "svg.hashsalt": "cx-workbench", "svg.fonttype": "none", "pdf.fonttype": 42,
     "image.cmap": "cividis",
 }
 
@@ -111,13 +115,29 @@ def has_marks(ax) -> bool:
     return False
 
 
-def svg(figure) -> str:
-    """The figure as SVG text: vector, so print is sharp; no date and fixed ids, so reruns are identical."""
-    import io
+#: Where the chart's font (DejaVu Sans, which matplotlib measured the labels with) is missing, the
+#: nearest in width first (Verdana, which DejaVu's Vera design matches), then narrower sans fonts: a
+#: label never grows past the place it was laid out for, and never falls back to a serif default.
+CHART_FONTS = "'DejaVu Sans', Verdana, 'Liberation Sans', Arial, sans-serif"
 
+
+def svg(figure) -> str:
+    """The figure as SVG text: vector, so print is sharp; no date and fixed ids, so reruns are identical.
+
+    Text is kept as ``<text>`` in the font stack :data:`CHART_FONTS`.
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("Billing & fees")
+    >>> out = svg(fig); plt.close(fig)
+    >>> ">Billing &amp; fees<" in out, CHART_FONTS in out
+    (True, True)
+    """
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return _FONT_FAMILY.sub("font-family: " + CHART_FONTS, buffer.getvalue())
+
+
+_FONT_FAMILY = re.compile(r"font-family: ?'[^';\"]*'")
 
 
 #: While :func:`captured_charts` is active: the list its charts go to (PNG bytes) instead of the display.
