@@ -533,7 +533,10 @@ class Explorer:
         path = self.export_dir / f"nps-by-{by}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"Date": None} if fmt == "svg" else {"Software": None}
-        ax.figure.savefig(path, format=fmt, bbox_inches="tight", metadata=meta, dpi=150)
+        # an exported SVG goes into slides and documents on machines without the chart's font: its text as
+        # outlines there (the report's own charts keep text as text, in a font stack the page controls)
+        with plt.rc_context({"svg.fonttype": "path"}):
+            ax.figure.savefig(path, format=fmt, bbox_inches="tight", metadata=meta, dpi=150)
         plt.close(ax.figure)
         self.export_status.value = H.note(f"Chart saved: {path}")
         return path
