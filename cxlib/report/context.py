@@ -26,13 +26,18 @@ import pandas as pd
 from cxlib.errors import ReportError
 from cxlib.report.audiences import AUDIENCES, check_audience
 
-__all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES", "PROCESSES_ENV", "processes_from_env"]
+__all__ = ["ReportData", "report_data", "attempt", "AUDIENCE_VALUES", "PROCESSES_ENV", "processes_from_env",
+           "SHARED_ENV"]
 
 #: The audiences (the registry is :mod:`cxlib.report.audiences`).
 AUDIENCE_VALUES = AUDIENCES
 #: Processes a report kernel's analyses may use, set by ``cx report`` for each notebook
 #: (:attr:`cxlib.report.pipeline.ReportJob.cores`); unset: one.
 PROCESSES_ENV = "CX_PROCESSES"
+#: Set (to ``1``) by ``cx report`` when the client's audiences run side by side on kernels of their own:
+#: the survey comments' coding and sentiment, which sections of both audiences read, are then computed
+#: by one kernel and loaded by the other through the results cache (:meth:`ReportData.coded_comments`).
+SHARED_ENV = "CX_SHARED_TABLES"
 
 
 def processes_from_env() -> int:
@@ -135,7 +140,7 @@ class ReportData:
         if "coded" not in self._memo:
             from cxlib import text
 
-            self._memo["coded"] = text.code_comments(self.responses, self.codebook())
+            self._memo["coded"] = self._shared("coded", lambda: text.code_comments(self.responses, self.codebook()))
         return self._memo["coded"]
 
     def comment_mentions(self) -> pd.DataFrame:
@@ -143,9 +148,38 @@ class ReportData:
         if "mentions" not in self._memo:
             from cxlib import text
 
-            self._memo["mentions"] = text.mention_sentiment(self.coded_comments(), self.responses,
-                                                            n_jobs=self.processes)
+            self._memo["mentions"] = self._shared("mentions", lambda: text.mention_sentiment(
+                self.coded_comments(), self.responses, n_jobs=self.processes))
         return self._memo["mentions"]
+
+    def results_cache(self):
+        """This client's results cache for these parameters (:func:`cxlib.report.results.open_results`), opened
+        once; None when the cache is off (``CX_RESULTS_CACHE``)."""
+        if "results_cache" not in self._memo:
+            from cxlib.report.results import open_results
+
+            self._memo["results_cache"] = open_results(self) if hasattr(self.ws, "build_dir") else None
+        return self._memo["results_cache"]
+
+    def _shared(self, name: str, compute):
+        """``compute()``, or what another kernel of this run computed, when the audiences run side by side.
+
+        With :data:`SHARED_ENV` set and the results cache on, the first kernel to get here computes under the
+        table's lock and saves it (``_<name>`` beside the section results, not listed as a section); the other
+        waits for the lock and loads it. Otherwise (one kernel, or no cache) it is simply computed: a kernel
+        running the audiences one after the other keeps it in memory anyway.
+        """
+        cache = self.results_cache() if os.environ.get(SHARED_ENV) == "1" else None
+        if cache is None:
+            return compute()
+        key = f"_{name}"
+        with cache.computing(key) as _:
+            got = cache.load(key)
+            if got is not None:
+                return got[0]
+            value = compute()
+            cache.save(key, value, journal=False)
+            return value
 
     def lacks(self, *tables: str, section: str) -> bool:
         """True (and a plain note in the report) when the client provided none of some table a section needs.

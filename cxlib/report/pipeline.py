@@ -369,7 +369,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     ClientResult
         Never raises for the client's own failures (data, notebook, kernel, rendering).
     """
-    from cxlib.report.context import PROCESSES_ENV
+    from cxlib.report.context import PROCESSES_ENV, SHARED_ENV
     from cxlib.report.results import RESULTS_ENV
     from cxlib.workspace import open_client
 
@@ -427,6 +427,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         plan = _audience_plan(job, ws)
         kernels_at_once = len(job.audiences) if plan.side_by_side else 1
         notebook_env[PROCESSES_ENV] = str(max(1, int(job.cores) // kernels_at_once))
+        if kernels_at_once > 1:  # the comments' coding and sentiment: computed by one kernel, loaded by the other
+            notebook_env[SHARED_ENV] = "1"
         settings_info["parallel_audiences"] = plan.side_by_side
         settings_info["audience_plan"] = plan.as_dict()
         outcomes = _run_audiences(job, kernel, notebook_env, plan.side_by_side)

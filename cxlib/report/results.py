@@ -12,7 +12,7 @@ The key is the sha256 of everything a result depends on:
 - ``inputs``: the sha256 of every file in ``data/<client>/`` (client.yaml, the tables, the
   codebook, hand codes, saved views): any changed input is a new key;
 - ``parameters``: the report parameters that shape the numbers (period, seed, selection, …:
-  every primitive field of :class:`cxlib.report.context.ReportData` but the audience);
+  every primitive field of :class:`cxlib.report.context.ReportData` but the audience and the processes);
 - ``code``: cxlib's version and a digest of its source files, the versions of the numerical
   packages, and the kernel settings that change float sums and orderings (hash seed, BLAS threads).
 
@@ -70,6 +70,8 @@ _NUMERIC_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", 
 #: Kernel settings that change float sums (BLAS threads) or orderings (string hashing).
 _ENV_IN_KEY = ("PYTHONHASHSEED", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _RESULTS_DIR = "results"
+#: Fields of the report data that change no number.
+_NOT_IN_KEY = frozenset({"audience", "processes"})
 
 
 def cache_mode(mode: str | None = None) -> CacheMode:
@@ -123,13 +125,14 @@ def _inputs(data_dir: Path) -> dict[str, str]:
 
 
 def _parameters(data: Any) -> dict[str, Any]:
-    """Every primitive field of the report data but the audience (results do not depend on who reads them)."""
+    """Every primitive field of the report data but the audience and the processes (results do not depend on who
+    reads them, nor on how many processes shared the work: ``tests/text/test_vader_helpers.py``)."""
     if dataclasses.is_dataclass(data):
         items = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
     else:
         items = dict(vars(data))
     return {k: v for k, v in sorted(items.items())
-            if k != "audience" and (v is None or isinstance(v, (str, int, float, bool)))}
+            if k not in _NOT_IN_KEY and (v is None or isinstance(v, (str, int, float, bool)))}
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,11 @@ class ResultsCache:
         _touch(self.folder)
         return result, sha256_bytes(blob)
 
-    def save(self, section_id: str, result: Any) -> str | None:
-        """Write the result atomically; returns its sha256 (None when it cannot be pickled: then it is not cached)."""
+    def save(self, section_id: str, result: Any, *, journal: bool = True) -> str | None:
+        """Write the result atomically; returns its sha256 (None when it cannot be pickled: then it is not cached).
+
+        ``journal=False``: not listed in the journal of computed sections (a table the sections share, not one).
+        """
         try:
             blob = pickle.dumps(result, protocol=5)
         except Exception:  # noqa: BLE001 - an unpicklable result is recomputed next time, not an error
@@ -233,7 +239,7 @@ class ResultsCache:
             self._key_ok = True
         atomic_write_bytes(self._path(section_id), blob)
         _touch(self.folder)
-        if self.journal is not None:
+        if journal and self.journal is not None:
             with open(self.journal, "a", encoding="utf-8") as fh:
                 fh.write(section_id + "\n")
         prune(self.root, keep=KEEP_KEYS)

@@ -142,12 +142,13 @@ def test_render_client_frees_the_kernel_when_rendering_fails(notebooks, monkeypa
 ])
 def test_each_kernel_is_told_the_cores_it_may_use(monkeypatch, tmp_path, side_by_side, cores, audiences, given):
     from cxlib.report.capacity import AudiencePlan
-    from cxlib.report.context import PROCESSES_ENV
+    from cxlib.report.context import PROCESSES_ENV, SHARED_ENV
 
-    seen = []
+    seen, shared = [], []
 
     def notebook(job, audience, kernel, notebook_env):
         seen.append(notebook_env[PROCESSES_ENV])
+        shared.append(notebook_env.get(SHARED_ENV))
         return {"audience": audience, "params": {}, "seconds": 0.0, "computed": [], "error": ValueError("stop")}
 
     monkeypatch.setattr(pipeline, "_run_audience", notebook)
@@ -157,6 +158,8 @@ def test_each_kernel_is_told_the_cores_it_may_use(monkeypatch, tmp_path, side_by
                     cores=cores)
     assert not pipeline.render_client(job).ok
     assert seen and set(seen) == {given}
+    # kernels side by side load the comments' coding from each other; one kernel keeps its own in memory
+    assert set(shared) == ({"1"} if side_by_side and len(audiences) > 1 else {None})
 
 
 @pytest.mark.parametrize("value, processes", [(None, 1), ("3", 3), ("0", 1), ("-2", 1), ("two", 1)])

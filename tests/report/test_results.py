@@ -380,3 +380,78 @@ def test_a_section_that_fails_while_waiting_is_left_to_the_kernel_that_shows_it(
     assert cache.has("departments")  # the others were taken
     with pytest.raises(RuntimeError, match="owners broke"):
         ReportRun(replace(data, seed=12), audience="analyst", theme=False, cache="on").result("owners")
+
+
+def test_the_key_does_not_change_with_the_processes_the_kernel_was_given(data):
+    """One kernel alone gets every core, two side by side half each: the same numbers, so the same key
+    (a report of one audience after both used to compute everything again)."""
+    assert results_key(replace(data, processes=data.processes + 3)).digest == results_key(data).digest
+    assert "processes" not in results_key(data).parameters
+
+
+def _counting(monkeypatch):
+    """Count the calls of the comments' coding and sentiment (what the shared tables save)."""
+    from cxlib import text
+
+    calls = {"code_comments": 0, "mention_sentiment": 0}
+    for name in calls:
+        original = getattr(text, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(text, name, counted)
+    return calls
+
+
+def _kernel_data(data, cache_root, journal=None):
+    """A fresh copy of the report data, as another kernel of the same run holds it, on its own cache object."""
+    copy = replace(data)
+    copy._memo["results_cache"] = ResultsCache(cache_root, results_key(data), journal=journal)
+    return copy
+
+
+def test_kernels_side_by_side_code_and_score_the_comments_once(data, tmp_path, monkeypatch):
+    import threading
+
+    import pandas as pd
+
+    from cxlib.report.context import SHARED_ENV
+
+    monkeypatch.setenv(SHARED_ENV, "1")
+    calls = _counting(monkeypatch)
+    journal = tmp_path / "journal.txt"
+    kernels = [_kernel_data(data, tmp_path / "results", journal) for _ in range(2)]
+    got: dict[int, object] = {}
+    start = threading.Barrier(2)
+
+    def run(i):
+        start.wait()
+        got[i] = kernels[i].comment_mentions()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert calls == {"code_comments": 1, "mention_sentiment": 1}
+    pd.testing.assert_frame_equal(got[0], got[1], check_exact=True)
+    pd.testing.assert_frame_equal(kernels[0].coded_comments(), kernels[1].coded_comments(), check_exact=True)
+    # the same frames as computed in one kernel with nothing shared
+    monkeypatch.delenv(SHARED_ENV)
+    alone = replace(data)
+    pd.testing.assert_frame_equal(alone.comment_mentions(), got[0], check_exact=True)
+    # shared tables are not sections: the manifest's list of computed sections does not name them
+    assert not journal.exists() or not journal.read_text().strip()
+
+
+def test_one_kernel_keeps_the_comments_to_itself(data, tmp_path, monkeypatch):
+    from cxlib.report.context import SHARED_ENV
+
+    monkeypatch.delenv(SHARED_ENV, raising=False)
+    calls = _counting(monkeypatch)
+    for kernel in [_kernel_data(data, tmp_path / "results") for _ in range(2)]:
+        kernel.comment_mentions()
+    assert calls == {"code_comments": 2, "mention_sentiment": 2}
+    assert not list((tmp_path / "results").rglob("_*.pkl"))  # nothing written where nothing is shared

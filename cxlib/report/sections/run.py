@@ -195,6 +195,8 @@ def _open_cache(data: Any, mode: str | None):
 
     if not hasattr(data, "ws") or not hasattr(data.ws, "build_dir"):
         return None
+    if mode is None and hasattr(data, "results_cache"):  # the one the data's shared tables use
+        return data.results_cache()
     return open_results(data, mode=mode)
 
 
