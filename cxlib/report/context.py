@@ -172,14 +172,7 @@ class ReportData:
         cache = self.results_cache() if os.environ.get(SHARED_ENV) == "1" else None
         if cache is None:
             return compute()
-        key = f"_{name}"
-        with cache.computing(key) as _:
-            got = cache.load(key)
-            if got is not None:
-                return got[0]
-            value = compute()
-            cache.save(key, value, journal=False)
-            return value
+        return cache.load_or_compute(f"_{name}", compute, journal=False)[0]
 
     def lacks(self, *tables: str, section: str) -> bool:
         """True (and a plain note in the report) when the client provided none of some table a section needs.

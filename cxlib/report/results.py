@@ -245,6 +245,22 @@ class ResultsCache:
         prune(self.root, keep=KEEP_KEYS)
         return sha256_bytes(blob)
 
+    def load_or_compute(self, section_id: str, compute, *, wait: bool = True,
+                        journal: bool = True) -> tuple[Any, str | None] | None:
+        """``(result, sha256)`` under the section's lock: loaded when kept, else ``compute()`` and saved.
+
+        None when ``wait=False`` and another kernel holds the lock (nothing computed). The sha256 is None
+        for a computed result that cannot be pickled (it is then not kept).
+        """
+        with self.computing(section_id, wait=wait) as mine:
+            if not mine:
+                return None
+            cached = self.load(section_id)
+            if cached is not None:
+                return cached
+            result = compute()
+            return result, self.save(section_id, result, journal=journal)
+
     @contextmanager
     def computing(self, section_id: str, *, wait: bool = True) -> Iterator[bool]:
         """Hold the section's lock while computing it (another kernel of the client waits, then loads it).

@@ -103,18 +103,12 @@ class ReportRun:
 
     def _under_lock(self, spec, *, wait: bool) -> bool:
         """Load or compute (and save) the section holding its lock; False when ``wait=False`` and it is held."""
-        cache = self._cache
-        with cache.computing(spec.id, wait=wait) as mine:
-            if not mine:
-                return False
-            cached = cache.load(spec.id)
-            if cached is None:
-                self._results[spec.id] = self._compute(spec)
-                sha = cache.save(spec.id, self._results[spec.id])
-                if sha is not None:
-                    self._sha[spec.id] = sha
-            else:
-                self._results[spec.id], self._sha[spec.id] = cached
+        got = self._cache.load_or_compute(spec.id, lambda: self._compute(spec), wait=wait)
+        if got is None:
+            return False
+        self._results[spec.id] = got[0]
+        if got[1] is not None:
+            self._sha[spec.id] = got[1]
         return True
 
     def _while_busy(self, busy: str) -> None:
