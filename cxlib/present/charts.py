@@ -106,7 +106,10 @@ def has_marks(ax) -> bool:
             if np.isfinite(data).all() and abs(data).sum() > 0:
                 return True
             continue
-        if hasattr(artist, "get_xydata"):
+        if hasattr(artist, "get_segments"):  # interval whiskers: an empty collection still has a (0, 0) offset
+            segments = [np.asarray(s, dtype=float).reshape(-1, 2) for s in artist.get_segments()]
+            data = np.concatenate(segments) if segments else np.empty((0, 2))
+        elif hasattr(artist, "get_xydata"):
             data = np.asarray(artist.get_xydata(), dtype=float)
         elif hasattr(artist, "get_offsets"):
             data = np.asarray(artist.get_offsets(), dtype=float)
@@ -266,7 +269,7 @@ def bar_chart(data: pd.DataFrame, *, x: str, y: str, low: str | None = None, hig
             xerr=_err(data, x, low, high), error_kw={"ecolor": "#374151", "elinewidth": 1, "capsize": 2.5})
     ax.set_yticks(pos, _labels(data, y, x))
     if zero_line:
-        ax.axvline(0, color="#9CA3AF", linewidth=0.8)
+        ax.axvline(0, color="#9CA3AF", linewidth=0.8, label="_cx_ref_zero")
     ax.set_xlabel(xlabel if xlabel is not None else x.replace("_", " "))
     ax.set_ylabel("")
     ax.grid(axis="y", visible=False)

@@ -101,3 +101,28 @@ def test_same_data_gives_the_same_png_bytes():
         return buf.getvalue()
 
     assert png() == png()
+
+
+def _interval_bars(values) -> pd.DataFrame:
+    v = pd.Series(values, dtype=float)
+    return pd.DataFrame({"label": [f"theme {i}" for i in range(len(v))], "pct": v, "pct_low": v - 1, "pct_high": v + 1})
+
+
+@pytest.mark.parametrize("values, marks", [([], False), ([12.0], True), ([0.0], True), ([float("nan"), 3.0], True)])
+def test_a_chart_has_marks_only_when_a_value_is_drawn(values, marks):
+    """Every theme suppressed (a real export's 150 comments, none coded) left an empty frame with intervals: the
+    whiskers' empty collection still reported a (0, 0) offset, and an empty chart was printed."""
+    ax = charts.bar_chart(_interval_bars(values), x="pct", y="label", low="pct_low", high="pct_high",
+                          zero_line=False)
+    assert charts.has_marks(ax) is marks
+
+
+def test_show_draws_nothing_for_an_empty_chart(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append(a))
+    charts.show(charts.bar_chart(_interval_bars([]), x="pct", y="label", low="pct_low", high="pct_high"))
+    assert shown == []
+    charts.show(charts.bar_chart(_interval_bars([5.0]), x="pct", y="label", low="pct_low", high="pct_high"))
+    assert len(shown) == 1
