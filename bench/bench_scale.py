@@ -19,7 +19,11 @@ Measures, in one run and on this machine, each against a baseline measured in th
    each of ``--csv-mb`` MB, against the whole-file validation of the previous version (up to
    ``--whole-max-mb``) and ``pandas.read_csv`` of the same file alone;
 5. ``large`` (not in the default set: minutes): a ``--large-customers`` demo client from raw files
-   to both audiences' HTML + PDF (``cx validate`` then ``cx report``), time and peak tree memory.
+   to both audiences' HTML + PDF (``cx validate`` then ``cx report``), time and peak tree memory;
+6. ``budget`` (not in the default set: about 10 minutes a round): a ``--budget-customers`` demo client
+   (650,000: ten million touchpoints) from raw files to both audiences' HTML + PDF, two ways
+   alternating: ``cx report`` as it chooses on this machine (the baseline) and ``cx report --memory
+   <--budget>``; time and peak tree memory of each, and the plan each manifest kept.
 
 Usage: ``python bench/bench_scale.py [--only startup,single,batch] [--clients 6] [--customers 300]
 [--single-customers 3000] [--repeat 1] [--csv-mb 150,1000] [--whole-max-mb 200]``. Writes docs/benchmarks/scale.md (the sections measured).
@@ -60,6 +64,10 @@ def parse_args():
     ap.add_argument("--large-baseline", default=None,
                     help="large: also run this commit's cxlib (git rev), alternating with this one, as the baseline")
     ap.add_argument("--large-customers", type=int, default=65000, help="large: customers (issue 17: 65,000)")
+    ap.add_argument("--budget-customers", type=int, default=650000, help="budget: customers (650,000: ten million touchpoints)")
+    ap.add_argument("--budget", default="4GB", help="budget: the --memory given to cx report (issue 17: 4 GB)")
+    ap.add_argument("--budget-project", default=None, help="budget: a project already holding the generated client "
+                                                          "(data/acme-telecom), used instead of generating it")
     ap.add_argument("--csv-mb", default="150,1000", help="validate: sizes of the interactions CSV (MB, comma-separated)")
     ap.add_argument("--whole-max-mb", type=int, default=200,
                     help="validate: largest CSV also validated whole (the previous path needs ~11x the file)")
@@ -378,6 +386,42 @@ def bench_large(base: Path, customers: int, repeat: int = 1, baseline: str | Non
     return out
 
 
+def bench_budget(base: Path, customers: int, budget: str, repeat: int = 1, project: str | None = None) -> dict:
+    """Raw files to both reports, as ``cx report`` chooses (baseline) and within ``--memory budget``, alternating."""
+    import json
+
+    import pandas as pd
+
+    from cxlib.demo import generate_client
+
+    client = "acme-telecom"
+    generated = None
+    if project:
+        base = Path(project)
+    else:
+        t = time.perf_counter()
+        generate_client(client, base, n_customers=customers, seed=7)
+        generated = time.perf_counter() - t
+    folder = base / "data" / client
+    n_interactions = len(pd.read_parquet(folder / "interactions.parquet", columns=["interaction_id"]))
+    ways = {"as cx report chooses (baseline)": [], f"--memory {budget}": ["--memory", budget]}
+    runs: dict[str, list] = {name: [] for name in ways}
+    cx = str(BIN / "cx")
+    for round_ in range(max(1, repeat)):
+        for name, extra in ways.items():  # alternating, so both see the same machine
+            print(f"budget: round {round_ + 1}, {name}", flush=True)
+            shutil.rmtree(base / "build" / client, ignore_errors=True)
+            shutil.rmtree(base / "reports" / client, ignore_errors=True)
+            validate = tree_peak([cx, "validate", client, "--root", str(base)])
+            report = tree_peak([cx, "report", client, "--root", str(base), *extra])
+            manifest = json.loads((base / "reports" / client / "manifest.json").read_text(encoding="utf-8"))
+            runs[name].append({"validate": validate, "report": report, "load": load(),
+                               "plan": manifest["settings"]["audience_plan"],
+                               "audiences": manifest["run"]["timings"].get("audiences", {})})
+    return {"customers": customers, "interactions": n_interactions, "generated_s": generated, "budget": budget,
+            "runs": runs}
+
+
 # -- the page --------------------------------------------------------------------------------------------
 def write_page(found: dict, args) -> None:
     lines = ["# Scale (issue 17)", "",
@@ -462,6 +506,27 @@ def write_page(found: dict, args) -> None:
                       f"| current | {g['validate'][0]:.1f} | {g['report'][0]:.1f} | {total:.1f} | "
                       f"{', '.join(f'{x:.1f}' for x in g['totals'])} | {max(g['peaks']):.0f} |", "",
                       f"**Ratio: {b_total / total:.2f}×** faster than the baseline (medians).", ""]
+    if "budget" in found:
+        g = found["budget"]
+        gen = f"generating took {g['generated_s']:.0f} s, not counted" if g["generated_s"] else "generated before the run"
+        lines += [f"## Ten million touchpoints in 5 minutes and {g['budget']}", "",
+                  f"`cx demo`-generated acme-telecom of {g['customers']:,} customers ({g['interactions']:,} interactions; "
+                  f"{gen}), from raw files (store, results and reports removed first) to both audiences' HTML + PDF: "
+                  f"`cx validate`, then `cx report` as it chooses on this machine (the baseline), or `cx report "
+                  f"--memory {g['budget']}`, alternating. Peak = the summed RSS of each command's process tree "
+                  "(kernels included), sampled every 0.2 s. Target (issue 17): ≤ 5 minutes and ≤ 4 GB.", "",
+                  "| way | round | plan | `cx validate` s | `cx report` s | raw files to reports s | peak MB | "
+                  "executive / analyst notebook s | load after |", "|---|---|---|---|---|---|---|---|---|"]
+        for name, got in g["runs"].items():
+            for i, r in enumerate(got, 1):
+                plan = "side by side" if r["plan"]["side_by_side"] else "one after the other"
+                aud = r["audiences"]
+                lines.append(f"| {name} | {i} | {plan} | {r['validate'][0]:.1f} | {r['report'][0]:.1f} | "
+                             f"**{r['validate'][0] + r['report'][0]:.1f}** | {max(r['validate'][1], r['report'][1]):,.0f} | "
+                             f"{aud.get('executive', 0):.0f} / {aud.get('analyst', 0):.0f} | {r['load']} |")
+        first = next(iter(g["runs"].values()))[0]["plan"]
+        lines += ["", f"The estimate each plan was chosen by: {first['kernel_mb']:,} MB a kernel, {first['needed_mb']:,} MB "
+                  f"side by side, {first['available_mb']:,} MB available.", ""]
     if "bytecode" in found:
         b = found["bytecode"]
         lines += ["## Bytecode: what every process pays without it", "",
@@ -535,6 +600,9 @@ def main() -> int:
                                                args.whole_max_mb)
         if "large" in only:
             found["large"] = bench_large(base / "large", args.large_customers, args.repeat, args.large_baseline)
+        if "budget" in only:
+            found["budget"] = bench_budget(base / "budget", args.budget_customers, args.budget, args.repeat,
+                                           args.budget_project)
     write_page(found, args)
     return 0
 

@@ -585,6 +585,11 @@ COMMAND_LINE: dict[str, Callable] = {
                                      .save_view(ctx.tmp / "data" / "tiny", importlib.import_module(
                                          "cxlib.analysis.selection").View(name="v")),
                                      cli("report", "tiny", "--root", str(ctx.tmp), "--view", "v", "-p", "view=v"))[2],
+    "Memory budget not a size": lambda ctx: (write_workspace(ctx.tmp),
+                                             cli("report", "tiny", "--root", str(ctx.tmp), "--memory", "lots"))[1],
+    "Memory budget and a plan given together": lambda ctx: (write_workspace(ctx.tmp),
+                                                            cli("report", "tiny", "--root", str(ctx.tmp), "--memory",
+                                                                "4GB", "--sequential"))[1],
     "View name not allowed": lambda ctx: raised(lambda: importlib.import_module("cxlib.analysis.selection")
                                                 .load_view(ctx.tmp, "Bad Name")),
 }

@@ -129,6 +129,20 @@ def preflight(client: str, root: Path, notebook: Path, parameters: dict[str, Any
     validate_parameters(notebook, parameters)
 
 
+def _say_plan(console, job) -> None:
+    """How the audiences ran and why, from the client's manifest (nothing when there was no choice)."""
+    from cxlib.report.capacity import AudiencePlan
+    from cxlib.report.manifest import read_manifest
+
+    try:
+        kept = read_manifest(job.client_dir / "manifest.json")["settings"]["audience_plan"]
+        line = AudiencePlan(**kept).describe()
+    except (OSError, KeyError, TypeError, ValueError):  # an older manifest, or none: nothing to say
+        return
+    if line:
+        console.print(f"  {line}", highlight=False, style="dim")
+
+
 def _write_extras(console, job, todo, engine: str) -> None:
     """The deck, the owners' briefs and the follow-up list, when asked for (:mod:`cxlib.report.deliverables`)."""
     from cxlib.report.deliverables import extra_files, write_files
@@ -165,6 +179,8 @@ def register(app: typer.Typer) -> None:
         parallel: Optional[bool] = typer.Option(None, "--parallel/--sequential", show_default=False,
                                                 help="Run the audiences at once, one kernel each (shared sections are still computed once), "
                                                      "or one after the other. Default: at once when their estimated memory fits in what is available."),
+        memory: Optional[str] = typer.Option(None, "--memory", metavar="SIZE", help="The most memory the run may use, e.g. 4GB: the audiences run "
+                                             "side by side only when their estimate fits in it (and in what is available), else one after the other."),
     ) -> None:
         """Render one client's reports: reports/<client>/<client>-<audience>.html|pdf (+ executed notebook, manifest).
 
@@ -177,11 +193,15 @@ def register(app: typer.Typer) -> None:
         from cxlib.report.audiences import CHOICES
         from cxlib.report.deliverables import FORMAT_CHOICES, plan
         from cxlib.report.execute import ExecutionSettings, Kernel
-        from cxlib.report.capacity import usable_cores
+        from cxlib.report.capacity import parse_memory, usable_cores
         from cxlib.report.pipeline import AUDIENCES, ReportJob, render_client
         from cxlib.workspace import project_root
 
         console = Console()
+        if memory is not None and parallel is not None:
+            raise ConfigError("--memory lets cx report choose between side by side and one after the other; "
+                              "give it or --parallel/--sequential, not both.")
+        budget = parse_memory(memory) if memory is not None else None
         base = project_root(root)
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
         settings = ExecutionSettings(cell_timeout=cell_timeout, start_attempts=start_attempts)
@@ -191,7 +211,7 @@ def register(app: typer.Typer) -> None:
                         formats=todo.report_formats or ("html",), notebook=str(notebook) if notebook else None,
                         out_dir=str(out) if out else None, pdf_engine=engine, settings=settings,
                         results=split_list(results, RESULTS_MODES, "results mode")[0], parallel_audiences=parallel,
-                        cores=usable_cores())
+                        memory_mb=budget, cores=usable_cores())
         job = replace(job, parameters=parse_params(param, job.notebook_path))
         if view is not None:
             from cxlib.workspace import Workspace
@@ -209,6 +229,7 @@ def register(app: typer.Typer) -> None:
             for name in result.outputs:
                 console.print(f"[green]✓[/] {job.client_dir / name}", highlight=False)
             console.print(f"{client}: {len(result.outputs)} files in {result.seconds:.1f} s", highlight=False)
+            _say_plan(console, job)
             _write_extras(console, job, todo, engine)
             return
         from rich.markup import escape

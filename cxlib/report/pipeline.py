@@ -79,6 +79,9 @@ class ReportJob:
         on every core); False: one after the other (a batch keeps one kernel per worker); None:
         at once when the estimate of their memory fits in what is available
         (:func:`cxlib.report.capacity.audience_plan`), else one after the other.
+    memory_mb : float, optional
+        The most memory this client's run may use, MB (``cx report --memory 4GB``): with
+        ``parallel_audiences=None``, side by side only when the estimate fits in it too.
     storage : str, optional
         The project's URL on shared storage (``s3://bucket/project``): inputs are read from and
         reports published to it (:func:`cxlib.report.cluster.render_remote`); ``root`` is unused.
@@ -104,6 +107,7 @@ class ReportJob:
     parameters: tuple[tuple[str, Any], ...] = ()
     results: str = "on"
     parallel_audiences: bool | None = False
+    memory_mb: float | None = None
     storage: str | None = None
     storage_options: tuple[tuple[str, Any], ...] = ()
     cores: int = 1
@@ -284,7 +288,8 @@ def _audience_plan(job: ReportJob, ws):
         return AudiencePlan(False, "results off")
     if job.parallel_audiences is not None:
         return AudiencePlan(bool(job.parallel_audiences), "asked")
-    return audience_plan(rows=store_rows(ws.store_path), audiences=len(job.audiences), available_mb=available_mb())
+    return audience_plan(rows=store_rows(ws.store_path), audiences=len(job.audiences), available_mb=available_mb(),
+                         budget_mb=job.memory_mb)
 
 
 def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, side_by_side: bool):
