@@ -590,6 +590,9 @@ COMMAND_LINE: dict[str, Callable] = {
     "Memory budget and a plan given together": lambda ctx: (write_workspace(ctx.tmp),
                                                             cli("report", "tiny", "--root", str(ctx.tmp), "--memory",
                                                                 "4GB", "--sequential"))[1],
+    "Memory budget for a Dask batch": lambda ctx: (write_workspace(ctx.tmp),
+                                                   cli("batch", "--root", str(ctx.tmp), "--memory", "4GB",
+                                                       "--scheduler", "local:2", "--no-progress"))[1],
     "View name not allowed": lambda ctx: raised(lambda: importlib.import_module("cxlib.analysis.selection")
                                                 .load_view(ctx.tmp, "Bad Name")),
 }

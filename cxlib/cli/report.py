@@ -260,6 +260,8 @@ def register(app: typer.Typer) -> None:
         param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Extra notebook parameter name=value (repeatable)."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the live progress display."),
         results: str = typer.Option("on", "--results", help="Section results shared by the audiences and kept for reruns on unchanged inputs: on, fresh (compute again) or off."),
+        memory: Optional[str] = typer.Option(None, "--memory", metavar="SIZE", help="The most memory the batch may use, e.g. 8GB: no more local "
+                                             "workers than fit in it, each estimated for the largest client."),
     ) -> None:
         """Render every client's reports in parallel; a summary table at the end; exit 1 if any client failed."""
         from rich.console import Console
@@ -272,7 +274,10 @@ def register(app: typer.Typer) -> None:
         from cxlib.report.pipeline import default_notebook
         from cxlib.workspace import project_root
 
+        from cxlib.report.capacity import parse_memory
+
         console = Console()
+        budget = parse_memory(memory) if memory is not None else None
         engine = split_list(pdf_engine, ("weasyprint", "chromium"), "PDF engine")[0]
         nb_path = notebook or (default_notebook(project_root(root)) if not storage else None)
         extra = parse_params(param, nb_path) if nb_path is not None else tuple(parse_param(p) for p in param or ())
@@ -288,9 +293,11 @@ def register(app: typer.Typer) -> None:
             pdf_engine=engine, notebook=str(notebook) if notebook else None, out_dir=str(out) if out else None,
             client_timeout=client_timeout, parameters=extra,
             progress=progress, console=console, results=split_list(results, RESULTS_MODES, "results mode")[0],
-            storage=storage, storage_options=options or None,
+            storage=storage, storage_options=options or None, memory_mb=budget,
         )
         console.print(summary_table(result))
+        if result.describe_memory():
+            console.print(result.describe_memory(), highlight=False, style="dim")
         console.print(f"manifest: {result.manifest}", highlight=False)
         if not result.ok:
             raise typer.Exit(EXIT_DATA)

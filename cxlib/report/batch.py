@@ -59,6 +59,10 @@ class BatchResult:
         ``<out_dir>/batch-manifest.json``.
     mode : str
         ``"local"`` or ``"dask"``.
+    workers : int
+        Worker processes (local) or the workers asked for (a local Dask cluster).
+    memory : dict or None
+        The memory budget's plan (:func:`memory_plan`); None without ``--memory``.
     """
 
     results: list[ClientResult]
@@ -66,6 +70,19 @@ class BatchResult:
     manifest: Path | str
     mode: str = "local"
     workers: int = 1
+    memory: dict | None = None
+
+    def describe_memory(self) -> str:
+        """One line on what the memory budget allowed (empty without one)."""
+        m = self.memory
+        if not m:
+            return ""
+        line = (f"memory: {m['workers']} of {m['wanted']} worker(s) within the {m['budget_mb'] / 1024:.1f} GB budget, "
+                f"about {m['worker_mb'] / 1024:.1f} GB each for the largest client ({m['largest_client']}, "
+                f"{m['largest_rows']:,} rows; estimate)")
+        if m["over_budget"]:
+            line += "; one worker is above the budget too: this is the least memory a batch can use"
+        return line
 
     @property
     def failed(self) -> list[str]:
@@ -89,6 +106,29 @@ def client_size(root: str | os.PathLike, client: str) -> int:
     """Bytes of a client's input files (used to start the largest clients first)."""
     folder = Path(root) / "data" / client
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+def memory_plan(jobs: Sequence[ReportJob], root: str | os.PathLike, budget_mb: float, wanted: int) -> dict:
+    """The local pool's workers within a memory budget, each estimated for the largest client.
+
+    A client's rows are its store's (:func:`cxlib.report.capacity.store_rows`) once validated, else
+    counted from its input files' bytes (:func:`cxlib.report.capacity.rows_from_bytes`, an upper
+    bound). Kept in the batch manifest (``settings.memory``).
+    """
+    from cxlib.report.capacity import rows_from_bytes, store_rows, workers_within
+    from cxlib.workspace import Workspace
+
+    rows = {}
+    for job in jobs:
+        path = Workspace(job.client, root).store_path
+        try:
+            rows[job.client] = store_rows(path) if path.exists() else rows_from_bytes(client_size(root, job.client))
+        except Exception:  # noqa: BLE001 - a store that cannot be read is counted from its files
+            rows[job.client] = rows_from_bytes(client_size(root, job.client))
+    largest = max(rows, key=rows.get)
+    workers, per_worker = workers_within(budget_mb, rows[largest], wanted)
+    return {"budget_mb": round(budget_mb), "wanted": int(wanted), "workers": workers, "worker_mb": round(per_worker),
+            "largest_client": largest, "largest_rows": int(rows[largest]), "over_budget": per_worker > budget_mb}
 
 
 def make_jobs(clients: Sequence[str] | None = None, *, root: str | os.PathLike | None = None,
@@ -290,7 +330,7 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
               client_timeout: float | None = None, parameters: Iterable[tuple[str, Any]] = (),
               progress: bool = True, console=None, start_method: str | None = None,
               results: str = "on", storage: str | None = None,
-              storage_options: Mapping[str, Any] | None = None) -> BatchResult:
+              storage_options: Mapping[str, Any] | None = None, memory_mb: float | None = None) -> BatchResult:
     """Render the reports of many clients in parallel, each client isolated from the others.
 
     Parameters
@@ -328,12 +368,18 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         and ``out_dir`` are then unused.
     storage_options : mapping, optional
         fsspec options for ``storage`` (``{"endpoint_url": "http://127.0.0.1:9000"}`` …).
+    memory_mb : float, optional
+        Local pool only: the most memory the batch may use, MB (``cx batch --memory 8GB``): no more
+        workers than fit in it, each estimated for the largest client (:func:`memory_plan`).
 
     Returns
     -------
     BatchResult
     """
     started = time.perf_counter()
+    if memory_mb is not None and (scheduler or storage):
+        raise ConfigError("--memory sizes the local pool; a Dask cluster's workers have their own memory limit "
+                          "(dask worker --memory-limit), and the project on shared storage cannot be counted here.")
     settings = settings or ExecutionSettings()
     store = None
     if storage:
@@ -356,6 +402,9 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
     ordered = [jobs[i] for i in order]
     cores = usable_cores()
     n_workers = max(1, min(int(workers or cores), len(jobs)))
+    memory = memory_plan(ordered, base, memory_mb, n_workers) if memory_mb is not None else None
+    if memory is not None:
+        n_workers = memory["workers"]
     if client_timeout is None:
         client_timeout = (settings.cell_timeout + settings.start_timeout) * max(1, len(audiences)) + 300
     display = _Display([j.client for j in jobs], console=console, enabled=progress)
@@ -378,7 +427,8 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
             "audiences": list(audiences), "formats": list(formats), "cell_timeout": settings.cell_timeout,
             "start_attempts": settings.start_attempts, "client_timeout": None if scheduler else client_timeout,
             "warm_kernels": warm_kernels, "pdf_engine": pdf_engine,
-            "storage": None if store is None else {"url": store.url, "options": sorted(store.options)}}
+            "storage": None if store is None else {"url": store.url, "options": sorted(store.options)},
+            "memory": memory}
     if store is not None:  # after every client: the batch manifest is the last thing written
         store.write_last(BATCH_MANIFEST_NAME, batch_manifest_text(rows, settings=info, seconds=seconds).encode("utf-8"))
         manifest: Path | str = f"{store.url.rstrip('/')}/{REPORTS}/{BATCH_MANIFEST_NAME}"
@@ -387,7 +437,7 @@ def run_batch(clients: Sequence[str] | None = None, *, root: str | os.PathLike |
         out.mkdir(parents=True, exist_ok=True)
         manifest = write_batch_manifest(out, rows, settings=info, seconds=seconds)
     return BatchResult(results=outcomes, seconds=seconds, manifest=manifest, mode="dask" if scheduler else "local",
-                       workers=n_workers)
+                       workers=n_workers, memory=memory)
 
 
 def _storage_jobs(store, clients: Sequence[str] | None, **kw) -> list[ReportJob]:

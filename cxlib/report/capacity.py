@@ -34,7 +34,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 __all__ = ["KERNEL_BASE_MB", "KERNEL_MB_PER_MILLION_ROWS", "PARENT_MB", "HEADROOM", "AudiencePlan",
-           "audience_plan", "store_rows", "available_mb", "container_available_mb", "parse_memory", "usable_cores"]
+           "audience_plan", "store_rows", "available_mb", "container_available_mb", "parse_memory", "usable_cores", "BYTES_PER_ROW", "rows_from_bytes",
+           "workers_within"]
 
 #: A report kernel's memory before it loads a client (imports, empty frames), MB.
 KERNEL_BASE_MB = 400.0
@@ -45,6 +46,9 @@ KERNEL_MB_PER_MILLION_ROWS = 260.0
 PARENT_MB = 500.0
 #: Share of the available memory the side-by-side estimate may use (the rest for everything else).
 HEADROOM = 0.8
+#: Input bytes per stored row of the densest client measured (ten million touchpoints: 330 MB of Parquet and
+#: CSV for 11.7 million rows); a CSV takes 80-120 bytes a row, so rows counted this way are an upper bound.
+BYTES_PER_ROW = 28.0
 #: The store's tables that a report kernel loads.
 _DATA_TABLES = ("customers", "interactions", "responses", "mentions")
 
@@ -113,6 +117,30 @@ def store_rows(store_path: str | Path) -> int:
     with connect(Path(store_path)) as con:
         got = con.execute(f"select coalesce(sum(estimated_size), 0) from duckdb_tables() where table_name in ({names})")
         return int(got.fetchone()[0])
+
+
+def rows_from_bytes(n_bytes: int) -> int:
+    """Rows a client not yet validated may have, from its input files' bytes (:data:`BYTES_PER_ROW`: an upper bound).
+
+    >>> rows_from_bytes(330_000_000)
+    11785714
+    """
+    return int(n_bytes / BYTES_PER_ROW)
+
+
+def workers_within(budget_mb: float, rows: int, wanted: int) -> tuple[int, float]:
+    """How many of ``wanted`` batch workers fit in ``budget_mb``, each rendering a client of ``rows``, and
+    the estimate for one (a worker process like ``cx report``'s, and one kernel: a batch worker runs
+    a client's audiences one after the other). At least one: a budget too small for one worker
+    still gets one, the least a batch can use.
+
+    >>> workers_within(4_096, 11_700_000, wanted=2)
+    (1, 3942.0)
+    >>> workers_within(4_096, 1_200_000, wanted=2)
+    (2, 1212.0)
+    """
+    per_worker = PARENT_MB + KERNEL_BASE_MB + KERNEL_MB_PER_MILLION_ROWS * rows / 1e6
+    return max(1, min(int(wanted), int(budget_mb // per_worker))), per_worker
 
 
 def available_mb() -> float:

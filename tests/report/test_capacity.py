@@ -190,3 +190,54 @@ def test_a_job_that_asks_is_not_counted(tmp_path, monkeypatch):
     assert render_client(job).ok
     assert read_manifest(tmp_path / "reports" / "alpha" / "manifest.json")["settings"]["audience_plan"] == \
         AudiencePlan(False, "asked").as_dict()
+
+
+# -- cx batch --memory: no more local workers than fit -------------------------------------------------------
+def test_workers_within_a_budget():
+    assert capacity.workers_within(4_096, 11_700_000, wanted=2) == (1, 3_942.0)  # ten million touchpoints: one
+    assert capacity.workers_within(4_096, 1_200_000, wanted=2) == (2, 1_212.0)
+    assert capacity.workers_within(4_096, 1_200_000, wanted=8) == (3, 1_212.0)
+    assert capacity.workers_within(100, 0, wanted=4) == (1, 900.0)  # below one worker: still one
+
+
+def test_a_batch_budget_counts_a_validated_store_and_else_the_files(tmp_path):
+    from cxlib.report.batch import client_size, make_jobs, memory_plan
+    from cxlib.workspace import open_client
+
+    write_workspace(tmp_path, "alpha")
+    write_workspace(tmp_path, "beta")
+    store = open_client("alpha", root=tmp_path).store_path  # validated: its store's rows count
+    stored = store_rows(store)
+    from_files = capacity.rows_from_bytes(client_size(tmp_path, "beta"))  # not validated: its files' bytes
+    assert 0 < stored < from_files  # tiny CSVs: far fewer rows than the densest client's bytes per row
+    plan = memory_plan(make_jobs(root=tmp_path), tmp_path, 2_000, wanted=2)
+    assert (plan["largest_client"], plan["largest_rows"]) == ("beta", from_files)
+    assert (plan["workers"], plan["worker_mb"], plan["over_budget"]) == (2, round(900 + 0.26 * from_files / 1e3), False)
+    assert memory_plan(make_jobs(root=tmp_path), tmp_path, 1_000, wanted=2)["workers"] == 1
+    assert memory_plan(make_jobs(root=tmp_path), tmp_path, 500, wanted=2)["over_budget"]
+
+
+def test_cx_batch_memory_runs_fewer_workers_and_says_so(tmp_path):
+    from cxlib.cli import app
+    from typer.testing import CliRunner
+
+    write_workspace(tmp_path, "alpha")
+    write_workspace(tmp_path, "beta")
+    result = CliRunner().invoke(app, ["batch", "--root", str(tmp_path), "--notebook", NOTEBOOK, "-a", "executive",
+                                      "-f", "html", "--no-progress", "--workers", "2", "--memory", "1GB"],
+                                terminal_width=300)
+    assert result.exit_code == 0, result.output
+    assert "memory: 1 of 2 worker(s) within the 1.0 GB budget" in result.output
+    batch = read_manifest(tmp_path / "reports" / "batch-manifest.json")
+    assert batch["settings"]["workers"] == 1 and batch["settings"]["memory"]["workers"] == 1
+    assert all((tmp_path / "reports" / c / f"{c}-executive.html").exists() for c in ("alpha", "beta"))
+
+
+def test_a_batch_budget_is_for_the_local_pool_only(tmp_path):
+    from cxlib.errors import ConfigError
+    from cxlib.report.batch import run_batch
+
+    write_workspace(tmp_path, "alpha")
+    for where in ({"scheduler": "local:2"}, {"storage": "s3://bucket/project"}):
+        with pytest.raises(ConfigError, match="--memory sizes the local pool"):
+            run_batch(root=tmp_path, memory_mb=4_096, progress=False, **where)
