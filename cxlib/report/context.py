@@ -34,9 +34,10 @@ AUDIENCE_VALUES = AUDIENCES
 #: Processes a report kernel's analyses may use, set by ``cx report`` for each notebook
 #: (:attr:`cxlib.report.pipeline.ReportJob.cores`); unset: one.
 PROCESSES_ENV = "CX_PROCESSES"
-#: Set (to ``1``) by ``cx report`` when the client's audiences run side by side on kernels of their own:
-#: the survey comments' coding and sentiment, which sections of both audiences read, are then computed
-#: by one kernel and loaded by the other through the results cache (:meth:`ReportData.coded_comments`).
+#: Set (to ``1``) by ``cx report`` when it renders more than one audience: the survey comments' coding and
+#: sentiment, which sections of both audiences read, are then computed by the first notebook that needs them
+#: and loaded by the other through the results cache (:meth:`ReportData.coded_comments`), whether the two
+#: run side by side on kernels of their own or one after the other on one kernel (reset between them).
 SHARED_ENV = "CX_SHARED_TABLES"
 
 
@@ -162,12 +163,13 @@ class ReportData:
         return self._memo["results_cache"]
 
     def _shared(self, name: str, compute):
-        """``compute()``, or what another kernel of this run computed, when the audiences run side by side.
+        """``compute()``, or what another notebook of this run computed.
 
         With :data:`SHARED_ENV` set and the results cache on, the first kernel to get here computes under the
-        table's lock and saves it (``_<name>`` beside the section results, not listed as a section); the other
-        waits for the lock and loads it. Otherwise (one kernel, or no cache) it is simply computed: a kernel
-        running the audiences one after the other keeps it in memory anyway.
+        table's lock and saves it (``_<name>`` beside the section results, not listed as a section); another
+        kernel side by side waits for the lock and loads it, and so does the next audience's notebook one
+        after the other (the kernel's reset between notebooks empties this object's memo). Otherwise (one
+        audience, or no cache) it is simply computed.
         """
         cache = self.results_cache() if os.environ.get(SHARED_ENV) == "1" else None
         if cache is None:

@@ -432,7 +432,9 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
         plan = _audience_plan(job, ws)
         kernels_at_once = len(job.audiences) if plan.side_by_side else 1
         notebook_env[PROCESSES_ENV] = str(max(1, int(job.cores) // kernels_at_once))
-        if kernels_at_once > 1:  # the comments' coding and sentiment: computed by one kernel, loaded by the other
+        if len(job.audiences) > 1:
+            # the comments' coding and sentiment: computed by the first kernel (or notebook) that needs them, loaded
+            # by the other; one after the other too, where the kernel's reset between notebooks would lose them
             notebook_env[SHARED_ENV] = "1"
         settings_info["parallel_audiences"] = plan.side_by_side
         settings_info["audience_plan"] = plan.as_dict()

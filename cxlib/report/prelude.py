@@ -56,5 +56,5 @@ del _cx_np, _cx_os, _cx_sys, _cx_random, _cx_warnings, _cx_fig, _cx_key, _cx_val
 #: Environment variables the prelude sets (or removes) before every notebook, warm or cold, so a
 #: warm kernel never carries one job's setting into the next (``CX_RESULTS_CACHE``: shared results;
 #: ``CX_PROCESSES``: processes the kernel's analyses may use, :attr:`cxlib.report.context.ReportData.processes`;
-#: ``CX_SHARED_TABLES``: the audiences run side by side, :data:`cxlib.report.context.SHARED_ENV`).
+#: ``CX_SHARED_TABLES``: the audiences share the comments' coding, :data:`cxlib.report.context.SHARED_ENV`).
 NOTEBOOK_ENV = ("CX_RESULTS_CACHE", "CX_RESULTS_JOURNAL", "CX_PROCESSES", "CX_SHARED_TABLES")
