@@ -18,12 +18,36 @@ IDS = st.text(alphabet="abc1", min_size=0, max_size=3)
        dtype=st.sampled_from(["string", "object", "str"]))
 def test_positions_are_the_index_lookup_or_none_when_keys_repeat(keys, values, dtype):
     k, v = pd.Series(keys, dtype=dtype), pd.Series(values, dtype=dtype)
-    got = positions(k, v)
-    if pd.Index(k).is_unique:
-        assert got is not None and got.dtype == np.int64
-        np.testing.assert_array_equal(got, pd.Index(k).get_indexer(v))
-    else:
-        assert got is None
+    for _ in range(2):  # the second time, keys found unique are not checked again
+        got = positions(k, v)
+        if pd.Index(k).is_unique:
+            assert got is not None and got.dtype == np.int64
+            np.testing.assert_array_equal(got, pd.Index(k).get_indexer(v))
+        else:
+            assert got is None
+        v = v.iloc[::-1]
+
+
+def test_keys_found_unique_are_remembered_while_they_live_and_only_they():
+    import gc
+
+    from cxlib.analysis import lookup
+
+    keys = pd.Series([f"i{j}" for j in range(1000)], dtype="string")
+    arrow = keys.array.__arrow_array__()
+    first = positions(keys, pd.Series(["i5", "x", None, "i999"], dtype="string"))
+    assert first.tolist() == [5, -1, -1, 999] and lookup._UNIQUE[id(arrow)]() is arrow
+    subset = pd.DataFrame({"interaction_id": keys, "n": 1})[["interaction_id"]]["interaction_id"]
+    assert subset.array.__arrow_array__() is arrow  # a column taken from a frame is the same array
+    again = positions(subset, pd.Series(["i999", "i0", "i0", "zz"], dtype="str"))  # the values only, now
+    np.testing.assert_array_equal(again, pd.Index(keys).get_indexer(["i999", "i0", "i0", "zz"]))
+    repeated = pd.Series(["a", "b", "a"], dtype="string")
+    assert positions(repeated, pd.Series(["a"], dtype="string")) is None
+    assert id(repeated.array.__arrow_array__()) not in lookup._UNIQUE
+    key = id(arrow)
+    del keys, subset, arrow
+    gc.collect()
+    assert key not in lookup._UNIQUE  # gone with its array: a new array at that address is checked afresh
 
 
 def test_a_missing_key_is_looked_up_as_pandas_does():
