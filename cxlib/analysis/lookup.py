@@ -12,8 +12,9 @@ together: 2.2 s at a peak of 0.42 GB above its inputs, against 2.4 s at 0.91 GB 
 client, one process). A key found at its own position is the first of its value; the keys are
 unique exactly when every key is. Arrow arrays never change, so a key column found unique once is
 remembered as long as it lives (by the array itself, through a weak reference): the next lookup in
-it probes only the values (0.8 s instead of 1.8 s with five million keys). The journey analyses
-look answers up in the same touchpoint column seven times in a report.
+it probes only the values: 1.62 s instead of 2.15 s (medians of 5, alternating in one process) for the
+half-million answers among the ten-million client's five million period touchpoints. The journey
+analyses look answers up in the same touchpoint column seven times in a report: about 3.5 s a kernel there.
 
 Examples
 --------
