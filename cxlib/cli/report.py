@@ -271,10 +271,9 @@ def register(app: typer.Typer) -> None:
         from cxlib.report.pipeline import AUDIENCES, FORMATS
 
         from cxlib.report.params import validate_parameters
+        from cxlib.report.capacity import parse_memory
         from cxlib.report.pipeline import default_notebook
         from cxlib.workspace import project_root
-
-        from cxlib.report.capacity import parse_memory
 
         console = Console()
         budget = parse_memory(memory) if memory is not None else None

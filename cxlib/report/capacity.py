@@ -35,7 +35,7 @@ from pathlib import Path
 
 __all__ = ["KERNEL_BASE_MB", "KERNEL_MB_PER_MILLION_ROWS", "PARENT_MB", "HEADROOM", "AudiencePlan",
            "audience_plan", "store_rows", "available_mb", "container_available_mb", "parse_memory", "usable_cores", "BYTES_PER_ROW", "rows_from_bytes",
-           "workers_within"]
+           "workers_within", "kernel_estimate_mb"]
 
 #: A report kernel's memory before it loads a client (imports, empty frames), MB.
 KERNEL_BASE_MB = 400.0
@@ -119,8 +119,18 @@ def store_rows(store_path: str | Path) -> int:
         return int(got.fetchone()[0])
 
 
+def kernel_estimate_mb(rows: int) -> float:
+    """One report kernel's estimated peak for a client of ``rows`` stored rows, MB (the module docstring's line).
+
+    >>> kernel_estimate_mb(11_700_000)
+    3442.0
+    """
+    return KERNEL_BASE_MB + KERNEL_MB_PER_MILLION_ROWS * rows / 1e6
+
+
 def rows_from_bytes(n_bytes: int) -> int:
-    """Rows a client not yet validated may have, from its input files' bytes (:data:`BYTES_PER_ROW`: an upper bound).
+    """Rows a client not yet validated may have, from its input files' bytes at :data:`BYTES_PER_ROW` (the
+    densest client measured; for CSV files, which take more bytes a row, an upper bound).
 
     >>> rows_from_bytes(330_000_000)
     11785714
@@ -139,7 +149,7 @@ def workers_within(budget_mb: float, rows: int, wanted: int) -> tuple[int, float
     >>> workers_within(4_096, 1_200_000, wanted=2)
     (2, 1212.0)
     """
-    per_worker = PARENT_MB + KERNEL_BASE_MB + KERNEL_MB_PER_MILLION_ROWS * rows / 1e6
+    per_worker = PARENT_MB + kernel_estimate_mb(rows)
     return max(1, min(int(wanted), int(budget_mb // per_worker))), per_worker
 
 
@@ -239,7 +249,7 @@ def audience_plan(*, rows: int, audiences: int, available_mb: float | None, aske
     -------
     AudiencePlan
     """
-    kernel = KERNEL_BASE_MB + KERNEL_MB_PER_MILLION_ROWS * rows / 1e6
+    kernel = kernel_estimate_mb(rows)
     needed = PARENT_MB + kernel * audiences
     over = budget_mb is not None and PARENT_MB + kernel > budget_mb
     if audiences < 2:
