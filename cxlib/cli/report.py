@@ -223,8 +223,10 @@ def register(app: typer.Typer) -> None:
         if not todo.renders_reports:
             _write_extras(console, job, todo, engine)
             return
-        with console.status(f"rendering {client}…"), Kernel(settings) as kernel:
-            result = render_client(job, kernel=kernel)
+        from rich.markup import escape
+
+        with console.status(f"rendering {escape(client)}…") as status, Kernel(settings) as kernel:
+            result = render_client(job, kernel=kernel, progress=lambda line: status.update(escape(line)))
         if result.ok:
             for name in result.outputs:
                 console.print(f"[green]✓[/] {job.client_dir / name}", highlight=False)
@@ -232,8 +234,6 @@ def register(app: typer.Typer) -> None:
             _say_plan(console, job)
             _write_extras(console, job, todo, engine)
             return
-        from rich.markup import escape
-
         console.print(f"[bold red]✗ {client} failed[/]: {escape(f'{result.error_type}: {result.error}')}", highlight=False)
         for name in result.kept:
             console.print(f"  executed notebook kept for debugging: {job.client_dir / name}", highlight=False)

@@ -33,7 +33,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 # nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax) compiles a grammar
 # when imported: about 1.3 s in every process that reads or writes a notebook. nbformat's schemas
@@ -421,7 +421,8 @@ def check_complete(nb: nbformat.NotebookNode, token: str) -> None:
 
 def execute_notebook(source: nbformat.NotebookNode | str | os.PathLike, parameters: Mapping[str, Any], *,
                      settings: ExecutionSettings | None = None, kernel: Kernel | None = None,
-                     drop_tags: Iterable[str] = (), environment: Mapping[str, str] | None = None) -> ExecutionResult:
+                     drop_tags: Iterable[str] = (), environment: Mapping[str, str] | None = None,
+                     on_cell: Callable[[int, nbformat.NotebookNode], None] | None = None) -> ExecutionResult:
     """Execute a notebook to its end or raise.
 
     Parameters
@@ -439,6 +440,9 @@ def execute_notebook(source: nbformat.NotebookNode | str | os.PathLike, paramete
         executive report).
     environment : mapping, optional
         Values of the :data:`NOTEBOOK_ENV` variables for this notebook (set by the prelude, warm or cold).
+    on_cell : callable, optional
+        ``on_cell(cell_index, notebook)`` as each cell starts (the live progress of ``cx report``);
+        an exception it raises is ignored.
 
     Returns
     -------
@@ -476,7 +480,7 @@ def execute_notebook(source: nbformat.NotebookNode | str | os.PathLike, paramete
             nb = _Engine.execute_notebook(
                 nb, settings.kernel_name, output_path=None, progress_bar=False, log_output=False,
                 km=kern.km, execution_timeout=settings.cell_timeout, start_timeout=settings.start_timeout,
-                autosave_cell_every=10**9,
+                autosave_cell_every=10**9, cx_on_cell=on_cell,
             )
             raise_for_execution_errors(nb, None)
             check_complete(nb, token)
@@ -524,9 +528,15 @@ def _engine():
 
     class _Client(PapermillNotebookClient):
         cx_cell_index: int | None = None
+        cx_on_cell = None
 
         def execute_cell(self, cell, cell_index, *args, **kwargs):
             self.cx_cell_index = cell_index
+            if self.cx_on_cell is not None:
+                try:
+                    self.cx_on_cell(cell_index, self.nb)
+                except Exception:  # noqa: BLE001 - a progress display never stops a notebook
+                    pass
             return super().execute_cell(cell, cell_index, *args, **kwargs)
 
     class Engine(NBClientEngine):
@@ -534,12 +544,13 @@ def _engine():
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, *, km=None, execution_timeout=None,
-                                     start_timeout=60, **kwargs):
+                                     start_timeout=60, cx_on_cell=None, **kwargs):
             client = _Client(
                 nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log=log, record_timing=False, shutdown_kernel="immediate",
                 interrupt_on_timeout=False, raise_on_iopub_timeout=True,
             )
+            client.cx_on_cell = cx_on_cell
             try:
                 return client.execute()
             except BaseException as exc:

@@ -23,7 +23,7 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cxlib.errors import CxError
 from cxlib.report.audiences import AUDIENCES, AudienceName, other_audiences
@@ -31,6 +31,7 @@ from cxlib.report.execute import ExecutionSettings, Kernel, execute_notebook
 from cxlib.report.files import atomic_write_bytes, remove_stale_temps, sha256_bytes
 from cxlib.report.manifest import write_client_manifest
 from cxlib.report.normalize import normalize_notebook, notebook_bytes
+from cxlib.report.progress import RunProgress
 
 __all__ = ["AUDIENCES", "FORMATS", "Audience", "ReportJob", "ClientResult", "render_client", "default_notebook",
            "shutdown_worker_kernels", "worker_kernel"]
@@ -250,12 +251,15 @@ def _results_mode(mode: str) -> str:
     return cache_mode(mode)
 
 
-def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook_env: dict) -> dict[str, Any]:
+def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook_env: dict,
+                  progress: RunProgress | None = None) -> dict[str, Any]:
     """Execute one audience's notebook; never raises (the outcome says what happened)."""
     from cxlib.report.results import JOURNAL_ENV
 
     fd, journal = tempfile.mkstemp(prefix="cx-results-", suffix=".log")
     os.close(fd)
+    if progress is not None:
+        progress.journal(audience, journal)
     params = {"client": job.client, "audience": audience, "root": str(Path(job.root).resolve()),
               **dict(job.parameters)}
     t = time.perf_counter()
@@ -263,7 +267,8 @@ def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook
     try:
         outcome["run"] = execute_notebook(job.notebook_path, params, settings=job.settings, kernel=kernel,
                                           drop_tags=other_audiences(audience),
-                                          environment={**notebook_env, JOURNAL_ENV: journal})
+                                          environment={**notebook_env, JOURNAL_ENV: journal},
+                                          on_cell=progress.cell_hook(audience) if progress is not None else None)
     except CxError as exc:
         outcome["error"] = exc
     except Exception as exc:  # noqa: BLE001 - reported as the client's failure by the caller
@@ -274,6 +279,8 @@ def _run_audience(job: ReportJob, audience: str, kernel: Kernel | None, notebook
             outcome["computed"] = Path(journal).read_text(encoding="utf-8").split()
         except OSError:
             outcome["computed"] = []
+        if progress is not None:
+            progress.finished(audience, outcome["computed"])
         Path(journal).unlink(missing_ok=True)
     return outcome
 
@@ -292,7 +299,8 @@ def _audience_plan(job: ReportJob, ws):
                          budget_mb=job.memory_mb)
 
 
-def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, side_by_side: bool):
+def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, side_by_side: bool,
+                   progress: RunProgress | None = None):
     """Each audience's outcome, in audience order, as soon as it is known.
 
     With ``side_by_side`` every audience runs at once on its own kernel (the sections they share
@@ -301,10 +309,10 @@ def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, si
     """
     audiences = list(job.audiences)
     if len(audiences) < 2:
-        yield _run_audience(job, audiences[0], kernel, notebook_env)
+        yield _run_audience(job, audiences[0], kernel, notebook_env, progress)
         return
     if not side_by_side:
-        yield from _run_in_turn(job, audiences, kernel, notebook_env)
+        yield from _run_in_turn(job, audiences, kernel, notebook_env, progress)
         return
     from concurrent.futures import ThreadPoolExecutor
 
@@ -312,7 +320,8 @@ def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, si
     kernels = [kernel, *extra]
     try:
         with ThreadPoolExecutor(max_workers=len(audiences), thread_name_prefix="cx-audience") as pool:
-            futures = [pool.submit(_run_audience, job, a, k, notebook_env) for a, k in zip(audiences, kernels)]
+            futures = [pool.submit(_run_audience, job, a, k, notebook_env, progress)
+                       for a, k in zip(audiences, kernels)]
             try:
                 for future in futures:  # in audience order: the first is rendered while the others still run
                     yield future.result()
@@ -325,7 +334,8 @@ def _run_audiences(job: ReportJob, kernel: Kernel | None, notebook_env: dict, si
             k.shutdown()
 
 
-def _run_in_turn(job: ReportJob, audiences: list[str], kernel: Kernel | None, notebook_env: dict):
+def _run_in_turn(job: ReportJob, audiences: list[str], kernel: Kernel | None, notebook_env: dict,
+                 progress: RunProgress | None = None):
     """The audiences one after the other on ``kernel``, in a thread: the caller renders an audience's HTML and
     PDF while the next one runs (one kernel at a time, so no more memory than running them in the caller).
 
@@ -342,7 +352,7 @@ def _run_in_turn(job: ReportJob, audiences: list[str], kernel: Kernel | None, no
             for audience in audiences:
                 if stop.is_set():
                     break
-                outcome = _run_audience(job, audience, kernel, notebook_env)
+                outcome = _run_audience(job, audience, kernel, notebook_env, progress)
                 ready.put(outcome)
                 if "error" in outcome:
                     break
@@ -359,7 +369,8 @@ def _run_in_turn(job: ReportJob, audiences: list[str], kernel: Kernel | None, no
         thread.join()
 
 
-def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResult:
+def render_client(job: ReportJob, *, kernel: Kernel | None = None,
+                  progress: Callable[[str], None] | None = None) -> ClientResult:
     """Validate, execute, render and publish one client's reports.
 
     Parameters
@@ -368,12 +379,21 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
     kernel : Kernel, optional
         A kernel to use for every notebook of this client (reset between them). Default: the
         worker's warm kernel when ``job.warm_kernel``, else a fresh kernel per notebook.
+    progress : callable, optional
+        Told, about once a second and at each step, one line of what the run is doing
+        (:class:`cxlib.report.progress.RunProgress`): ``cx report``'s live display.
 
     Returns
     -------
     ClientResult
         Never raises for the client's own failures (data, notebook, kernel, rendering).
     """
+    with RunProgress(job.client, job.audiences, progress) as tracker:
+        return _render_client(job, kernel, tracker if progress is not None else None)
+
+
+def _render_client(job: ReportJob, kernel: Kernel | None, progress: RunProgress | None) -> ClientResult:
+    """:func:`render_client`, telling ``progress`` (when given) what it does."""
     from cxlib.report.context import PROCESSES_ENV, SHARED_ENV
     from cxlib.report.results import RESULTS_ENV
     from cxlib.workspace import open_client
@@ -438,7 +458,7 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             notebook_env[SHARED_ENV] = "1"
         settings_info["parallel_audiences"] = plan.side_by_side
         settings_info["audience_plan"] = plan.as_dict()
-        outcomes = _run_audiences(job, kernel, notebook_env, plan.side_by_side)
+        outcomes = _run_audiences(job, kernel, notebook_env, plan.side_by_side, progress)
         for outcome in outcomes:
             # wall time of the notebooks so far: each audience is rendered while the next one runs
             timings["execute"] = time.perf_counter() - t_exec
@@ -474,6 +494,8 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
             nb = normalize_notebook(run.notebook)
             rendered[f"{stem}.ipynb"] = notebook_bytes(nb)
             t = time.perf_counter()
+            if progress is not None:
+                progress.step(f"{audience} HTML")
             warming.join()
             from cxlib.report.pdf import html_to_pdf_bytes
             from cxlib.report.render import render_html
@@ -484,9 +506,15 @@ def render_client(job: ReportJob, *, kernel: Kernel | None = None) -> ClientResu
                 rendered[f"{stem}.html"] = page.encode("utf-8")
             if "pdf" in job.formats:
                 t = time.perf_counter()
+                if progress is not None:
+                    progress.step(f"{audience} PDF")
                 rendered[f"{stem}.pdf"] = html_to_pdf_bytes(page, engine=job.pdf_engine)  # type: ignore[arg-type]
                 timings["pdf"] += time.perf_counter() - t
+            if progress is not None:
+                progress.step("")
         t = time.perf_counter()
+        if progress is not None:
+            progress.step("writing the files")
         outputs = {}
         for name, data in rendered.items():
             atomic_write_bytes(out / name, data)

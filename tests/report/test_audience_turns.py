@@ -32,7 +32,7 @@ class Notebooks:
         with self.lock:
             return self.events.setdefault(name, threading.Event())
 
-    def __call__(self, job, audience, kernel, notebook_env):
+    def __call__(self, job, audience, kernel, notebook_env, progress=None):
         self.started.append(audience)
         self.event(f"start:{audience}").set()
         if audience == self.hold:
@@ -146,7 +146,7 @@ def test_each_kernel_is_told_the_cores_it_may_use(monkeypatch, tmp_path, side_by
 
     seen, shared = [], []
 
-    def notebook(job, audience, kernel, notebook_env):
+    def notebook(job, audience, kernel, notebook_env, progress=None):
         seen.append(notebook_env[PROCESSES_ENV])
         shared.append(notebook_env.get(SHARED_ENV))
         return {"audience": audience, "params": {}, "seconds": 0.0, "computed": [], "error": ValueError("stop")}
