@@ -33,6 +33,7 @@ SpilledTable(interactions: 11,268,412 rows in 35 parts)
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import weakref
@@ -48,6 +49,7 @@ import pyarrow.parquet as pq
 from cxlib.config import ClientConfig, TableSource
 from cxlib.errors import DataError
 from cxlib.ingest import readers
+from cxlib.ingest.background import PartWriter, prefetch
 from cxlib.ingest.parsing import day_month_evidence
 from cxlib.ingest.readers.base import CannotStream
 from cxlib.ingest.rules import check_references, short_value
@@ -210,42 +212,44 @@ def validate_in_batches(spec: TableSpec, source: TableSource, config: ClientConf
     rows_read = 0
     date_columns = [c.name for c in spec.columns if c.kind in ("date", "datetime")]
     try:
-        for i, raw in enumerate(batches):
-            checked = check_rows([raw], spec, source, config)
-            table, rejects, frame, combined = checked.table, checked.rejects, checked.frame, checked.combined
-            if source.dayfirst is None:
-                for name in date_columns:
-                    if name in frame:
-                        d, m, any_dmy = day_month_evidence(frame[name])
-                        if any_dmy:
-                            evidence.setdefault(name, []).append((d, m))
-            live = ~rejects.rejected
-            check_references(spec, table, rejects, known_ids)
-            used = ~rejects.rejected
-            if spec.key:
-                key = table[spec.key].astype("string")
-                facts.key_hashes.append(_key_hash(key))
-                facts.row_hashes.append(pd.util.hash_pandas_object(frame, index=False).to_numpy())
-                facts.keys.append(folder / f"keys-{i:05d}.parquet")
-                pq.write_table(pa.table({"key": pa.array(key, type=pa.string()),
-                                         "row": pa.array(np.asarray(combined.rows, dtype=np.int64))}), facts.keys[-1])
-            facts.live.append(live & (table[spec.key].notna().to_numpy(dtype=bool) if spec.key else True))
-            facts.used.append(used)
-            rejected.append(rejects.frame(spec.name, combined.files, combined.rows))
-            if len(combined.excluded):
-                excluded.append(read_exclusions(spec.name, combined.excluded))
-            part = folder / f"part-{i:05d}.parquet"
-            pq.write_table(pa.Table.from_pandas(table.loc[used].reset_index(drop=True), preserve_index=False), part)
-            parts.append(part)
-            rows_read += combined.rows_read
-            notes += [n for n in combined.notes if n not in notes]
-            for n in checked.notes:
-                if n not in combined.notes and n not in extra_notes:
-                    extra_notes.append(n)
-            if not fields:
-                fields = checked.fields
-            if progress:
-                progress(f"{spec.name}: {rows_read:,} rows checked (batch {i + 1})")
+        # the next batch is read, and the last one's parts written, in helper threads while this one is checked
+        with PartWriter() as writer, contextlib.closing(prefetch(batches)) as ahead:
+            for i, raw in enumerate(ahead):
+                checked = check_rows([raw], spec, source, config)
+                table, rejects, frame, combined = checked.table, checked.rejects, checked.frame, checked.combined
+                if source.dayfirst is None:
+                    for name in date_columns:
+                        if name in frame:
+                            d, m, any_dmy = day_month_evidence(frame[name])
+                            if any_dmy:
+                                evidence.setdefault(name, []).append((d, m))
+                live = ~rejects.rejected
+                check_references(spec, table, rejects, known_ids)
+                used = ~rejects.rejected
+                if spec.key:
+                    key = table[spec.key].astype("string")
+                    facts.key_hashes.append(_key_hash(key))
+                    facts.row_hashes.append(pd.util.hash_pandas_object(frame, index=False).to_numpy())
+                    facts.keys.append(folder / f"keys-{i:05d}.parquet")
+                    writer.write(pa.table({"key": pa.array(key, type=pa.string()),
+                                           "row": pa.array(np.asarray(combined.rows, dtype=np.int64))}), facts.keys[-1])
+                facts.live.append(live & (table[spec.key].notna().to_numpy(dtype=bool) if spec.key else True))
+                facts.used.append(used)
+                rejected.append(rejects.frame(spec.name, combined.files, combined.rows))
+                if len(combined.excluded):
+                    excluded.append(read_exclusions(spec.name, combined.excluded))
+                part = folder / f"part-{i:05d}.parquet"
+                writer.write(pa.Table.from_pandas(table.loc[used].reset_index(drop=True), preserve_index=False), part)
+                parts.append(part)
+                rows_read += combined.rows_read
+                notes += [n for n in combined.notes if n not in notes]
+                for n in checked.notes:
+                    if n not in combined.notes and n not in extra_notes:
+                        extra_notes.append(n)
+                if not fields:
+                    fields = checked.fields
+                if progress:
+                    progress(f"{spec.name}: {rows_read:,} rows checked (batch {i + 1})")
     except CannotStream as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise WholeFileNeeded(str(exc)) from None
