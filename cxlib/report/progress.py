@@ -83,14 +83,15 @@ class RunProgress:
         """``hook(cell_index, notebook)`` for :func:`cxlib.report.execute.execute_notebook`, or None when untracked."""
         if self.say is None:
             return None
-        shown: dict[int, tuple[int, int, str]] = {}
+        shown: dict[int, tuple[int, int, str]] = {}  # cell index -> (place, of how many, section id)
+        read: list[bool] = []
 
         def hook(index: int, nb) -> None:
-            if not shown:
+            if not read:  # the notebook's sections, once (the notebook as prepared: this audience's cells only)
                 ids = [(i, section_of(c.source)) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
                 ids = [(i, s) for i, s in ids if s]
                 shown.update({i: (k + 1, len(ids), s) for k, (i, s) in enumerate(ids)})
-                shown.setdefault(-1, (0, 0, ""))
+                read.append(True)
             if index in shown:
                 k, n, sid = shown[index]
                 self._set(audience, f"{k}/{n} {_words(sid)}")
