@@ -104,7 +104,8 @@ def _arrow_positions(keys: pd.Series, values: pd.Series) -> np.ndarray | None:
     first = found.slice(0, n).to_numpy()  # no missing key: every key finds itself, so no null here
     if not np.array_equal(first, np.arange(n, dtype=first.dtype)):
         return None  # a key found at an earlier position repeats it
-    _UNIQUE[id(k)] = weakref.ref(k, lambda _, key=id(k): _UNIQUE.pop(key, None))
+    # the table is bound now: at interpreter exit a late callback finds it even after the module's globals are gone
+    _UNIQUE[id(k)] = weakref.ref(k, lambda _, key=id(k), table=_UNIQUE: table.pop(key, None))
     return found.slice(n).fill_null(-1).to_numpy().astype(np.int64)
 
 

@@ -168,8 +168,8 @@ def repeat_answers(table: pd.DataFrame, live: np.ndarray, window: pd.Timedelta) 
     Only rows where ``live`` is true count, and only those with a customer and a survey. Answers are
     compared in time order (ties in file order); an answer without a time is never a repeat and never
     the answer another repeats. Sorting three columns of integer codes and the times
-    (:func:`numpy.lexsort`) instead of a table by a text key: 1.9 s of 7.3 for the 838,000 answers
-    of the ten-million-touchpoint client.
+    (:func:`numpy.lexsort`) instead of a table by a text key: the quality checks of the 838,041
+    answers of the ten-million-touchpoint client took 2.3 s instead of 6.1 s (first call in a process).
 
     >>> t = pd.DataFrame({"customer_id": ["c1", "c1", "c1", "c2"], "survey": ["nps"] * 4,
     ...                   "answered_at": pd.to_datetime(["2025-01-01", "2025-01-03", "2025-03-01", "2025-01-02"])})
